@@ -1,0 +1,80 @@
+import pino from 'pino';
+import { closeAdapters, openAdapters } from './platform/adapters.js';
+import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { loggerOptions } from './platform/logger.js';
+import { ensureAdmin } from './modules/accounts/bootstrap.js';
+import { seedCatalogIfEmpty } from './seed/seed.js';
+import { buildApi, createServices } from './server.js';
+import { startWorker } from './worker.js';
+
+/** Documented in the README; used only in embedded mode, where the store is a local demo. */
+export const embeddedAdmin = { email: 'admin@stride.local', password: 'stride-admin-2026' };
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Start the api, the worker, or both in one process. Order: config, backends, migrations, seed,
+ * roles; on SIGTERM/SIGINT the reverse: stop accepting, drain requests and consumers, close pools.
+ */
+export async function boot(roles: { api: boolean; worker: boolean }): Promise<void> {
+  const config = readConfig();
+  const logger = pino(loggerOptions(config));
+  const adapters = await openAdapters(config, logger);
+  await adapters.database.migrate();
+
+  const admin =
+    config.ADMIN_EMAIL && config.ADMIN_PASSWORD
+      ? { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }
+      : config.embedded
+        ? embeddedAdmin
+        : null;
+  if (roles.api) {
+    if (config.SEED_ON_START) await seedCatalogIfEmpty(adapters.database.db, logger);
+    if (admin) {
+      await ensureAdmin(adapters.database.db, admin.email, admin.password);
+      if (admin === embeddedAdmin) {
+        logger.info(
+          `embedded mode: admin sign-in ${admin.email} / ${admin.password} (set ADMIN_EMAIL and ADMIN_PASSWORD to change it)`,
+        );
+      }
+    } else {
+      logger.warn('no ADMIN_EMAIL/ADMIN_PASSWORD set: no administrator account was created');
+    }
+  }
+
+  const services = createServices(config, adapters);
+  const worker = roles.worker ? await startWorker({ adapters, services, logger }) : null;
+  const api = roles.api ? (await buildApi({ config, adapters, logger })).app : null;
+  if (api) {
+    await api.listen({ port: config.PORT, host: config.HOST });
+    logger.info(`store ready at http://localhost:${config.PORT}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    try {
+      await api?.close();
+      await worker?.stop();
+      await closeAdapters(adapters);
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,3 @@
+import { boot } from './boot.js';
+
+await boot({ api: false, worker: true });

@@ -1,0 +1,297 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Queryable } from '../../platform/db/index.js';
+import type { ListProductsQuery } from './schemas.js';
+
+/**
+ * The catalog's SQL. Listings read only the products table (its price, colours and sizes are kept in
+ * step with the variants), so filters and facets use its indexes and never fan out over variants;
+ * only the in-stock filter and the per-product availability look at stock.
+ */
+
+export type SortKey = 'relevance' | 'newest' | 'price_asc' | 'price_desc';
+
+/** Where a page starts: after a row's sort key (keyset), or at an offset for relevance ordering. */
+export type PagePosition =
+  { kind: 'after'; value: string | number; id: string } | { kind: 'offset'; offset: number };
+
+export interface SummaryRow {
+  id: string;
+  slug: string;
+  name: string;
+  gender: 'men' | 'women' | 'kids' | 'unisex';
+  category_id: string;
+  category_slug: string;
+  category_name: string;
+  price_amount: number;
+  compare_at_amount: number | null;
+  currency: string;
+  colors: string[];
+  sizes: string[];
+  image_url: string | null;
+  image_alt: string | null;
+  available: number;
+  sort_value: string | number;
+}
+
+export interface FacetRow {
+  total: number;
+  size: { value: string; count: number }[];
+  color: { value: string; count: number }[];
+  gender: { value: string; count: number }[];
+  category: { value: string; label: string; count: number }[];
+  price: { min: number | null; max: number | null };
+}
+
+interface Conditions {
+  always: SQL[];
+  gender: SQL;
+  category: SQL;
+  size: SQL;
+  color: SQL;
+  price: SQL;
+}
+
+/** A listing's filters; `qCorrected` is the search text with misspelt words corrected, if any were. */
+export type ListingFilter = ListProductsQuery & { qCorrected?: string | null };
+
+const TRUE = sql`TRUE`;
+
+/** A PostgreSQL text[] parameter (one bound value per element, so nothing is ever spliced into SQL). */
+export const textArray = (values: string[]) =>
+  sql`ARRAY[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
+
+function tsQuery(query: ListingFilter): SQL {
+  const original = sql`websearch_to_tsquery('english', ${query.q ?? ''})`;
+  return query.qCorrected
+    ? sql`(${original} || websearch_to_tsquery('english', ${query.qCorrected}))`
+    : original;
+}
+
+function conditions(query: ListingFilter): Conditions {
+  const always: SQL[] = [sql`p.status = 'active'`];
+  if (query.q) {
+    always.push(sql`(p.search_vector @@ ${tsQuery(query)} OR p.name %> ${query.q})`);
+  }
+  if (query.inStock) {
+    // In stock in the chosen size and colour, not merely in some other variant.
+    const sizeMatch = query.size?.length ? sql`AND v.size = ANY(${textArray(query.size)})` : sql``;
+    const colorMatch = query.color?.length
+      ? sql`AND v.color = ANY(${textArray(query.color)})`
+      : sql``;
+    always.push(sql`EXISTS (
+      SELECT 1 FROM variants v JOIN stock_levels s ON s.variant_id = v.id
+      WHERE v.product_id = p.id AND s.on_hand > s.reserved ${sizeMatch} ${colorMatch})`);
+  }
+  const priceParts: SQL[] = [];
+  if (query.minPrice !== undefined) priceParts.push(sql`p.price_amount >= ${query.minPrice}`);
+  if (query.maxPrice !== undefined) priceParts.push(sql`p.price_amount <= ${query.maxPrice}`);
+  return {
+    always,
+    gender: query.gender ? sql`p.gender = ${query.gender}` : TRUE,
+    category: query.category
+      ? sql`p.category_id IN (
+          WITH RECURSIVE tree AS (
+            SELECT id FROM categories WHERE slug = ${query.category}
+            UNION ALL SELECT c.id FROM categories c JOIN tree ON c.parent_id = tree.id)
+          SELECT id FROM tree)`
+      : TRUE,
+    size: query.size?.length ? sql`p.sizes && ${textArray(query.size)}` : TRUE,
+    color: query.color?.length ? sql`p.colors && ${textArray(query.color)}` : TRUE,
+    price: priceParts.length ? sql.join(priceParts, sql` AND `) : TRUE,
+  };
+}
+
+const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
+
+function ordering(sort: SortKey, query: ListingFilter) {
+  switch (sort) {
+    case 'price_asc':
+      return {
+        value: sql`p.price_amount`,
+        order: sql`p.price_amount ASC, p.id ASC`,
+        after: sql`>`,
+      };
+    case 'price_desc':
+      return {
+        value: sql`p.price_amount`,
+        order: sql`p.price_amount DESC, p.id DESC`,
+        after: sql`<`,
+      };
+    case 'relevance':
+      if (query.q) {
+        const rank = sql`(ts_rank_cd(p.search_vector, ${tsQuery(query)}) + word_similarity(${query.q}, p.name))`;
+        return { value: rank, order: sql`${rank} DESC, p.id DESC`, after: null };
+      }
+    // Without a query there is nothing to rank by; the newest first is the storefront's default.
+    // falls through
+    case 'newest':
+      return {
+        value: sql`p.created_at::text`,
+        order: sql`p.created_at DESC, p.id DESC`,
+        after: sql`<`,
+      };
+  }
+}
+
+export async function listProducts(
+  db: Queryable,
+  query: ListingFilter,
+  sort: SortKey,
+  position: PagePosition | null,
+): Promise<SummaryRow[]> {
+  const where = conditions(query);
+  const { value, order, after } = ordering(sort, query);
+  const filters = [
+    ...where.always,
+    where.gender,
+    where.category,
+    where.size,
+    where.color,
+    where.price,
+  ];
+  let offset = 0;
+  if (position?.kind === 'after' && after) {
+    filters.push(
+      sort === 'price_asc' || sort === 'price_desc'
+        ? sql`(p.price_amount, p.id) ${after} (${Number(position.value)}::int, ${position.id}::uuid)`
+        : sql`(p.created_at, p.id) ${after} (${String(position.value)}::timestamptz, ${position.id}::uuid)`,
+    );
+  } else if (position?.kind === 'offset') {
+    offset = position.offset;
+  }
+  return queryRows<SummaryRow>(
+    db,
+    sql`
+    SELECT p.id, p.slug, p.name, p.gender, p.category_id, c.slug AS category_slug, c.name AS category_name,
+           p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes,
+           img.url AS image_url, img.alt AS image_alt, COALESCE(stock.available, 0)::int AS available,
+           ${value} AS sort_value
+    FROM products p
+    JOIN categories c ON c.id = p.category_id
+    LEFT JOIN LATERAL (
+      SELECT i.url, i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1
+    ) img ON TRUE
+    LEFT JOIN LATERAL (
+      SELECT SUM(GREATEST(s.on_hand - s.reserved, 0)) AS available
+      FROM variants v JOIN stock_levels s ON s.variant_id = v.id WHERE v.product_id = p.id
+    ) stock ON TRUE
+    WHERE ${and(filters)}
+    ORDER BY ${order}
+    LIMIT ${query.limit + 1} OFFSET ${offset}`,
+  );
+}
+
+/**
+ * The total and every facet in one round trip. Each facet counts under all the other active filters
+ * but not its own, so choosing "M" still shows how many products come in "L".
+ */
+export async function productFacets(db: Queryable, query: ListingFilter): Promise<FacetRow> {
+  const w = conditions(query);
+  const except = (...skip: (keyof Omit<Conditions, 'always'>)[]) =>
+    and([
+      ...w.always,
+      ...(['gender', 'category', 'size', 'color', 'price'] as const)
+        .filter((name) => !skip.includes(name))
+        .map((name) => w[name]),
+    ]);
+  const counts = (expr: SQL, where: SQL) => sql`(
+    SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
+    FROM (SELECT ${expr} AS value, COUNT(*)::int AS n FROM products p WHERE ${where} GROUP BY 1) f)`;
+  const [row] = await queryRows<FacetRow>(
+    db,
+    sql`
+    SELECT
+      (SELECT COUNT(*)::int FROM products p WHERE ${except()}) AS total,
+      (SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
+         FROM (SELECT s.value, COUNT(*)::int AS n FROM products p CROSS JOIN LATERAL unnest(p.sizes) AS s(value)
+               WHERE ${except('size')} GROUP BY 1) f) AS size,
+      (SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
+         FROM (SELECT s.value, COUNT(*)::int AS n FROM products p CROSS JOIN LATERAL unnest(p.colors) AS s(value)
+               WHERE ${except('color')} GROUP BY 1) f) AS color,
+      ${counts(sql`p.gender`, except('gender'))} AS gender,
+      (SELECT COALESCE(json_agg(json_build_object('value', c.slug, 'label', c.name, 'count', f.n) ORDER BY f.n DESC, c.slug), '[]'::json)
+         FROM (SELECT p.category_id, COUNT(*)::int AS n FROM products p WHERE ${except('category')} GROUP BY 1) f
+         JOIN categories c ON c.id = f.category_id) AS category,
+      (SELECT json_build_object('min', MIN(p.price_amount), 'max', MAX(p.price_amount))
+         FROM products p WHERE ${except('price')}) AS price`,
+  );
+  if (!row) throw new Error('facet query returned no row');
+  return row;
+}
+
+export interface ProductRow {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  gender: 'men' | 'women' | 'kids' | 'unisex';
+  category_id: string;
+  category_slug: string;
+  category_name: string;
+  price_amount: number;
+  compare_at_amount: number | null;
+  currency: string;
+  colors: string[];
+  sizes: string[];
+  created_at: Date | string;
+  images: { url: string; alt: string; color: string }[];
+  variants: {
+    id: string;
+    sku: string;
+    size: string;
+    color: string;
+    price_amount: number;
+    compare_at_amount: number | null;
+    available: number;
+  }[];
+}
+
+export async function findProductBySlug(db: Queryable, slug: string): Promise<ProductRow | null> {
+  const [row] = await queryRows<ProductRow>(
+    db,
+    sql`
+    SELECT p.id, p.slug, p.name, p.description, p.gender, p.category_id,
+           c.slug AS category_slug, c.name AS category_name,
+           p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes, p.created_at,
+           COALESCE((SELECT json_agg(json_build_object('url', i.url, 'alt', i.alt, 'color', i.color) ORDER BY i.position)
+                     FROM product_images i WHERE i.product_id = p.id), '[]'::json) AS images,
+           COALESCE((SELECT json_agg(json_build_object(
+                       'id', v.id, 'sku', v.sku, 'size', v.size, 'color', v.color,
+                       'price_amount', v.price_amount, 'compare_at_amount', v.compare_at_amount,
+                       'available', GREATEST(COALESCE(s.on_hand - s.reserved, 0), 0)) ORDER BY v.position)
+                     FROM variants v LEFT JOIN stock_levels s ON s.variant_id = v.id
+                     WHERE v.product_id = p.id), '[]'::json) AS variants
+    FROM products p JOIN categories c ON c.id = p.category_id
+    WHERE p.slug = ${slug} AND p.status = 'active'`,
+  );
+  return row ?? null;
+}
+
+export interface CategoryRow {
+  id: string;
+  slug: string;
+  name: string;
+  parent_id: string | null;
+}
+
+export async function listCategories(db: Queryable): Promise<CategoryRow[]> {
+  return queryRows<CategoryRow>(
+    db,
+    sql`SELECT id, slug, name, parent_id FROM categories ORDER BY position, name`,
+  );
+}
+
+/** Words shoppers may search for: product name words, category names and colours. */
+export async function searchWords(db: Queryable): Promise<string[]> {
+  const rows = await queryRows<{ word: string }>(
+    db,
+    sql`SELECT DISTINCT word FROM (
+          SELECT regexp_split_to_table(lower(name || ' ' || search_keywords), '[^[:alnum:]]+') AS word
+          FROM products WHERE status = 'active') w
+        WHERE length(word) >= 3`,
+  );
+  return rows.map((r) => r.word);
+}

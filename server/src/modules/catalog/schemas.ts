@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+export const genders = ['men', 'women', 'kids', 'unisex'] as const;
+export const sorts = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
+
+export const moneySchema = z
+  .object({
+    amount: z.number().int().describe('Integer amount in minor units (cents)'),
+    currency: z.string().length(3),
+  })
+  .meta({ id: 'Money' });
+
+/** `size=M,L` and `size=M&size=L` mean the same; values are matched exactly as the facets list them. */
+const multiValue = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value])
+      .flatMap((part) => part.split(','))
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().max(40)).max(20));
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const minorUnits = z.coerce.number().int().min(0).max(100_000_000);
+
+export const listProductsQuery = z
+  .object({
+    q: z.string().trim().max(200).optional(),
+    category: z
+      .string()
+      .regex(/^[a-z0-9-]{1,80}$/, 'must be a category slug')
+      .optional(),
+    gender: z.enum(genders).optional(),
+    size: multiValue.optional(),
+    color: multiValue.optional(),
+    minPrice: minorUnits.optional(),
+    maxPrice: minorUnits.optional(),
+    inStock: booleanFlag.optional(),
+    sort: z.enum(sorts).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(24),
+    cursor: z.string().max(512).optional(),
+  })
+  .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, {
+    path: ['maxPrice'],
+    message: 'must not be below minPrice',
+  });
+
+export type ListProductsQuery = z.output<typeof listProductsQuery>;
+
+const imageSchema = z.object({ url: z.string(), alt: z.string() }).meta({ id: 'Image' });
+const categoryRef = z
+  .object({ id: z.string(), slug: z.string(), name: z.string() })
+  .meta({ id: 'CategoryRef' });
+
+export const productSummarySchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    gender: z.enum(genders),
+    category: categoryRef,
+    image: imageSchema.nullable(),
+    price: moneySchema,
+    compareAtPrice: moneySchema.optional(),
+    colors: z.array(z.string()),
+    sizes: z.array(z.string()),
+    available: z.number().int().describe('Units that can still be bought, over all variants'),
+  })
+  .meta({ id: 'ProductSummary' });
+
+const facetValue = z.object({
+  value: z.string(),
+  label: z.string().optional(),
+  count: z.number().int(),
+});
+
+export const productListSchema = z
+  .object({
+    items: z.array(productSummarySchema),
+    nextCursor: z.string().nullable(),
+    total: z.number().int(),
+    facets: z.object({
+      size: z.array(facetValue),
+      color: z.array(facetValue),
+      gender: z.array(facetValue),
+      category: z.array(facetValue),
+      price: z.object({ min: z.number().int().nullable(), max: z.number().int().nullable() }),
+    }),
+  })
+  .meta({ id: 'ProductList' });
+
+export const productSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    gender: z.enum(genders),
+    category: categoryRef,
+    images: z.array(imageSchema.extend({ color: z.string() })),
+    price: moneySchema,
+    compareAtPrice: moneySchema.optional(),
+    colors: z.array(z.string()),
+    sizes: z.array(z.string()),
+    variants: z.array(
+      z.object({
+        id: z.string(),
+        sku: z.string(),
+        size: z.string(),
+        color: z.string(),
+        price: moneySchema,
+        compareAtPrice: moneySchema.optional(),
+        available: z.number().int(),
+      }),
+    ),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Product' });
+
+export interface CategoryNode {
+  id: string;
+  slug: string;
+  name: string;
+  parentId: string | null;
+  children: CategoryNode[];
+}
+
+export const categoryNodeSchema: z.ZodType<CategoryNode> = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    parentId: z.string().nullable(),
+    get children() {
+      return z.array(categoryNodeSchema);
+    },
+  })
+  .meta({ id: 'Category' });
+
+export const categoryTreeSchema = z.object({ items: z.array(categoryNodeSchema) });
+
+export const slugParams = z.object({ slug: z.string().min(1).max(200) });
+
+export type ProductSummary = z.output<typeof productSummarySchema>;
+export type ProductList = z.output<typeof productListSchema>;
+export type Product = z.output<typeof productSchema>;

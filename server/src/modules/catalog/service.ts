@@ -1,0 +1,187 @@
+import type { Cache } from '../../platform/cache/port.js';
+import type { Db } from '../../platform/db/index.js';
+import { notFound } from '../../platform/http/problem.js';
+import { createCatalogCache, etagOf, type CachedResponse } from './cache.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import * as repository from './repository.js';
+import { createSpeller } from './spelling.js';
+import type {
+  CategoryNode,
+  ListProductsQuery,
+  Product,
+  ProductList,
+  ProductSummary,
+} from './schemas.js';
+
+export interface CatalogServiceDeps {
+  db: Db;
+  cache: Cache;
+  /** Seconds an entry lives in the cache. */
+  cacheTtlSeconds: number;
+}
+
+const money = (amount: number, currency: string) => ({ amount, currency });
+
+/** Clothing sizes in the order a shopper reads them; anything else (waists, kids) sorts naturally after. */
+const sizeOrder = ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL', 'One Size'];
+function compareSizes(a: string, b: string): number {
+  const ia = sizeOrder.indexOf(a);
+  const ib = sizeOrder.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function toSummary(row: repository.SummaryRow): ProductSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    gender: row.gender,
+    category: { id: row.category_id, slug: row.category_slug, name: row.category_name },
+    image: row.image_url ? { url: row.image_url, alt: row.image_alt ?? row.name } : null,
+    price: money(row.price_amount, row.currency),
+    ...(row.compare_at_amount !== null
+      ? { compareAtPrice: money(row.compare_at_amount, row.currency) }
+      : {}),
+    colors: row.colors,
+    sizes: row.sizes,
+    available: row.available,
+  };
+}
+
+function toProduct(row: repository.ProductRow): Product {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    gender: row.gender,
+    category: { id: row.category_id, slug: row.category_slug, name: row.category_name },
+    images: row.images,
+    price: money(row.price_amount, row.currency),
+    ...(row.compare_at_amount !== null
+      ? { compareAtPrice: money(row.compare_at_amount, row.currency) }
+      : {}),
+    colors: row.colors,
+    sizes: row.sizes,
+    variants: row.variants.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      size: v.size,
+      color: v.color,
+      price: money(v.price_amount, row.currency),
+      ...(v.compare_at_amount !== null
+        ? { compareAtPrice: money(v.compare_at_amount, row.currency) }
+        : {}),
+      available: v.available,
+    })),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** The cache key of a listing: the same products in the same order always map to one key. */
+export function listingKey(query: ListProductsQuery): string {
+  const sorted = (values?: string[]) => (values?.length ? [...new Set(values)].sort() : undefined);
+  return JSON.stringify([
+    query.q?.toLowerCase().replace(/\s+/g, ' ') || undefined,
+    query.category,
+    query.gender,
+    sorted(query.size),
+    sorted(query.color),
+    query.minPrice,
+    query.maxPrice,
+    query.inStock || undefined,
+    query.sort ?? (query.q ? 'relevance' : 'newest'),
+    query.limit,
+    query.cursor,
+  ]);
+}
+
+export function createCatalogService(deps: CatalogServiceDeps) {
+  const { db } = deps;
+  const cache = createCatalogCache(deps.cache, deps.cacheTtlSeconds);
+  const speller = createSpeller(() => repository.searchWords(db));
+
+  /** Serve from the cache, or build, cache and serve; `undefined` from `build` means not found. */
+  async function cached(
+    key: string,
+    build: () => Promise<unknown | undefined>,
+  ): Promise<CachedResponse & { cacheHit: boolean }> {
+    const { version, hit } = await cache.read(key);
+    if (hit) return { ...hit, cacheHit: true };
+    const value = await build();
+    if (value === undefined) throw notFound();
+    const body = JSON.stringify(value);
+    const response = { etag: etagOf(body), body };
+    await cache.write(version, key, response);
+    return { ...response, cacheHit: false };
+  }
+
+  async function buildListing(query: ListProductsQuery): Promise<ProductList> {
+    const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
+    const ranked = sort === 'relevance' && Boolean(query.q);
+    const position = query.cursor ? decodeCursor(query.cursor, sort, ranked) : null;
+    const filter = query.q ? { ...query, qCorrected: await speller.correct(query.q) } : query;
+    const [rows, facets] = await Promise.all([
+      repository.listProducts(db, filter, sort, position),
+      repository.productFacets(db, filter),
+    ]);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    let nextCursor: string | null = null;
+    if (rows.length > query.limit && last) {
+      const offset = position?.kind === 'offset' ? position.offset : 0;
+      nextCursor = ranked
+        ? encodeCursor(sort, { kind: 'offset', offset: offset + query.limit })
+        : encodeCursor(sort, { kind: 'after', value: last.sort_value, id: last.id });
+    }
+    return {
+      items: page.map(toSummary),
+      nextCursor,
+      total: facets.total,
+      facets: {
+        size: facets.size.sort((a, b) => compareSizes(a.value, b.value)),
+        color: facets.color,
+        gender: facets.gender,
+        category: facets.category,
+        price: facets.price,
+      },
+    };
+  }
+
+  async function buildCategoryTree(): Promise<{ items: CategoryNode[] }> {
+    const rows = await repository.listCategories(db);
+    const nodes = new Map<string, CategoryNode>(
+      rows.map((r) => [
+        r.id,
+        { id: r.id, slug: r.slug, name: r.name, parentId: r.parent_id, children: [] },
+      ]),
+    );
+    const roots: CategoryNode[] = [];
+    for (const node of nodes.values()) {
+      const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+      (parent ? parent.children : roots).push(node);
+    }
+    return { items: roots };
+  }
+
+  return {
+    listProducts: (query: ListProductsQuery) =>
+      cached(`products:${listingKey(query)}`, () => buildListing(query)),
+    getProduct: (slug: string) =>
+      cached(`product:${slug}`, async () => {
+        const row = await repository.findProductBySlug(db, slug);
+        return row ? toProduct(row) : undefined;
+      }),
+    listCategories: () => cached('categories', buildCategoryTree),
+    /** Retire every cached catalog response (after a product or stock change). */
+    invalidate: () => cache.bump(),
+    /** After products were added, renamed or archived: their words change what search can correct. */
+    productsChanged: async () => {
+      speller.reset();
+      await cache.bump();
+    },
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

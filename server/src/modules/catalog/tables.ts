@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  char,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { id, timestamps, tsvector } from '../../platform/db/columns.js';
+
+export const categories = pgTable(
+  'categories',
+  {
+    id: id(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => categories.id),
+    position: integer('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('categories_slug_key').on(t.slug),
+    index('categories_parent_idx').on(t.parentId),
+  ],
+);
+
+/**
+ * A product. `price_amount`, `compare_at_amount`, `colors` and `sizes` are kept in step with the
+ * variants by the catalog service so that listings and facets never join the variant table.
+ */
+export const products = pgTable(
+  'products',
+  {
+    id: id(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    gender: text('gender', { enum: ['men', 'women', 'kids', 'unisex'] }).notNull(),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => categories.id),
+    status: text('status', { enum: ['active', 'archived'] })
+      .notNull()
+      .default('active'),
+    priceAmount: integer('price_amount').notNull(),
+    compareAtAmount: integer('compare_at_amount'),
+    currency: char('currency', { length: 3 }).notNull().default('USD'),
+    colors: text('colors')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    sizes: text('sizes')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    /** Extra words that should find the product (category, gender, colours). */
+    searchKeywords: text('search_keywords').notNull().default(''),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', search_keywords), 'B') || setweight(to_tsvector('english', description), 'C')`,
+    ),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('products_slug_key').on(t.slug),
+    index('products_newest_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
+    index('products_price_idx').on(t.status, t.priceAmount, t.id),
+    index('products_category_idx').on(t.categoryId, t.createdAt.desc()),
+    index('products_gender_idx').on(t.gender, t.createdAt.desc()),
+    index('products_search_idx').using('gin', t.searchVector),
+    index('products_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('products_sizes_idx').using('gin', t.sizes),
+    index('products_colors_idx').using('gin', t.colors),
+    check('products_price_check', sql`${t.priceAmount} >= 0`),
+    check('products_gender_check', sql`${t.gender} IN ('men', 'women', 'kids', 'unisex')`),
+    check('products_status_check', sql`${t.status} IN ('active', 'archived')`),
+  ],
+);
+
+export const productImages = pgTable(
+  'product_images',
+  {
+    id: id(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    color: text('color').notNull(),
+    url: text('url').notNull(),
+    alt: text('alt').notNull(),
+    position: integer('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [index('product_images_product_idx').on(t.productId, t.position)],
+);
+
+export const variants = pgTable(
+  'variants',
+  {
+    id: id(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    sku: text('sku').notNull(),
+    size: text('size').notNull(),
+    color: text('color').notNull(),
+    priceAmount: integer('price_amount').notNull(),
+    compareAtAmount: integer('compare_at_amount'),
+    position: integer('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('variants_sku_key').on(t.sku),
+    index('variants_product_idx').on(t.productId, t.position),
+    check('variants_price_check', sql`${t.priceAmount} >= 0`),
+    check(
+      'variants_compare_at_check',
+      sql`${t.compareAtAmount} IS NULL OR ${t.compareAtAmount} > ${t.priceAmount}`,
+    ),
+  ],
+);

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, parsed once from the environment at start-up. A bad value stops the process with a
+ * message naming the variable; nothing else in the code reads `process.env`.
+ */
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine(
+      (value) => value === undefined || protocols.some((p) => value.startsWith(`${p}://`)),
+      `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    );
+
+const durationSeconds = z.coerce.number().int().positive();
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  AMQP_URL: optionalUrl(['amqp', 'amqps']),
+  DATA_DIR: z.string().default('./.data'),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url())),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds a catalog response may be cached by browsers and shared caches. */
+  CATALOG_CACHE_MAX_AGE: durationSeconds.default(60),
+  /** Seconds a catalog entry lives in Redis/memory; invalidation by version makes it safe to keep long. */
+  CATALOG_CACHE_TTL: durationSeconds.default(3600),
+  ORDER_PAYMENT_TIMEOUT: durationSeconds.default(1800),
+  SEED_ON_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+});
+
+export type Config = z.infer<typeof environmentSchema> & {
+  /** Embedded mode: no external service configured; everything runs in one process. */
+  embedded: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  const embedded = !config.DATABASE_URL && !config.REDIS_URL && !config.AMQP_URL;
+  if (config.NODE_ENV === 'production' && !config.ADMIN_EMAIL !== !config.ADMIN_PASSWORD) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ADMIN_EMAIL / ADMIN_PASSWORD: set both or neither',
+    );
+  }
+  return { ...config, embedded };
+}

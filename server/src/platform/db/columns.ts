@@ -1,0 +1,17 @@
+import { sql } from 'drizzle-orm';
+import { customType, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** Ordered UUIDs (v7) keep inserts at the right edge of the primary-key index. */
+export const id = () =>
+  uuid('id')
+    .primaryKey()
+    .default(sql`uuid_generate_v7()`);
+
+export const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+};
+
+export const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+});

@@ -1,0 +1,5 @@
+/** Every table, for drizzle-kit and typed queries. Each module owns the tables in its `tables.ts`. */
+export * from '../../modules/catalog/tables.js';
+export * from '../../modules/inventory/tables.js';
+export * from '../../modules/accounts/tables.js';
+export * from '../bus/tables.js';

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { loggerOptions } from '../logger.js';
+import { createMetrics, registerMetrics } from '../metrics.js';
+import { registerOpsRoutes, type ReadinessCheck } from './ops.js';
+import { registerProblemHandlers } from './problem.js';
+
+export interface HttpAppOptions {
+  config: Config;
+  readinessChecks: ReadinessCheck[];
+  /** A parent logger; when absent, Fastify builds one from the config. */
+  logger?: Logger;
+}
+
+/**
+ * The Fastify instance with the platform concerns in a fixed order: validation and serialisation,
+ * errors, security headers, CORS, OpenAPI, metrics, operations routes. Domain routes come after,
+ * registered by the caller (see `server.ts`).
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config) }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: 'x-request-id',
+    // Per-request lines only when debugging: at info level they would double the log volume.
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
+    }),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+      },
+    },
+    // The storefront and the API share an origin; cross-origin callers go through CORS.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+    credentials: true,
+    exposedHeaders: ['etag', 'x-request-id', 'retry-after'],
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Stride store API',
+        version: '1.0.0',
+        description:
+          'The REST API of the Stride athletic apparel store. Errors are RFC 9457 problem details with a stable `code`.',
+      },
+      tags: [
+        { name: 'catalog', description: 'Categories, product listings, search and product pages' },
+        { name: 'operations', description: 'Health, readiness and metrics' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app, createMetrics());
+  registerOpsRoutes(app, options.readinessChecks);
+  return app;
+}

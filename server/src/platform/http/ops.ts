@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { problemBody, HttpProblem } from './problem.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+const checkTimeoutMs = 2_000;
+
+async function probe(check: ReadinessCheck): Promise<'up' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check.check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), checkTimeoutMs);
+      }),
+    ]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Liveness and readiness. /ready names each backend, so an operator sees at once what is down. */
+export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/health',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness: the process is up',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  typed.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: every configured backend answers',
+        response: {
+          200: z.object({
+            status: z.literal('ready'),
+            checks: z.record(z.string(), z.enum(['up', 'down'])),
+          }),
+          503: z
+            .any()
+            .describe('A problem naming the backends that are down, with `checks` and `down`'),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const results = await Promise.all(checks.map(async (c) => [c.name, await probe(c)] as const));
+      const status = Object.fromEntries(results);
+      const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
+      if (down.length === 0) return { status: 'ready' as const, checks: status };
+      const problem = new HttpProblem(
+        503,
+        'not_ready',
+        'Service Unavailable',
+        `Not ready: ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} down.`,
+      );
+      return reply
+        .status(503)
+        .type('application/problem+json')
+        .serializer((payload) => JSON.stringify(payload))
+        .send({ ...problemBody(problem), checks: status, down });
+    },
+  );
+}

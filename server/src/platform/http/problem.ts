@@ -1,0 +1,125 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/**
+ * RFC 9457 problem details. Every error leaves the API through `sendProblem`, so clients can rely on
+ * a stable `code` and never see a stack trace or SQL.
+ */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const notFound = (detail = 'The requested resource does not exist.') =>
+  new HttpProblem(404, 'not_found', 'Not Found', detail);
+
+export const validationFailed = (errors: FieldProblem[], detail = 'The request is not valid.') =>
+  new HttpProblem(400, 'validation_failed', 'Validation Failed', detail, errors);
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+const titles: Record<number, [string, string]> = {
+  400: ['Bad Request', 'bad_request'],
+  401: ['Unauthorized', 'unauthorized'],
+  403: ['Forbidden', 'forbidden'],
+  404: ['Not Found', 'not_found'],
+  405: ['Method Not Allowed', 'method_not_allowed'],
+  406: ['Not Acceptable', 'not_acceptable'],
+  409: ['Conflict', 'conflict'],
+  413: ['Payload Too Large', 'payload_too_large'],
+  415: ['Unsupported Media Type', 'unsupported_media_type'],
+  429: ['Too Many Requests', 'rate_limited'],
+  503: ['Service Unavailable', 'service_unavailable'],
+};
+
+function toProblem(error: FastifyError | HttpProblem): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where =
+      error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
+    return validationFailed(
+      error.validation.map((issue) => ({
+        path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+        message: issue.message ?? 'is invalid',
+      })),
+    );
+  }
+  // Fastify's own client errors: malformed JSON, wrong content type, body too large...
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    if (
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+    ) {
+      return new HttpProblem(
+        400,
+        'malformed_json',
+        'Malformed JSON',
+        'The request body is not valid JSON.',
+      );
+    }
+    const [title, code] = titles[status] ?? ['Bad Request', 'bad_request'];
+    return new HttpProblem(status, code, title, error.message);
+  }
+  return new HttpProblem(
+    500,
+    'internal_error',
+    'Internal Server Error',
+    'Something went wrong on our side.',
+  );
+}
+
+export function problemBody(problem: HttpProblem) {
+  return {
+    type: `https://stride.dev/problems/${problem.code.replaceAll('_', '-')}`,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    code: problem.code,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply
+      .status(problem.status)
+      .headers(problem.headers ?? {})
+      .type('application/problem+json')
+      // Serialised here, not by the route's response schema: a problem is not the route's 200 shape.
+      .serializer((payload) => JSON.stringify(payload))
+      .send(problemBody(problem));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .type('application/problem+json')
+      .serializer((payload) => JSON.stringify(payload))
+      .send(problemBody(notFound(`No route for ${request.method} ${request.url.split('?')[0]}.`)));
+  });
+}

@@ -1,0 +1,29 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from './problem.js';
+
+/** Paths that belong to the API side; a miss there is a 404 problem, never the storefront page. */
+const apiPrefixes = ['/api/', '/images/', '/gateway/', '/docs', '/openapi.json', '/metrics'];
+
+/**
+ * Serves the built storefront from the API's origin (one process, no CORS). Unknown paths get
+ * index.html so the client-side router can take them; hashed assets are cached for a year.
+ */
+export async function registerStorefront(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    setHeaders(reply, path) {
+      reply.header(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    if (apiPrefixes.some((prefix) => request.url.startsWith(prefix))) {
+      throw notFound(`No route for GET ${request.url.split('?')[0]}.`);
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}

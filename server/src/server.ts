@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { readinessChecks, type Adapters } from './platform/adapters.js';
+import type { Config } from './platform/config.js';
+import { createHttpApp } from './platform/http/app.js';
+import { registerStorefront } from './platform/http/storefront.js';
+import { imageRoutes } from './modules/catalog/images.js';
+import { catalogRoutes } from './modules/catalog/routes.js';
+import { createCatalogService, type CatalogService } from './modules/catalog/service.js';
+import { createInventoryService, type InventoryService } from './modules/inventory/service.js';
+
+export interface Services {
+  catalog: CatalogService;
+  inventory: InventoryService;
+}
+
+export function createServices(config: Config, adapters: Adapters): Services {
+  const catalog = createCatalogService({
+    db: adapters.database.db,
+    cache: adapters.cache,
+    cacheTtlSeconds: config.CATALOG_CACHE_TTL,
+  });
+  const inventory = createInventoryService({
+    db: adapters.database.db,
+    onStockChanged: () => catalog.invalidate(),
+  });
+  return { catalog, inventory };
+}
+
+const defaultStorefront = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/**
+ * The API: platform first (errors, security, docs, metrics, ops), then each domain's routes under
+ * /api/v1, then the storefront's static files when they are built.
+ */
+export async function buildApi(options: {
+  config: Config;
+  adapters: Adapters;
+  logger?: Logger;
+  storefrontDir?: string | false;
+}): Promise<{ app: FastifyInstance; services: Services }> {
+  const { config, adapters } = options;
+  const app = await createHttpApp({
+    config,
+    readinessChecks: readinessChecks(adapters),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const services = createServices(config, adapters);
+  await app.register(catalogRoutes, {
+    prefix: '/api/v1',
+    catalog: services.catalog,
+    maxAgeSeconds: config.CATALOG_CACHE_MAX_AGE,
+  });
+  await app.register(imageRoutes, { db: adapters.database.db, cache: adapters.cache });
+  const storefront = options.storefrontDir ?? defaultStorefront;
+  if (storefront && existsSync(storefront)) await registerStorefront(app, storefront);
+  return { app, services };
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import pino from 'pino';
+import type { Adapters } from '../src/platform/adapters.js';
+import { createAmqpBus, type AmqpBus } from '../src/platform/bus/amqp.js';
+import { createMemoryBus } from '../src/platform/bus/memory.js';
+import { createMemoryCache } from '../src/platform/cache/memory.js';
+import { createRedisCache } from '../src/platform/cache/redis.js';
+import { loadConfig, type Config } from '../src/platform/config.js';
+import { connectPostgres, openPglite } from '../src/platform/db/index.js';
+import { seedCatalogIfEmpty } from '../src/seed/seed.js';
+import { buildApi, type Services } from '../src/server.js';
+
+/**
+ * Test backends. `embedded` (PGlite, memory cache, in-process bus) always runs; `services` runs when
+ * DATABASE_URL, REDIS_URL and AMQP_URL point at real PostgreSQL, Redis and RabbitMQ. Each test file
+ * gets its own database, key prefix and exchange, so files run in parallel without touching each other.
+ */
+export type Backend = 'embedded' | 'services';
+
+export function backends(): Backend[] {
+  const env = process.env;
+  return env.DATABASE_URL && env.REDIS_URL && env.AMQP_URL
+    ? ['embedded', 'services']
+    : ['embedded'];
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+export interface TestStore {
+  backend: Backend;
+  config: Config;
+  adapters: Adapters;
+  app: FastifyInstance;
+  services: Services;
+  close(): Promise<void>;
+}
+
+const uniqueName = (prefix: string) =>
+  `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = uniqueName('store_test');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function openTestAdapters(
+  backend: Backend,
+): Promise<Adapters & { dispose(): Promise<void> }> {
+  if (backend === 'embedded') {
+    const database = await openPglite();
+    const cache = createMemoryCache();
+    const bus = createMemoryBus();
+    return {
+      database,
+      cache,
+      bus,
+      async dispose() {
+        await bus.close();
+        await cache.close();
+        await database.close();
+      },
+    };
+  }
+  const env = process.env as Record<string, string>;
+  const created = await createDatabase(env.DATABASE_URL as string);
+  const database = await connectPostgres(created.url, { max: 5 });
+  const prefix = uniqueName('t');
+  const cache = await createRedisCache(env.REDIS_URL as string, { keyPrefix: `${prefix}:` });
+  const bus: AmqpBus = await createAmqpBus(env.AMQP_URL as string, {
+    exchange: `${prefix}.events`,
+    queuePrefix: `${prefix}.`,
+    onError: () => {},
+  });
+  return {
+    database,
+    cache,
+    bus,
+    async dispose() {
+      await bus.close();
+      await cache.close();
+      await database.close();
+      await created.drop();
+    },
+  };
+}
+
+/** A migrated, seeded store with its API built (not listening; use `app.inject`). */
+export async function createTestStore(
+  backend: Backend,
+  env: Record<string, string> = {},
+): Promise<TestStore> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const adapters = await openTestAdapters(backend);
+  await adapters.database.migrate();
+  await seedCatalogIfEmpty(adapters.database.db, silentLogger);
+  const { app, services } = await buildApi({
+    config,
+    adapters,
+    logger: silentLogger,
+    storefrontDir: false,
+  });
+  await app.ready();
+  return {
+    backend,
+    config,
+    adapters,
+    app,
+    services,
+    async close() {
+      await app.close();
+      await adapters.dispose();
+    },
+  };
+}
