@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+/** The embedded store as `npm start` runs it: no service URLs, a data directory of its own. */
+function startStore(env: Record<string, string>) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'].includes(key),
+    ),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main-all.ts'], {
+    cwd: serverDir,
+    env: { ...clean, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('store ready')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`store exited before it was ready:\n${output}`));
+    });
+  });
+  return { child, ready, exited, output: () => output };
+}
+
+describe('the embedded store process', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('starts, migrates and seeds, serves the catalog, stops cleanly on SIGTERM, and keeps its data', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stride-start-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const first = startStore({ PORT: String(port), DATA_DIR: dataDir });
+    await first.ready;
+    expect(first.output()).toContain('admin@stride.local');
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const listing = (await (await fetch(`http://127.0.0.1:${port}/api/v1/products`)).json()) as {
+      items: unknown[];
+      total: number;
+    };
+    expect(listing.items).toHaveLength(24);
+    expect(listing.total).toBeGreaterThanOrEqual(120);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = startStore({ PORT: String(port), DATA_DIR: dataDir });
+    await second.ready;
+    expect(second.output()).not.toContain('seeded the catalog');
+    const again = (await (await fetch(`http://127.0.0.1:${port}/api/v1/products`)).json()) as {
+      total: number;
+    };
+    expect(again.total).toBe(listing.total);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it('refuses to start with a bad setting, naming it', async () => {
+    const store = startStore({ PORT: 'eighty', DATA_DIR: join(tmpdir(), 'unused') });
+    expect(await store.exited).toBe(1);
+    expect(store.output()).toContain('PORT');
+    await store.ready.catch(() => {});
+  });
+});

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeEvent } from '../src/platform/bus/outbox.js';
+import { startWorker } from '../src/worker.js';
+import { backends, createTestStore, silentLogger, type TestStore } from './harness.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/platform/db/index.js';
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe.each(backends())('outbox relay and catalog consumer on %s backends', (backend) => {
+  let store: TestStore;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  beforeAll(async () => {
+    store = await createTestStore(backend);
+    worker = await startWorker({
+      adapters: store.adapters,
+      services: store.services,
+      logger: silentLogger,
+    });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await store?.close();
+  });
+
+  it('publishes outbox rows once and retires the cached catalog on inventory_update', async () => {
+    const url = '/api/v1/products?gender=women&limit=5';
+    await store.app.inject(url);
+    expect((await store.app.inject(url)).headers['x-cache']).toBe('hit');
+
+    // As if another process changed stock: only the event tells this one.
+    await store.adapters.database.db.transaction((tx) =>
+      writeEvent(tx, 'inventory_update', {
+        variantId: '00000000-0000-7000-8000-000000000000',
+        reason: 'test',
+      }),
+    );
+
+    await eventually(async () => (await store.app.inject(url)).headers['x-cache'] === 'miss');
+    const pending = await queryRows<{ n: number }>(
+      store.adapters.database.db,
+      sql`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
+    );
+    expect(pending[0]?.n).toBe(0);
+  });
+
+  it('never publishes a row twice when two relays run at once', async () => {
+    await worker.relay.stop();
+    const db = store.adapters.database.db;
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 50; i++) await writeEvent(tx, 'catalog_test_event', { i });
+    });
+    const seen: string[] = [];
+    const subscription = await store.adapters.bus.subscribe(
+      'relay-test',
+      ['catalog_test_event'],
+      async (event) => {
+        seen.push(event.id);
+      },
+    );
+    const { createOutboxRelay } = await import('../src/platform/bus/outbox.js');
+    const relays = [1, 2].map(() =>
+      createOutboxRelay({ db, bus: store.adapters.bus, logger: silentLogger, batchSize: 7 }),
+    );
+    const sent = await Promise.all(relays.map((relay) => relay.drain()));
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(50);
+    await eventually(async () => seen.length >= 50);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toHaveLength(50);
+    expect(new Set(seen).size).toBe(50);
+    await subscription.close();
+    worker.relay.start();
+  });
+});
