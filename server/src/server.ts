@@ -10,10 +10,18 @@ import { imageRoutes } from './modules/catalog/images.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/service.js';
 import { createInventoryService, type InventoryService } from './modules/inventory/service.js';
+import { createAddressBook, type AddressBook } from './modules/accounts/addresses.js';
+import { accountRoutes } from './modules/accounts/routes.js';
+import { createAccountService, type AccountService } from './modules/accounts/service.js';
+import { registerAuth } from './platform/http/auth.js';
+import { registerRateLimit } from './platform/http/rate-limit.js';
+import { resolveJwtSecret } from './platform/secrets.js';
 
 export interface Services {
   catalog: CatalogService;
   inventory: InventoryService;
+  accounts: AccountService;
+  addresses: AddressBook;
 }
 
 export function createServices(config: Config, adapters: Adapters): Services {
@@ -26,7 +34,21 @@ export function createServices(config: Config, adapters: Adapters): Services {
     db: adapters.database.db,
     onStockChanged: () => catalog.invalidate(),
   });
-  return { catalog, inventory };
+  const accounts = createAccountService({
+    db: adapters.database.db,
+    cache: adapters.cache,
+    jwtSecret: resolveJwtSecret(config),
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
+    loginFailureLimit: config.LOGIN_FAILURE_LIMIT,
+    publicUrl: config.PUBLIC_URL,
+  });
+  return {
+    catalog,
+    inventory,
+    accounts,
+    addresses: createAddressBook({ db: adapters.database.db }),
+  };
 }
 
 const defaultStorefront = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -48,6 +70,19 @@ export async function buildApi(options: {
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const services = createServices(config, adapters);
+  await registerAuth(app, {
+    secret: resolveJwtSecret(config),
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL,
+    cache: adapters.cache,
+  });
+  await registerRateLimit(app, adapters.cache);
+  await app.register(accountRoutes, {
+    prefix: '/api/v1',
+    accounts: services.accounts,
+    addresses: services.addresses,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
+    authRateLimit: config.AUTH_RATE_LIMIT,
+  });
   await app.register(catalogRoutes, {
     prefix: '/api/v1',
     catalog: services.catalog,

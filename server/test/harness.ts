@@ -28,6 +28,9 @@ export function backends(): Backend[] {
 
 export const silentLogger = pino({ level: 'silent' });
 
+/** The key tests sign with; tests that forge tokens sign with another. */
+export const testJwtSecret = 'test-secret-for-access-tokens-0123456789abcdef';
+
 export interface TestStore {
   backend: Backend;
   config: Config;
@@ -105,7 +108,13 @@ export async function createTestStore(
   backend: Backend,
   env: Record<string, string> = {},
 ): Promise<TestStore> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: testJwtSecret,
+    AUTH_RATE_LIMIT: '1000',
+    ...env,
+  });
   const adapters = await openTestAdapters(backend);
   await adapters.database.migrate();
   await seedCatalogIfEmpty(adapters.database.db, silentLogger);

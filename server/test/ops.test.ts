@@ -6,7 +6,13 @@ import { createRedisCache } from '../src/platform/cache/redis.js';
 import { ConfigError, loadConfig } from '../src/platform/config.js';
 import { openPglite } from '../src/platform/db/index.js';
 import { buildApi } from '../src/server.js';
-import { backends, createTestStore, silentLogger, type TestStore } from './harness.js';
+import {
+  backends,
+  createTestStore,
+  silentLogger,
+  testJwtSecret,
+  type TestStore,
+} from './harness.js';
 
 describe.each(backends())('operations endpoints on %s backends', (backend) => {
   let store: TestStore;
@@ -124,7 +130,7 @@ describe('readiness with a Redis that stops', () => {
     const database = await openPglite();
     const cache = await createRedisCache(`redis://127.0.0.1:${port}`);
     const bus = createMemoryBus();
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret });
     const { app } = await buildApi({
       config,
       adapters: { database, cache, bus },

@@ -43,13 +43,24 @@ const environmentSchema = z.object({
   /** Seconds a catalog entry lives in Redis/memory; invalidation by version makes it safe to keep long. */
   CATALOG_CACHE_TTL: durationSeconds.default(3600),
   ORDER_PAYMENT_TIMEOUT: durationSeconds.default(1800),
+  /** HS256 key for access tokens; at least 32 characters. Unset: generated once and kept in DATA_DIR. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL: durationSeconds.default(900),
+  REFRESH_TOKEN_TTL: durationSeconds.default(30 * 24 * 3600),
+  /** Requests per minute one IP may make to each sign-in, sign-up, refresh and reset endpoint. */
+  AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** Failed sign-ins one account may have in 15 minutes before it must wait. */
+  LOGIN_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
+  /** Where shoppers reach the store; links in emails point here. Default: http://localhost:PORT */
+  PUBLIC_URL: z.url().optional(),
   SEED_ON_START: z
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
 });
 
-export type Config = z.infer<typeof environmentSchema> & {
+export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_URL'> & {
+  PUBLIC_URL: string;
   /** Embedded mode: no external service configured; everything runs in one process. */
   embedded: boolean;
 };
@@ -71,5 +82,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  ADMIN_EMAIL / ADMIN_PASSWORD: set both or neither',
     );
   }
-  return { ...config, embedded };
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)',
+    );
+  }
+  return {
+    ...config,
+    embedded,
+    PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  };
 }

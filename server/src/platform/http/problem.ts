@@ -30,6 +30,11 @@ export const notFound = (detail = 'The requested resource does not exist.') =>
 export const validationFailed = (errors: FieldProblem[], detail = 'The request is not valid.') =>
   new HttpProblem(400, 'validation_failed', 'Validation Failed', detail, errors);
 
+export const rateLimited = (retryAfterSeconds: number, detail: string) =>
+  new HttpProblem(429, 'rate_limited', 'Too Many Requests', detail, undefined, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
+
 export const problemSchema = z
   .object({
     type: z.string(),

@@ -1,0 +1,318 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, unauthorized } from '../../platform/http/auth.js';
+import { problemSchema } from '../../platform/http/problem.js';
+import type { AddressBook } from './addresses.js';
+import {
+  addressBody,
+  addressPatchBody,
+  addressSchema,
+  authResultSchema,
+  changePasswordBody,
+  idParams,
+  loginBody,
+  passwordResetBody,
+  passwordResetConfirmBody,
+  refreshBody,
+  registerBody,
+  updateProfileBody,
+  userSchema,
+} from './schemas.js';
+import type { AccountService } from './service.js';
+
+export interface AccountRouteOptions {
+  accounts: AccountService;
+  addresses: AddressBook;
+  refreshTtlSeconds: number;
+  /** Requests per minute per IP on each credential endpoint. */
+  authRateLimit: number;
+}
+
+const refreshCookie = 'stride_refresh';
+const cookiePath = '/api/v1/auth';
+const isLocal = (hostname: string) => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(hostname);
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, problemSchema])) as Record<
+    number,
+    typeof problemSchema
+  >;
+
+function sessionContext(request: FastifyRequest) {
+  return { userAgent: request.headers['user-agent'], ip: request.ip };
+}
+
+/** Browsers keep the refresh token where scripts cannot read it; the body copy serves other clients. */
+function setRefreshCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAge: number,
+) {
+  reply.setCookie(refreshCookie, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: !isLocal(request.hostname),
+    path: cookiePath,
+    maxAge,
+  });
+}
+
+export async function accountRoutes(app: FastifyInstance, options: AccountRouteOptions) {
+  const { accounts, addresses, refreshTtlSeconds } = options;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const limited = { rateLimit: { max: options.authRateLimit, timeWindow: 60_000 } };
+  const tags = ['auth'];
+
+  typed.post(
+    '/auth/register',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Create a customer account and sign in',
+        body: registerBody,
+        response: { 201: authResultSchema, ...problems(400, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await accounts.register(request.body, sessionContext(request));
+      setRefreshCookie(request, reply, result.refreshToken, refreshTtlSeconds);
+      return reply.status(201).send(result);
+    },
+  );
+
+  typed.post(
+    '/auth/login',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        description: 'Unknown email and wrong password get the same `invalid_credentials` answer.',
+        body: loginBody,
+        response: { 200: authResultSchema, ...problems(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const result = await accounts.login(email, password, sessionContext(request));
+      setRefreshCookie(request, reply, result.refreshToken, refreshTtlSeconds);
+      return result;
+    },
+  );
+
+  typed.post(
+    '/auth/refresh',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new token pair (rotation)',
+        description: 'Each refresh token works once; presenting a used one ends the whole session.',
+        body: refreshBody.nullish(),
+        response: { 200: authResultSchema, ...problems(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
+      if (!token) throw unauthorized('Send a refresh token.');
+      const result = await accounts.refresh(token);
+      setRefreshCookie(request, reply, result.refreshToken, refreshTtlSeconds);
+      return result;
+    },
+  );
+
+  typed.post(
+    '/auth/logout',
+    {
+      config: { auth: 'customer' },
+      schema: { tags, summary: 'End this session', response: { 204: z.null(), ...problems(401) } },
+    },
+    async (request, reply) => {
+      await accounts.logout(actorOf(request));
+      reply.clearCookie(refreshCookie, { path: cookiePath });
+      return reply.status(204).send(null);
+    },
+  );
+
+  typed.post(
+    '/auth/password-reset',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Email a one-time password reset link',
+        description: 'Answers 202 whether or not the account exists.',
+        body: passwordResetBody,
+        response: { 202: z.null(), ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.requestPasswordReset(request.body.email);
+      return reply.status(202).send(null);
+    },
+  );
+
+  typed.post(
+    '/auth/password-reset/confirm',
+    {
+      config: limited,
+      schema: {
+        tags,
+        summary: 'Set a new password with a reset token; ends every session',
+        body: passwordResetConfirmBody,
+        response: { 204: z.null(), ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.confirmPasswordReset(request.body.token, request.body.password);
+      return reply.status(204).send(null);
+    },
+  );
+
+  const me = ['account'];
+  typed.get(
+    '/me',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'Your profile',
+        response: { 200: userSchema, ...problems(401) },
+      },
+    },
+    async (request) => accounts.profile(actorOf(request)),
+  );
+
+  typed.patch(
+    '/me',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'Change your name',
+        body: updateProfileBody,
+        response: { 200: userSchema, ...problems(400, 401) },
+      },
+    },
+    async (request) => accounts.updateProfile(actorOf(request), request.body),
+  );
+
+  typed.post(
+    '/me/password',
+    {
+      config: { auth: 'customer', ...limited },
+      schema: {
+        tags: me,
+        summary: 'Change your password; signs out your other sessions',
+        body: changePasswordBody,
+        response: { 204: z.null(), ...problems(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.changePassword(
+        actorOf(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
+      return reply.status(204).send(null);
+    },
+  );
+
+  typed.get(
+    '/me/addresses',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'Your address book',
+        response: { 200: z.object({ items: z.array(addressSchema) }), ...problems(401) },
+      },
+    },
+    async (request) => ({ items: await addresses.list(actorOf(request)) }),
+  );
+
+  typed.post(
+    '/me/addresses',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'Add an address',
+        body: addressBody,
+        response: { 201: addressSchema, ...problems(400, 401, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await addresses.create(actorOf(request), request.body)),
+  );
+
+  typed.get(
+    '/me/addresses/:id',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'One address',
+        params: idParams,
+        response: { 200: addressSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => addresses.get(actorOf(request), request.params.id),
+  );
+
+  typed.patch(
+    '/me/addresses/:id',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'Change an address',
+        params: idParams,
+        body: addressPatchBody,
+        response: { 200: addressSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => addresses.update(actorOf(request), request.params.id, request.body),
+  );
+
+  typed.delete(
+    '/me/addresses/:id',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags: me,
+        summary: 'Delete an address',
+        params: idParams,
+        response: { 204: z.null(), ...problems(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      await addresses.remove(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  typed.get(
+    '/admin/customers',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Customer accounts, newest first',
+        querystring: z.object({
+          q: z.string().trim().max(100).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(24),
+          cursor: z.string().max(100).optional(),
+        }),
+        response: {
+          200: z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => accounts.listCustomers(request.query),
+  );
+}

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { createSigner } from 'fast-jwt';
+import type { Cache } from '../../platform/cache/port.js';
+import { writeEvent } from '../../platform/bus/outbox.js';
+import { queryRows, type Db } from '../../platform/db/index.js';
+import type { Actor, Role } from '../../platform/http/auth.js';
+import { unauthorized } from '../../platform/http/auth.js';
+import {
+  HttpProblem,
+  notFound,
+  rateLimited,
+  validationFailed,
+} from '../../platform/http/problem.js';
+import { normaliseEmail } from './bootstrap.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { passwordProblems } from './password-policy.js';
+import type { RegisterBody, User } from './schemas.js';
+import { createSessionStore, newToken, sha256, type SessionContext } from './sessions.js';
+
+export interface AccountServiceDeps {
+  db: Db;
+  cache: Cache;
+  jwtSecret: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  /** Failed sign-ins per account per 15 minutes before it must wait. */
+  loginFailureLimit: number;
+  /** Base URL of the storefront, for links in emails. */
+  publicUrl: string;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  role: Role;
+  created_at: Date | string;
+}
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  role: row.role,
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+function decodeIdCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+    throw validationFailed([{ path: 'query.cursor', message: 'is not a cursor for this listing' }]);
+  }
+  return id;
+}
+
+const loginFailureWindowSeconds = 15 * 60;
+const passwordResetTtlSeconds = 30 * 60;
+
+export function createAccountService(deps: AccountServiceDeps) {
+  const { db, cache } = deps;
+  const sessions = createSessionStore({
+    db,
+    cache,
+    accessTtlSeconds: deps.accessTtlSeconds,
+    refreshTtlSeconds: deps.refreshTtlSeconds,
+  });
+  const sign = createSigner({
+    key: deps.jwtSecret,
+    algorithm: 'HS256',
+    expiresIn: deps.accessTtlSeconds * 1000,
+  });
+  // Verified against when the email is unknown, so both failures take the same time.
+  const decoyHash = hashPassword(randomBytes(16).toString('hex'));
+
+  const findByEmail = async (email: string) =>
+    (
+      await queryRows<UserRow>(
+        db,
+        sql`SELECT * FROM users WHERE lower(email) = ${normaliseEmail(email)}`,
+      )
+    )[0];
+  const findById = async (id: string) =>
+    (await queryRows<UserRow>(db, sql`SELECT * FROM users WHERE id = ${id}::uuid`))[0];
+
+  function tokens(user: UserRow, sessionId: string, refreshToken: string) {
+    return {
+      user: toUser(user),
+      accessToken: sign({ sub: user.id, role: user.role, sid: sessionId }),
+      refreshToken,
+      expiresIn: deps.accessTtlSeconds,
+    };
+  }
+
+  function assertStrong(password: string, email: string, path: string) {
+    const problems = passwordProblems(password, email, path);
+    if (problems.length > 0) throw validationFailed(problems, 'The password is not acceptable.');
+  }
+
+  return {
+    sessions,
+
+    async register(body: RegisterBody, context: SessionContext) {
+      const email = normaliseEmail(body.email);
+      assertStrong(body.password, email, 'body.password');
+      const passwordHash = await hashPassword(body.password);
+      const result = await db.transaction(async (tx) => {
+        const [user] = await queryRows<UserRow>(
+          tx,
+          sql`INSERT INTO users (email, password_hash, first_name, last_name)
+              VALUES (${email}, ${passwordHash}, ${body.firstName}, ${body.lastName})
+              ON CONFLICT DO NOTHING RETURNING *`,
+        );
+        if (!user) return null;
+        await writeEvent(tx, 'user_registered', { userId: user.id, email });
+        const session = await sessions.start(tx, user.id, context);
+        return { user, ...session };
+      });
+      if (!result) {
+        throw new HttpProblem(
+          409,
+          'email_taken',
+          'Conflict',
+          'An account with this email already exists.',
+        );
+      }
+      return tokens(result.user, result.sessionId, result.refreshToken);
+    },
+
+    async login(email: string, password: string, context: SessionContext) {
+      const failuresKey = `auth:login-failures:${normaliseEmail(email)}`;
+      const failures = Number((await cache.get(failuresKey)) ?? 0);
+      if (failures >= deps.loginFailureLimit) {
+        throw rateLimited(
+          loginFailureWindowSeconds,
+          'Too many failed sign-ins for this account; try again later.',
+        );
+      }
+      const user = await findByEmail(email);
+      const valid = await verifyPassword(user?.password_hash ?? (await decoyHash), password).catch(
+        () => false,
+      );
+      if (!user || !valid) {
+        const count = await cache.incr(failuresKey);
+        if (count === 1) await cache.expire(failuresKey, loginFailureWindowSeconds);
+        throw new HttpProblem(
+          401,
+          'invalid_credentials',
+          'Unauthorized',
+          'The email or password is incorrect.',
+        );
+      }
+      await cache.del(failuresKey);
+      const session = await db.transaction((tx) => sessions.start(tx, user.id, context));
+      return tokens(user, session.sessionId, session.refreshToken);
+    },
+
+    async refresh(refreshToken: string) {
+      const rotated = await sessions.rotate(refreshToken);
+      const user = await findById(rotated.userId);
+      if (!user) throw unauthorized('The account no longer exists.');
+      return tokens(user, rotated.sessionId, rotated.refreshToken);
+    },
+
+    logout: (actor: Actor) => sessions.revoke(actor.sessionId, 'logout'),
+
+    /** Always succeeds from the caller's view, so it never tells whether an account exists. */
+    async requestPasswordReset(email: string): Promise<void> {
+      const user = await findByEmail(email);
+      if (!user) return;
+      const token = newToken();
+      await db.transaction(async (tx) => {
+        // A new link replaces any earlier one.
+        await tx.execute(
+          sql`UPDATE password_resets SET used_at = now() WHERE user_id = ${user.id}::uuid AND used_at IS NULL`,
+        );
+        await tx.execute(sql`
+          INSERT INTO password_resets (token_hash, user_id, expires_at)
+          VALUES (${sha256(token)}, ${user.id}::uuid, now() + make_interval(secs => ${passwordResetTtlSeconds}))`);
+        await writeEvent(tx, 'send_email', {
+          to: user.email,
+          template: 'password_reset',
+          data: {
+            firstName: user.first_name,
+            resetUrl: `${deps.publicUrl}/reset-password?token=${token}`,
+            expiresInMinutes: passwordResetTtlSeconds / 60,
+          },
+        });
+      });
+    },
+
+    async confirmPasswordReset(token: string, password: string): Promise<void> {
+      const [reset] = await queryRows<{ user_id: string; email: string }>(
+        db,
+        sql`SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
+            WHERE r.token_hash = ${sha256(token)} AND r.used_at IS NULL AND r.expires_at > now()`,
+      );
+      if (!reset) {
+        throw new HttpProblem(
+          400,
+          'invalid_token',
+          'Bad Request',
+          'The reset link is invalid or has expired.',
+        );
+      }
+      assertStrong(password, reset.email, 'body.password');
+      const passwordHash = await hashPassword(password);
+      const revoked = await db.transaction(async (tx) => {
+        // Claim the token first: of two concurrent confirmations only one finds it unused.
+        const claimed = await queryRows(
+          tx,
+          sql`UPDATE password_resets SET used_at = now()
+              WHERE token_hash = ${sha256(token)} AND used_at IS NULL RETURNING user_id`,
+        );
+        if (claimed.length === 0) return null;
+        await tx.execute(
+          sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${reset.user_id}::uuid`,
+        );
+        await writeEvent(tx, 'password_changed', { userId: reset.user_id, via: 'reset' });
+        return sessions.revokeAllInTx(tx, reset.user_id, 'password_reset');
+      });
+      if (!revoked) {
+        throw new HttpProblem(
+          400,
+          'invalid_token',
+          'Bad Request',
+          'The reset link is invalid or has expired.',
+        );
+      }
+      await sessions.denyAccessTokens(revoked);
+    },
+
+    async changePassword(
+      actor: Actor,
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<void> {
+      const user = await findById(actor.id);
+      if (!user) throw unauthorized();
+      if (!(await verifyPassword(user.password_hash, currentPassword).catch(() => false))) {
+        throw new HttpProblem(
+          403,
+          'invalid_credentials',
+          'Forbidden',
+          'The current password is incorrect.',
+        );
+      }
+      assertStrong(newPassword, user.email, 'body.newPassword');
+      const passwordHash = await hashPassword(newPassword);
+      const revoked = await db.transaction(async (tx) => {
+        await tx.execute(
+          sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${actor.id}::uuid`,
+        );
+        await writeEvent(tx, 'password_changed', { userId: actor.id, via: 'change' });
+        // Every other device signs in again; this one stays signed in.
+        return sessions.revokeAllInTx(tx, actor.id, 'password_changed', actor.sessionId);
+      });
+      await sessions.denyAccessTokens(revoked);
+    },
+
+    async profile(actor: Actor): Promise<User> {
+      const user = await findById(actor.id);
+      if (!user) throw notFound('The account no longer exists.');
+      return toUser(user);
+    },
+
+    async updateProfile(
+      actor: Actor,
+      patch: { firstName?: string | undefined; lastName?: string | undefined },
+    ) {
+      const [user] = await queryRows<UserRow>(
+        db,
+        sql`UPDATE users SET first_name = COALESCE(${patch.firstName ?? null}, first_name),
+                             last_name = COALESCE(${patch.lastName ?? null}, last_name), updated_at = now()
+            WHERE id = ${actor.id}::uuid RETURNING *`,
+      );
+      if (!user) throw notFound('The account no longer exists.');
+      return toUser(user);
+    },
+
+    async listCustomers(options: {
+      limit: number;
+      q?: string | undefined;
+      cursor?: string | undefined;
+    }) {
+      const after = options.cursor ? decodeIdCursor(options.cursor) : undefined;
+      const pattern = options.q
+        ? `%${options.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`
+        : undefined;
+      const rows = await queryRows<UserRow>(
+        db,
+        sql`SELECT * FROM users
+            WHERE ${pattern ? sql`(lower(email) LIKE ${pattern} OR lower(first_name || ' ' || last_name) LIKE ${pattern})` : sql`TRUE`}
+              ${after ? sql`AND id < ${after}::uuid` : sql``}
+            ORDER BY id DESC LIMIT ${options.limit + 1}`,
+      );
+      const page = rows.slice(0, options.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toUser),
+        nextCursor:
+          rows.length > options.limit && last ? Buffer.from(last.id).toString('base64url') : null,
+      };
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
