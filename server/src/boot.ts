@@ -41,7 +41,12 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
   if (roles.api) {
     if (config.SEED_ON_START) await seedCatalogIfEmpty(adapters.database.db, logger);
     if (admin) {
-      await ensureAdmin(adapters.database.db, admin.email, admin.password);
+      const outcome = await ensureAdmin(adapters.database.db, admin.email, admin.password);
+      if (outcome === 'taken_by_customer') {
+        logger.warn(
+          `ADMIN_EMAIL ${admin.email} belongs to a customer account; it was not made an administrator`,
+        );
+      }
       if (admin === embeddedAdmin) {
         logger.info(
           `embedded mode: admin sign-in ${admin.email} / ${admin.password} (set ADMIN_EMAIL and ADMIN_PASSWORD to change it)`,

@@ -82,6 +82,7 @@ export async function buildApi(options: {
     addresses: services.addresses,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
     authRateLimit: config.AUTH_RATE_LIMIT,
+    secureCookies: config.NODE_ENV === 'production' || config.PUBLIC_URL.startsWith('https:'),
   });
   await app.register(catalogRoutes, {
     prefix: '/api/v1',

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Adapters } from './platform/adapters.js';
 import { createOutboxRelay } from './platform/bus/outbox.js';
 import type { Subscription } from './platform/bus/port.js';
+import { startAccountConsumers } from './modules/accounts/consumers.js';
 import { startCatalogConsumers } from './modules/catalog/consumers.js';
 import type { Services } from './server.js';
 
@@ -16,8 +17,10 @@ export async function startWorker(options: {
 }) {
   const { adapters, services, logger } = options;
   const relay = createOutboxRelay({ db: adapters.database.db, bus: adapters.bus, logger });
+  const deps = { db: adapters.database.db, bus: adapters.bus, logger };
   const subscriptions: Subscription[] = [
     ...(await startCatalogConsumers(adapters.bus, services.catalog)),
+    ...(await startAccountConsumers(deps, services.accounts)),
   ];
   relay.start();
   logger.info({ consumers: subscriptions.length }, 'worker started: outbox relay and consumers');

@@ -137,3 +137,13 @@ export async function createTestStore(
     },
   };
 }
+
+/** Wait until `check` holds (for work a worker does asynchronously). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('condition not met in time');
+}

@@ -53,6 +53,17 @@ const environmentSchema = z.object({
   LOGIN_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Where shoppers reach the store; links in emails point here. Default: http://localhost:PORT */
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For), for per-IP rate limits
+   * behind a load balancer: `true`, a hop count, or comma-separated addresses/CIDRs. Default: none.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | number | string => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
   SEED_ON_START: z
     .enum(['true', 'false'])
     .default('true')

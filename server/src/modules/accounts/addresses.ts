@@ -44,13 +44,21 @@ const maxAddresses = 20;
 export function createAddressBook(deps: { db: Db }) {
   const { db } = deps;
 
-  /** The address, locked for change, if it is the actor's; 404 otherwise (never 403: no hint it exists). */
+  /**
+   * The address, locked for change, if it is the actor's; 404 otherwise (never 403: no hint it exists).
+   * The user's row is locked first, as in `create`, so changes to one address book run one at a time.
+   */
   async function owned(tx: Queryable, actor: Actor, id: string): Promise<AddressRow> {
+    await lockBook(tx, actor.id);
     const [row] = await queryRows<AddressRow>(
       tx,
       sql`SELECT * FROM addresses WHERE id = ${id}::uuid FOR UPDATE`,
     );
     return ownOnly(actor, row, row?.user_id);
+  }
+
+  async function lockBook(tx: Queryable, userId: string) {
+    await tx.execute(sql`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`);
   }
 
   /** Making one address the default clears the previous one first (a partial unique index guards it). */
@@ -80,7 +88,7 @@ export function createAddressBook(deps: { db: Db }) {
     async create(actor: Actor, input: AddressInput): Promise<Address> {
       return db.transaction(async (tx) => {
         // Lock the user's row so concurrent creates count and pick the default one at a time.
-        await tx.execute(sql`SELECT id FROM users WHERE id = ${actor.id}::uuid FOR UPDATE`);
+        await lockBook(tx, actor.id);
         const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
           tx,
           sql`SELECT count(*)::int AS n FROM addresses WHERE user_id = ${actor.id}::uuid`,

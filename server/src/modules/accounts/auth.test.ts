@@ -1,9 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, createTestStore, testJwtSecret, type TestStore } from '../../../test/harness.js';
+import {
+  backends,
+  createTestStore,
+  eventually,
+  silentLogger,
+  testJwtSecret,
+  type TestStore,
+} from '../../../test/harness.js';
+import { startWorker } from '../../worker.js';
+import { ensureAdmin } from './bootstrap.js';
 
 interface AuthResult {
   user: { id: string; email: string; role: string };
@@ -17,6 +26,7 @@ const uniqueEmail = () => `shopper-${randomBytes(6).toString('hex')}@example.com
 
 describe.each(backends())('accounts and auth on %s backends', (backend) => {
   let store: TestStore;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
   const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
     store.app.inject({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers });
   const get = (url: string, token?: string) =>
@@ -40,10 +50,24 @@ describe.each(backends())('accounts and auth on %s backends', (backend) => {
 
   beforeAll(async () => {
     store = await createTestStore(backend);
+    worker = await startWorker({
+      adapters: store.adapters,
+      services: store.services,
+      logger: silentLogger,
+    });
   });
   afterAll(async () => {
+    await worker?.stop();
     await store?.close();
   });
+
+  /** The reset emails the worker has queued for an address. */
+  const resetEmails = (email: string) =>
+    queryRows<{ payload: { to: string; template: string; data: { resetUrl: string } } }>(
+      store.adapters.database.db,
+      sql`SELECT payload FROM outbox WHERE type = 'send_email' AND payload->>'to' = ${email} ORDER BY occurred_at`,
+    );
+  const tokenOf = (resetUrl: string) => new URL(resetUrl).searchParams.get('token') as string;
 
   describe('sign-up, sign-in, refresh, sign-out', () => {
     it('runs register → login → refresh → reuse detection → logout', async () => {
@@ -391,28 +415,24 @@ describe.each(backends())('accounts and auth on %s backends', (backend) => {
     });
 
     it('resets a password by a one-time emailed token, without revealing accounts', async () => {
-      const { email, accessToken, user } = await register();
+      const { email, accessToken, refreshToken, user } = await register();
       const unknown = await post('/auth/password-reset', { email: uniqueEmail() });
-      const known = await post('/auth/password-reset', { email });
+      const known = await post('/auth/password-reset', { email: `  ${email.toUpperCase()}` });
       expect(unknown.statusCode).toBe(202);
       expect(known.statusCode).toBe(202);
       expect(known.body).toBe(unknown.body);
 
-      const [event] = await queryRows<{
-        payload: { to: string; template: string; data: { resetUrl: string } };
-      }>(
-        store.adapters.database.db,
-        sql`SELECT payload FROM outbox WHERE type = 'send_email' AND payload->>'to' = ${email}`,
-      );
+      await eventually(async () => (await resetEmails(email)).length === 1);
+      const [event] = await resetEmails(email);
       expect(event?.payload.template).toBe('password_reset');
-      const token = new URL(event?.payload.data.resetUrl as string).searchParams.get(
-        'token',
-      ) as string;
-      const [stored] = await queryRows<{ token_hash: string }>(
+      const token = tokenOf(event?.payload.data.resetUrl as string);
+      const [stored] = await queryRows<{ token_hash: string; expires_in: number }>(
         store.adapters.database.db,
-        sql`SELECT token_hash FROM password_resets WHERE user_id = ${user.id}::uuid`,
+        sql`SELECT token_hash, extract(epoch FROM expires_at - created_at)::int AS expires_in
+            FROM password_resets WHERE user_id = ${user.id}::uuid`,
       );
-      expect(stored?.token_hash).not.toContain(token);
+      expect(stored?.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+      expect(stored?.expires_in).toBe(30 * 60);
 
       const confirmed = await post('/auth/password-reset/confirm', {
         token,
@@ -420,6 +440,7 @@ describe.each(backends())('accounts and auth on %s backends', (backend) => {
       });
       expect(confirmed.statusCode).toBe(204);
       expect((await get('/me', accessToken)).statusCode).toBe(401);
+      expect((await post('/auth/refresh', { refreshToken })).statusCode).toBe(401);
       expect(
         (
           await post('/auth/password-reset/confirm', { token, password: 'another passphrase!' })
@@ -430,6 +451,45 @@ describe.each(backends())('accounts and auth on %s backends', (backend) => {
       expect(
         (await post('/auth/login', { email, password: 'reset passphrase here' })).statusCode,
       ).toBe(200);
+    });
+
+    it('sends a few reset emails an hour at most, and a password change voids an open link', async () => {
+      const { email, accessToken } = await register();
+      for (let i = 0; i < 6; i++)
+        expect((await post('/auth/password-reset', { email })).statusCode).toBe(202);
+      await worker.relay.drain();
+      await eventually(async () => {
+        const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
+          store.adapters.database.db,
+          sql`SELECT count(*)::int AS n FROM inbox WHERE consumer = 'accounts-password-reset'`,
+        );
+        return n >= 6;
+      });
+      const emails = await resetEmails(email);
+      expect(emails).toHaveLength(3);
+      const latest = tokenOf(emails.at(-1)?.payload.data.resetUrl as string);
+      const earlier = tokenOf(emails[0]?.payload.data.resetUrl as string);
+      expect(
+        (
+          await post('/auth/password-reset/confirm', {
+            token: earlier,
+            password: 'reset passphrase here',
+          })
+        ).statusCode,
+      ).toBe(400);
+
+      const changed = await post(
+        '/me/password',
+        { currentPassword: strongPassword, newPassword: 'changed passphrase!' },
+        bearer(accessToken),
+      );
+      expect(changed.statusCode).toBe(204);
+      const stale = await post('/auth/password-reset/confirm', {
+        token: latest,
+        password: 'reset passphrase here',
+      });
+      expect(stale.statusCode).toBe(400);
+      expect(stale.json()).toMatchObject({ code: 'invalid_token' });
     });
   });
 
@@ -449,6 +509,110 @@ describe.each(backends())('accounts and auth on %s backends', (backend) => {
       expect(wrongType.json().errors.map((e: { path: string }) => e.path)).toEqual(
         expect.arrayContaining(['body.email', 'body.password']),
       );
+    });
+
+    it('answers NUL characters with 400, never 500', async () => {
+      const { accessToken } = await register();
+      const name = await post('/auth/register', {
+        email: uniqueEmail(),
+        password: strongPassword,
+        firstName: 'A\u0000B',
+        lastName: 'C',
+      });
+      expect(name.statusCode).toBe(400);
+      const patch = await store.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/me',
+        headers: bearer(accessToken),
+        payload: { lastName: 'x\u0000' },
+      });
+      expect(patch.statusCode).toBe(400);
+      const search = await store.app.inject({ method: 'GET', url: '/api/v1/products?q=a%00b' });
+      expect(search.statusCode).toBe(400);
+      const size = await store.app.inject({ method: 'GET', url: '/api/v1/products?size=M%00' });
+      expect(size.statusCode).toBe(400);
+      expect(size.headers['content-type']).toContain('application/problem+json');
+    });
+
+    it('accepts the bearer scheme in any case', async () => {
+      const { accessToken } = await register();
+      const response = await store.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: `bearer ${accessToken}` },
+      });
+      expect(response.statusCode).toBe(200);
+    });
+
+    it('signs out by refresh token when the access token is gone, and clears the cookie', async () => {
+      const { refreshToken, accessToken } = await register();
+      const response = await store.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        cookies: { stride_refresh: refreshToken },
+      });
+      expect(response.statusCode).toBe(204);
+      const cleared = response.cookies.find((c) => c.name === 'stride_refresh');
+      expect(cleared?.value).toBe('');
+      expect((await post('/auth/refresh', { refreshToken })).statusCode).toBe(401);
+      expect((await get('/me', accessToken)).statusCode).toBe(401);
+      expect((await post('/auth/logout')).statusCode).toBe(401);
+    });
+
+    it('never makes an existing customer the administrator through ADMIN_EMAIL', async () => {
+      const { email, user } = await register();
+      expect(await ensureAdmin(store.adapters.database.db, email, 'some admin password')).toBe(
+        'taken_by_customer',
+      );
+      const [row] = await queryRows<{ role: string }>(
+        store.adapters.database.db,
+        sql`SELECT role FROM users WHERE id = ${user.id}::uuid`,
+      );
+      expect(row?.role).toBe('customer');
+      const adminEmail = uniqueEmail();
+      expect(await ensureAdmin(store.adapters.database.db, adminEmail, 'some admin password')).toBe(
+        'created',
+      );
+      expect(await ensureAdmin(store.adapters.database.db, adminEmail, 'another password!!')).toBe(
+        'exists',
+      );
+      expect(
+        (await post('/auth/login', { email: adminEmail, password: 'some admin password' })).json()
+          .user.role,
+      ).toBe('admin');
+    });
+
+    it('keeps one default address when changes race', async () => {
+      const { accessToken } = await register();
+      const headers = bearer(accessToken);
+      const base = {
+        firstName: 'A',
+        lastName: 'B',
+        line1: '1 Lane',
+        city: 'Town',
+        postalCode: '12345',
+        country: 'US',
+      };
+      const created = await Promise.all(
+        [1, 2, 3, 4].map((n) => post('/me/addresses', { ...base, line1: `${n} Lane` }, headers)),
+      );
+      expect(created.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+      const ids = created.map((r) => r.json().id as string);
+      const raced = await Promise.all(
+        ids.map((id) =>
+          store.app.inject({
+            method: 'PATCH',
+            url: `/api/v1/me/addresses/${id}`,
+            headers,
+            payload: { isDefaultShipping: true },
+          }),
+        ),
+      );
+      expect(raced.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+      const list = (await get('/me/addresses', accessToken)).json().items as {
+        isDefaultShipping: boolean;
+      }[];
+      expect(list.filter((a) => a.isDefaultShipping)).toHaveLength(1);
     });
 
     it('never returns a password hash', async () => {
@@ -522,6 +686,30 @@ describe.each(backends())('rate limits on %s backends', (backend) => {
       payload: { email, password: strongPassword },
     });
     expect(right.statusCode).toBe(429);
+  });
+
+  it('counts parallel guesses before checking them, so none slip past the limit', async () => {
+    const email = uniqueEmail();
+    await store.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password: strongPassword, firstName: 'A', lastName: 'B' },
+    });
+    const guess = (i: number, remoteAddress: string) =>
+      store.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress,
+        payload: { email, password: `wrong password ${i}` },
+      });
+    const count = (responses: { statusCode: number }[], status: number) =>
+      responses.filter((r) => r.statusCode === status).length;
+
+    // From many addresses at once: the account as a whole allows 5 × 10 attempts, then every address
+    // waits. Had the check come after the slow password hash, all 60 would have been tried.
+    const many = await Promise.all(Array.from({ length: 60 }, (_, i) => guess(i, `10.2.${i}.1`)));
+    expect(count(many, 401)).toBe(50);
+    expect(count(many, 429)).toBe(10);
   });
 
   it('limits requests per IP across accounts', async () => {

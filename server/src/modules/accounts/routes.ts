@@ -23,6 +23,8 @@ import type { AccountService } from './service.js';
 
 export interface AccountRouteOptions {
   accounts: AccountService;
+  /** Always mark cookies Secure (production, or an https PUBLIC_URL), whatever Host a request names. */
+  secureCookies: boolean;
   addresses: AddressBook;
   refreshTtlSeconds: number;
   /** Requests per minute per IP on each credential endpoint. */
@@ -49,11 +51,12 @@ function setRefreshCookie(
   reply: FastifyReply,
   token: string,
   maxAge: number,
+  alwaysSecure: boolean,
 ) {
   reply.setCookie(refreshCookie, token, {
     httpOnly: true,
     sameSite: 'strict',
-    secure: !isLocal(request.hostname),
+    secure: alwaysSecure || !isLocal(request.hostname),
     path: cookiePath,
     maxAge,
   });
@@ -78,7 +81,13 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request, reply) => {
       const result = await accounts.register(request.body, sessionContext(request));
-      setRefreshCookie(request, reply, result.refreshToken, refreshTtlSeconds);
+      setRefreshCookie(
+        request,
+        reply,
+        result.refreshToken,
+        refreshTtlSeconds,
+        options.secureCookies,
+      );
       return reply.status(201).send(result);
     },
   );
@@ -98,7 +107,13 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     async (request, reply) => {
       const { email, password } = request.body;
       const result = await accounts.login(email, password, sessionContext(request));
-      setRefreshCookie(request, reply, result.refreshToken, refreshTtlSeconds);
+      setRefreshCookie(
+        request,
+        reply,
+        result.refreshToken,
+        refreshTtlSeconds,
+        options.secureCookies,
+      );
       return result;
     },
   );
@@ -119,7 +134,13 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
       if (!token) throw unauthorized('Send a refresh token.');
       const result = await accounts.refresh(token);
-      setRefreshCookie(request, reply, result.refreshToken, refreshTtlSeconds);
+      setRefreshCookie(
+        request,
+        reply,
+        result.refreshToken,
+        refreshTtlSeconds,
+        options.secureCookies,
+      );
       return result;
     },
   );
@@ -127,12 +148,19 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
   typed.post(
     '/auth/logout',
     {
-      config: { auth: 'customer' },
-      schema: { tags, summary: 'End this session', response: { 204: z.null(), ...problems(401) } },
+      schema: {
+        tags,
+        summary: 'End this session',
+        description:
+          'Identifies the session by the access token or, when that has expired, by the refresh token (body or cookie). Always clears the refresh cookie.',
+        body: refreshBody.nullish(),
+        response: { 204: z.null(), ...problems(400, 401) },
+      },
     },
     async (request, reply) => {
-      await accounts.logout(actorOf(request));
       reply.clearCookie(refreshCookie, { path: cookiePath });
+      const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
+      await accounts.logout(await app.identify(request), token);
       return reply.status(204).send(null);
     },
   );

@@ -3,8 +3,11 @@ import { maxPasswordLength } from './password-policy.js';
 
 /** Request bodies are strict: an unknown field (`role`, `id`, `passwordHash`...) is a 400, never ignored. */
 
+/** Text that is stored: PostgreSQL refuses NUL characters, so they are a field problem here. */
+const text = () =>
+  z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 const email = z.string().trim().max(254).pipe(z.email());
-const name = z.string().trim().min(1).max(100);
+const name = text().trim().min(1).max(100);
 // Length and strength are checked by the password policy, with a message of its own.
 const password = z.string().max(maxPasswordLength);
 
@@ -55,8 +58,8 @@ const country = z
   .trim()
   .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
   .transform((c) => c.toUpperCase());
-const line = (max: number) => z.string().trim().min(1).max(max);
-const optionalLine = (max: number) => z.string().trim().max(max).nullable().optional();
+const line = (max: number) => text().trim().min(1).max(max);
+const optionalLine = (max: number) => text().trim().max(max).nullable().optional();
 
 export const addressBody = z.strictObject({
   firstName: name,

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import type { Cache } from '../../platform/cache/port.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
-import { queryRows, type Db } from '../../platform/db/index.js';
+import { queryRows, type Db, type Queryable, type Tx } from '../../platform/db/index.js';
 import type { Actor, Role } from '../../platform/http/auth.js';
 import { unauthorized } from '../../platform/http/auth.js';
 import {
@@ -58,6 +58,12 @@ function decodeIdCursor(cursor: string): string {
 }
 
 const loginFailureWindowSeconds = 15 * 60;
+const passwordResetsPerHour = 3;
+
+const invalidateResets = (tx: Queryable, userId: string) =>
+  tx.execute(
+    sql`UPDATE password_resets SET used_at = now() WHERE user_id = ${userId}::uuid AND used_at IS NULL`,
+  );
 const passwordResetTtlSeconds = 30 * 60;
 
 export function createAccountService(deps: AccountServiceDeps) {
@@ -131,9 +137,16 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     async login(email: string, password: string, context: SessionContext) {
-      const failuresKey = `auth:login-failures:${normaliseEmail(email)}`;
-      const failures = Number((await cache.get(failuresKey)) ?? 0);
-      if (failures >= deps.loginFailureLimit) {
+      // Attempts are counted before the password is checked, so parallel guesses cannot slip past
+      // the limit while argon2 runs. Per account and address, and more loosely per account alone, so
+      // a stranger cannot lock the owner out from one address while guessing from many stays bounded.
+      const account = `auth:login-attempts:${normaliseEmail(email)}`;
+      const fromHere = `${account}:${context.ip ?? 'unknown'}`;
+      const [here, overall] = await Promise.all([
+        cache.incr(fromHere, loginFailureWindowSeconds),
+        cache.incr(account, loginFailureWindowSeconds),
+      ]);
+      if (here > deps.loginFailureLimit || overall > deps.loginFailureLimit * 5) {
         throw rateLimited(
           loginFailureWindowSeconds,
           'Too many failed sign-ins for this account; try again later.',
@@ -144,8 +157,6 @@ export function createAccountService(deps: AccountServiceDeps) {
         () => false,
       );
       if (!user || !valid) {
-        const count = await cache.incr(failuresKey);
-        if (count === 1) await cache.expire(failuresKey, loginFailureWindowSeconds);
         throw new HttpProblem(
           401,
           'invalid_credentials',
@@ -153,7 +164,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           'The email or password is incorrect.',
         );
       }
-      await cache.del(failuresKey);
+      await cache.del(fromHere, account);
       const session = await db.transaction((tx) => sessions.start(tx, user.id, context));
       return tokens(user, session.sessionId, session.refreshToken);
     },
@@ -165,31 +176,56 @@ export function createAccountService(deps: AccountServiceDeps) {
       return tokens(user, rotated.sessionId, rotated.refreshToken);
     },
 
-    logout: (actor: Actor) => sessions.revoke(actor.sessionId, 'logout'),
+    /** End a session, found by its access token or, when that has expired, by its refresh token. */
+    async logout(actor: Actor | null, refreshToken: string | undefined): Promise<void> {
+      if (actor) return sessions.revoke(actor.sessionId, 'logout');
+      const sessionId = refreshToken ? await sessions.sessionOf(refreshToken) : null;
+      if (!sessionId) {
+        throw unauthorized('Send the access token or the refresh token of the session to end.');
+      }
+      await sessions.revoke(sessionId, 'logout');
+    },
 
-    /** Always succeeds from the caller's view, so it never tells whether an account exists. */
+    /**
+     * Always the same work whatever the email, so neither the answer nor its timing tells whether an
+     * account exists: the request is queued, and the worker looks the account up (`issuePasswordReset`).
+     */
     async requestPasswordReset(email: string): Promise<void> {
-      const user = await findByEmail(email);
-      if (!user) return;
+      await db.transaction((tx) =>
+        writeEvent(tx, 'password_reset_requested', { email: normaliseEmail(email) }),
+      );
+    },
+
+    /** The worker's half of a reset request: a one-time token and the email that carries it. */
+    async issuePasswordReset(tx: Tx, email: string): Promise<'sent' | 'no_account' | 'throttled'> {
+      const [user] = await queryRows<UserRow>(
+        tx,
+        sql`SELECT * FROM users WHERE lower(email) = ${normaliseEmail(email)} FOR UPDATE`,
+      );
+      if (!user) return 'no_account';
+      // A few emails an hour at most, however often someone asks: a mailbox is not a target.
+      const [recent] = await queryRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM password_resets
+            WHERE user_id = ${user.id}::uuid AND created_at > now() - interval '1 hour'`,
+      );
+      if ((recent?.n ?? 0) >= passwordResetsPerHour) return 'throttled';
       const token = newToken();
-      await db.transaction(async (tx) => {
-        // A new link replaces any earlier one.
-        await tx.execute(
-          sql`UPDATE password_resets SET used_at = now() WHERE user_id = ${user.id}::uuid AND used_at IS NULL`,
-        );
-        await tx.execute(sql`
-          INSERT INTO password_resets (token_hash, user_id, expires_at)
-          VALUES (${sha256(token)}, ${user.id}::uuid, now() + make_interval(secs => ${passwordResetTtlSeconds}))`);
-        await writeEvent(tx, 'send_email', {
-          to: user.email,
-          template: 'password_reset',
-          data: {
-            firstName: user.first_name,
-            resetUrl: `${deps.publicUrl}/reset-password?token=${token}`,
-            expiresInMinutes: passwordResetTtlSeconds / 60,
-          },
-        });
+      // A new link replaces any earlier one.
+      await invalidateResets(tx, user.id);
+      await tx.execute(sql`
+        INSERT INTO password_resets (token_hash, user_id, expires_at)
+        VALUES (${sha256(token)}, ${user.id}::uuid, now() + make_interval(secs => ${passwordResetTtlSeconds}))`);
+      await writeEvent(tx, 'send_email', {
+        to: user.email,
+        template: 'password_reset',
+        data: {
+          firstName: user.first_name,
+          resetUrl: `${deps.publicUrl}/reset-password?token=${token}`,
+          expiresInMinutes: passwordResetTtlSeconds / 60,
+        },
       });
+      return 'sent';
     },
 
     async confirmPasswordReset(token: string, password: string): Promise<void> {
@@ -213,9 +249,10 @@ export function createAccountService(deps: AccountServiceDeps) {
         const claimed = await queryRows(
           tx,
           sql`UPDATE password_resets SET used_at = now()
-              WHERE token_hash = ${sha256(token)} AND used_at IS NULL RETURNING user_id`,
+              WHERE token_hash = ${sha256(token)} AND used_at IS NULL AND expires_at > now() RETURNING user_id`,
         );
         if (claimed.length === 0) return null;
+        await invalidateResets(tx, reset.user_id);
         await tx.execute(
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${reset.user_id}::uuid`,
         );
@@ -254,6 +291,8 @@ export function createAccountService(deps: AccountServiceDeps) {
         await tx.execute(
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${actor.id}::uuid`,
         );
+        // A reset link asked for before the change must not undo it.
+        await invalidateResets(tx, actor.id);
         await writeEvent(tx, 'password_changed', { userId: actor.id, via: 'change' });
         // Every other device signs in again; this one stays signed in.
         return sessions.revokeAllInTx(tx, actor.id, 'password_changed', actor.sessionId);

@@ -138,6 +138,15 @@ export function createSessionStore(deps: SessionDeps) {
       return outcome;
     },
 
+    /** The session a refresh token belongs to, used or not (sign-out must work with either). */
+    async sessionOf(token: string): Promise<string | null> {
+      const [row] = await queryRows<{ session_id: string }>(
+        db,
+        sql`SELECT session_id FROM refresh_tokens WHERE token_hash = ${sha256(token)}`,
+      );
+      return row?.session_id ?? null;
+    },
+
     async revoke(sessionId: string, reason: string): Promise<void> {
       const revoked = await revokeWhere(db, sql`id = ${sessionId}::uuid`, reason);
       await denyAccessTokens([...revoked, sessionId]);

@@ -26,7 +26,12 @@ const minorUnits = z.coerce.number().int().min(0).max(100_000_000);
 
 export const listProductsQuery = z
   .object({
-    q: z.string().trim().max(200).optional(),
+    q: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+      .optional(),
     category: z
       .string()
       .regex(/^[a-z0-9-]{1,80}$/, 'must be a category slug')

@@ -123,6 +123,16 @@ export function cacheContract(name: string, make: () => Promise<Cache>): void {
       expect(await cache.incr(k)).toBe(1);
     });
 
+    it('incr with a TTL gives a new counter that TTL and keeps an existing one', async () => {
+      const k = key('incr-window');
+      expect(await cache.incr(k, 1)).toBe(1);
+      expect(await cache.incr(k, 60)).toBe(2);
+      await sleep(1300);
+      expect(await cache.get(k)).toBeNull();
+      expect(await cache.incr(k, 1)).toBe(1);
+      await cache.del(k);
+    });
+
     it('expire returns false for a missing key and does not create it', async () => {
       const k = key('expire-missing');
       expect(await cache.expire(k, 10)).toBe(false);

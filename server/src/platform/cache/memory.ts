@@ -63,7 +63,7 @@ export function createMemoryCache(): Cache {
       for (const key of keys) map.delete(key);
     },
 
-    async incr(key) {
+    async incr(key, ttlSecondsIfNew) {
       assertOpen();
       const entry = live(key);
       const current = entry ? Number(entry.value) : 0;
@@ -73,7 +73,10 @@ export function createMemoryCache(): Cache {
       }
       const next = current + 1;
       // INCR keeps an existing TTL, which fixed-window rate limiting relies on.
-      map.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? null });
+      const expiresAt =
+        entry?.expiresAt ??
+        (ttlSecondsIfNew === undefined ? null : Date.now() + ttlToMs(ttlSecondsIfNew));
+      map.set(key, { value: String(next), expiresAt });
       return next;
     },
 

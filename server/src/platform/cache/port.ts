@@ -10,8 +10,12 @@ export interface Cache {
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Delete keys; missing keys are ignored. */
   del(...keys: string[]): Promise<void>;
-  /** Atomically increment an integer counter (missing counts as 0) and return the new value. */
-  incr(key: string): Promise<number>;
+  /**
+   * Atomically increment an integer counter (missing counts as 0) and return the new value. With
+   * `ttlSecondsIfNew`, a counter that has no expiry (a new one) gets that TTL in the same atomic step,
+   * so a fixed window can never be left without one; a counter's existing TTL is kept.
+   */
+  incr(key: string, ttlSecondsIfNew?: number): Promise<number>;
   /** Set a key's time to live; returns false when the key does not exist. */
   expire(key: string, ttlSeconds: number): Promise<boolean>;
   /** Throws when the backend cannot be reached (used by /ready). */

@@ -82,8 +82,17 @@ export async function createRedisCache(
       if (keys.length > 0) await client.del(...keys);
     },
 
-    async incr(key) {
-      return client.incr(key);
+    async incr(key, ttlSecondsIfNew) {
+      if (ttlSecondsIfNew === undefined) return client.incr(key);
+      // MULTI makes the pair atomic; PEXPIRE NX (Redis 7) only sets a TTL on a key that has none.
+      const results = await client
+        .multi()
+        .incr(key)
+        .pexpire(key, ttlToMs(ttlSecondsIfNew), 'NX')
+        .exec();
+      const [error, value] = results?.[0] ?? [new Error('INCR returned nothing'), null];
+      if (error) throw error;
+      return Number(value);
     },
 
     async expire(key, ttlSeconds) {

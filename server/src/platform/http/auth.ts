@@ -32,6 +32,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyInstance {
+    /** The actor of a valid access token, or null for none or an invalid one; never throws. */
+    identify(request: FastifyRequest): Promise<Actor | null>;
+  }
 }
 
 declare module '@fastify/jwt' {
@@ -73,6 +77,9 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     request.actor = await authenticate(request, options.cache, requirement === 'optional');
     if (requirement === 'admin' && request.actor?.role !== 'admin') throw forbidden();
   });
+  app.decorate('identify', (request: FastifyRequest) =>
+    authenticate(request, options.cache, true).catch(() => null),
+  );
 }
 
 async function authenticate(
@@ -85,7 +92,8 @@ async function authenticate(
     if (optional) return null;
     throw unauthorized();
   }
-  if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/.test(header))
+  // The scheme is case-insensitive (RFC 9110); the token itself is base64url.
+  if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/i.test(header))
     throw unauthorized('Send the access token as "Authorization: Bearer <token>".');
   let claims: AccessClaims;
   try {

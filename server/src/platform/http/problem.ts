@@ -60,8 +60,53 @@ const titles: Record<number, [string, string]> = {
   503: ['Service Unavailable', 'service_unavailable'],
 };
 
+/** The SQLSTATE of a database error, wherever a driver or Drizzle has wrapped it. */
+function sqlState(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Input the schemas let through but the database refuses (a NUL character, a number out of range)
+ * is still the client's mistake, and a lost race on a unique key is a conflict: neither is a 500.
+ */
+function databaseProblem(state: string | undefined): HttpProblem | undefined {
+  if (!state) return undefined;
+  if (['22021', '22P02', '22001', '22003', '22007', '22008', '2201B'].includes(state)) {
+    return new HttpProblem(
+      400,
+      'invalid_input',
+      'Bad Request',
+      'A value in the request cannot be stored or searched.',
+    );
+  }
+  if (state === '23505') {
+    return new HttpProblem(
+      409,
+      'conflict',
+      'Conflict',
+      'The request conflicts with data that changed meanwhile; try again.',
+    );
+  }
+  if (state === '40001' || state === '40P01') {
+    return new HttpProblem(
+      409,
+      'conflict',
+      'Conflict',
+      'The request collided with another one; try again.',
+    );
+  }
+  return undefined;
+}
+
 function toProblem(error: FastifyError | HttpProblem): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  const fromDatabase = databaseProblem(sqlState(error));
+  if (fromDatabase) return fromDatabase;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where =
       error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
