@@ -493,6 +493,35 @@ describe.each(backends())('accounts and auth on %s backends', (backend) => {
     });
   });
 
+  describe('documentation', () => {
+    it('lists the auth and account endpoints with their error responses in /openapi.json', async () => {
+      const document = (await store.app.inject('/openapi.json')).json() as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+        components: { schemas: Record<string, unknown> };
+      };
+      const expected: [string, string, string[]][] = [
+        ['/api/v1/auth/register', 'post', ['201', '400', '409', '429']],
+        ['/api/v1/auth/login', 'post', ['200', '400', '401', '429']],
+        ['/api/v1/auth/refresh', 'post', ['200', '401', '429']],
+        ['/api/v1/auth/logout', 'post', ['204', '401']],
+        ['/api/v1/auth/password-reset', 'post', ['202', '400', '429']],
+        ['/api/v1/auth/password-reset/confirm', 'post', ['204', '400']],
+        ['/api/v1/me', 'get', ['200', '401']],
+        ['/api/v1/me', 'patch', ['200', '400', '401']],
+        ['/api/v1/me/password', 'post', ['204', '401', '403']],
+        ['/api/v1/me/addresses', 'post', ['201', '400', '401']],
+        ['/api/v1/me/addresses/{id}', 'delete', ['204', '404']],
+        ['/api/v1/admin/customers', 'get', ['200', '401', '403']],
+      ];
+      for (const [path, method, statuses] of expected) {
+        const operation = document.paths[path]?.[method];
+        expect(operation, `${method} ${path}`).toBeDefined();
+        expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(statuses));
+      }
+      expect(JSON.stringify(document)).not.toMatch(/passwordHash/);
+    });
+  });
+
   describe('bad input and secrets', () => {
     it('answers malformed JSON and wrong types with 400 problems', async () => {
       const malformed = await store.app.inject({
