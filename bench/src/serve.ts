@@ -1,0 +1,207 @@
+/**
+ * A benchmark server in its own process (own event loop, so it does not share one with the load
+ * generator). Started by `children.ts` with `node --import tsx` and an IPC channel:
+ *
+ * - BENCH_ROLE=store: a real store built with the server's `buildApi` over real adapters: PGlite or
+ *   PostgreSQL (BENCH_DATABASE_URL), memory cache or Redis (BENCH_REDIS_URL, BENCH_REDIS_PREFIX),
+ *   migrated and loaded with BENCH_PRODUCTS generated products (0: the demo seed of `npm start`).
+ * - BENCH_ROLE=bare: a plain `fastify()` with no plugins answering the catalog paths with
+ *   precomputed JSON strings, which the parent sends (message `bodies`) before each case.
+ *
+ * Both listen on 127.0.0.1 on a free port and send `{ type: 'ready', port, ... }` to the parent.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { importCategories, importProducts } from '../../server/src/modules/catalog/import.js';
+import * as repository from '../../server/src/modules/catalog/repository.js';
+import { listProductsQuery } from '../../server/src/modules/catalog/schemas.js';
+import { closeAdapters, type Adapters } from '../../server/src/platform/adapters.js';
+import { createMemoryBus } from '../../server/src/platform/bus/memory.js';
+import { createMemoryCache } from '../../server/src/platform/cache/memory.js';
+import { createRedisCache } from '../../server/src/platform/cache/redis.js';
+import { loadConfig } from '../../server/src/platform/config.js';
+import { connectPostgres, openPglite, type Queryable } from '../../server/src/platform/db/index.js';
+import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
+import { buildApi } from '../../server/src/server.js';
+import type { ChildMessage, ParentMessage, QueryPlan, StoreInfo } from './protocol.js';
+
+const env = process.env;
+/** The store's log lines (warnings and errors) go to stderr until it is stopped. */
+let muted = false;
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) resolve();
+    else process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+function onMessage(handler: (message: ParentMessage) => Promise<void>): void {
+  process.on('message', (message: ParentMessage) => {
+    handler(message).catch((err: unknown) => {
+      void send({ type: 'error', message: describe(err) });
+    });
+  });
+}
+
+/** Fewer colours per product (so fewer variants, images and stock rows), to shorten big imports. */
+function limitColors<T extends ReturnType<typeof generateCatalog>[number]>(
+  product: T,
+  max: number,
+): T {
+  if (product.colors.length <= max) return product;
+  const colors = product.colors.slice(0, max);
+  return {
+    ...product,
+    colors,
+    variants: product.variants.filter((v) => colors.includes(v.color)),
+    images: product.images.filter((i) => colors.includes(i.color)),
+  };
+}
+
+async function openStoreAdapters(): Promise<Adapters> {
+  const database = env.BENCH_DATABASE_URL
+    ? await connectPostgres(env.BENCH_DATABASE_URL)
+    : await openPglite();
+  const cache = env.BENCH_REDIS_URL
+    ? await createRedisCache(env.BENCH_REDIS_URL, { keyPrefix: env.BENCH_REDIS_PREFIX ?? 'bench:' })
+    : createMemoryCache();
+  return { database, cache, bus: createMemoryBus() };
+}
+
+/** EXPLAIN ANALYZE of the two queries behind an uncached listing, run through the repository itself. */
+async function explainListing(db: Queryable, queryString: string): Promise<QueryPlan[]> {
+  const query = listProductsQuery.parse(Object.fromEntries(new URLSearchParams(queryString)));
+  const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
+  const plans: QueryPlan[] = [];
+  const explaining = (name: string) => {
+    const lines: string[] = [];
+    plans.push({ name, lines });
+    // Quacks like the database for `queryRows`: runs EXPLAIN of each statement and keeps its lines.
+    return {
+      execute: async (statement: SQL) => {
+        const result = (await db.execute(
+          sql`EXPLAIN (ANALYZE, BUFFERS) ${statement}`,
+        )) as unknown as { rows: Record<string, string>[] };
+        for (const row of result.rows) lines.push(Object.values(row)[0] ?? '');
+        return { rows: [{}] };
+      },
+    } as unknown as Queryable;
+  };
+  await repository.listProducts(explaining('listProducts'), query, sort, null);
+  await repository.productFacets(explaining('productFacets'), query);
+  return plans;
+}
+
+async function startStore(): Promise<void> {
+  const started = Date.now();
+  const adapters = await openStoreAdapters();
+  await adapters.database.migrate();
+
+  const count = Number(env.BENCH_PRODUCTS ?? 0);
+  const maxColors = Number(env.BENCH_MAX_COLORS ?? 0);
+  const generated = count > 0 ? generateCatalog({ count, seed: 42 }) : generateCatalog();
+  const catalog = maxColors > 0 ? generated.map((p) => limitColors(p, maxColors)) : generated;
+  const importStarted = Date.now();
+  await importCategories(adapters.database.db, categories);
+  await importProducts(adapters.database.db, catalog);
+  const importMs = Date.now() - importStarted;
+  const variants = catalog.reduce((n, p) => n + p.variants.length, 0);
+  const slug = catalog[Math.floor(catalog.length / 2)]?.slug ?? '';
+  // 100k products are ~1.4M variant objects: let them go before serving.
+  catalog.length = 0;
+  generated.length = 0;
+  // Planner statistics after a bulk load, as autovacuum would gather them on a live store.
+  await adapters.database.db.execute(sql`ANALYZE`);
+
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    CATALOG_CACHE_TTL: '900',
+    // Production requires a signing key for access tokens; the catalog never uses it.
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  });
+  const { app } = await buildApi({
+    config,
+    adapters,
+    logger: pino(
+      { level: 'warn' },
+      { write: (line: string) => void (muted || process.stderr.write(line)) },
+    ),
+    storefrontDir: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+
+  const info: StoreInfo = {
+    database: adapters.database.kind,
+    cache: adapters.cache.kind,
+    products: count > 0 ? count : 144,
+    variants,
+    importMs,
+    bootMs: Date.now() - started,
+    sampleSlug: slug,
+  };
+  await send({ type: 'ready', port: portOf(app), store: info });
+
+  onMessage(async (message) => {
+    if (message.type === 'explain') {
+      await send({
+        type: 'explained',
+        plans: await explainListing(adapters.database.db, message.query),
+      });
+    } else if (message.type === 'stop') {
+      await app.close();
+      // Requests the load generator abandoned when a run ended may still be running; closing the
+      // backends under them makes them fail, which says nothing about the store: do not log it.
+      muted = true;
+      await closeAdapters(adapters);
+      process.exit(0);
+    }
+  });
+}
+
+async function startBare(): Promise<void> {
+  const app = Fastify();
+  let bodies: Record<string, string> = {};
+  const json = 'application/json; charset=utf-8';
+  app.get('/api/v1/products', async (_request, reply) => reply.type(json).send(bodies.list));
+  app.get('/api/v1/products/:slug', async (_request, reply) =>
+    reply.type(json).send(bodies.product),
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await send({ type: 'ready', port: portOf(app) });
+
+  onMessage(async (message) => {
+    if (message.type === 'bodies') {
+      bodies = message.bodies;
+      await send({ type: 'ack' });
+    } else if (message.type === 'stop') {
+      await app.close();
+      process.exit(0);
+    }
+  });
+}
+
+function portOf(app: FastifyInstance): number {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
+  return address.port;
+}
+
+// The parent going away (crash, Ctrl-C) must not leave a server running.
+process.on('disconnect', () => process.exit(0));
+
+try {
+  if (env.BENCH_ROLE === 'store') await startStore();
+  else if (env.BENCH_ROLE === 'bare') await startBare();
+  else throw new Error(`BENCH_ROLE must be store or bare, not ${env.BENCH_ROLE}`);
+} catch (err) {
+  await send({ type: 'error', message: describe(err) });
+  process.exit(1);
+}
