@@ -5,10 +5,22 @@ import type { Cache } from '../../platform/cache/port.js';
  * Cached catalog responses, stored as ready-to-send JSON with their ETag. Every key embeds the catalog
  * version; a change to any product or stock level bumps the version, which retires every entry at
  * once without scanning keys (old entries simply age out by TTL).
+ *
+ * With Redis behind it, each process also keeps the hottest responses in memory and re-reads the
+ * version at most every `versionRefreshMs`, so a hot page costs no network round trip at all. A
+ * change made in this process is seen at once; one made elsewhere within `versionRefreshMs`.
  */
 export interface CachedResponse {
   etag: string;
   body: string;
+}
+
+export interface CatalogCacheOptions {
+  ttlSeconds: number;
+  /** How stale another process's change may be here; 0 reads the version on every request. */
+  versionRefreshMs?: number;
+  /** Memory for the in-process copies, in characters of JSON. */
+  localBudget?: number;
 }
 
 const versionKey = 'catalog:version';
@@ -17,29 +29,87 @@ export function etagOf(body: string): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
-export function createCatalogCache(cache: Cache, ttlSeconds: number) {
-  async function version(): Promise<string> {
-    return (await cache.get(versionKey)) ?? '0';
+/** Least recently used entries go first once the budget is spent (a Map keeps insertion order). */
+function createLocalCopies(budget: number) {
+  const entries = new Map<string, CachedResponse>();
+  let used = 0;
+  return {
+    get(key: string): CachedResponse | undefined {
+      const entry = entries.get(key);
+      if (entry) {
+        entries.delete(key);
+        entries.set(key, entry);
+      }
+      return entry;
+    },
+    set(key: string, entry: CachedResponse) {
+      const size = entry.body.length;
+      if (size > budget / 4) return;
+      const previous = entries.get(key);
+      if (previous) used -= previous.body.length;
+      entries.delete(key);
+      entries.set(key, entry);
+      used += size;
+      for (const [oldest, value] of entries) {
+        if (used <= budget) break;
+        entries.delete(oldest);
+        used -= value.body.length;
+      }
+    },
+    clear() {
+      entries.clear();
+      used = 0;
+    },
+  };
+}
+
+export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
+  const remote = cache.kind === 'redis';
+  const refreshMs = remote ? (options.versionRefreshMs ?? 500) : 0;
+  const local = remote ? createLocalCopies(options.localBudget ?? 32 * 1024 * 1024) : undefined;
+  let known: { version: string; readAt: number } | undefined;
+  let reading: Promise<string> | undefined;
+
+  function version(): Promise<string> {
+    if (known && Date.now() - known.readAt < refreshMs) return Promise.resolve(known.version);
+    // Concurrent requests share one read of the version.
+    reading ??= cache
+      .get(versionKey)
+      .then((value) => {
+        const current = value ?? '0';
+        if (known?.version !== current) local?.clear();
+        known = { version: current, readAt: Date.now() };
+        return current;
+      })
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
   }
 
   return {
     version,
     async bump(): Promise<void> {
-      await cache.incr(versionKey);
+      const next = String(await cache.incr(versionKey));
+      local?.clear();
+      known = { version: next, readAt: Date.now() };
     },
     async read(key: string): Promise<{ version: string; hit: CachedResponse | null }> {
       const current = await version();
-      const raw = await cache.get(`catalog:${current}:${key}`);
+      const versioned = `catalog:${current}:${key}`;
+      const copy = local?.get(versioned);
+      if (copy) return { version: current, hit: copy };
+      const raw = await cache.get(versioned);
       if (raw === null) return { version: current, hit: null };
       const split = raw.indexOf('\n');
-      return { version: current, hit: { etag: raw.slice(0, split), body: raw.slice(split + 1) } };
+      const hit = { etag: raw.slice(0, split), body: raw.slice(split + 1) };
+      local?.set(versioned, hit);
+      return { version: current, hit };
     },
     async write(version: string, key: string, response: CachedResponse): Promise<void> {
-      await cache.set(
-        `catalog:${version}:${key}`,
-        `${response.etag}\n${response.body}`,
-        ttlSeconds,
-      );
+      const versioned = `catalog:${version}:${key}`;
+      await cache.set(versioned, `${response.etag}\n${response.body}`, options.ttlSeconds);
+      if (version === known?.version) local?.set(versioned, response);
     },
   };
 }

@@ -51,8 +51,15 @@ interface Conditions {
   price: SQL;
 }
 
-/** A listing's filters; `qCorrected` is the search text with misspelt words corrected, if any were. */
-export type ListingFilter = ListProductsQuery & { qCorrected?: string | null };
+/**
+ * A listing's filters. `qCorrected` is the search text with misspelt words corrected, if any were;
+ * `categoryIds` the chosen category and its descendants (empty for an unknown category), resolved by
+ * the service from the category tree so the planner sees the actual ids.
+ */
+export type ListingFilter = ListProductsQuery & {
+  qCorrected?: string | null;
+  categoryIds?: string[];
+};
 
 const TRUE = sql`TRUE`;
 
@@ -91,12 +98,13 @@ function conditions(query: ListingFilter): Conditions {
   return {
     always,
     gender: query.gender ? sql`p.gender = ${query.gender}` : TRUE,
-    category: query.category
-      ? sql`p.category_id IN (
-          WITH RECURSIVE tree AS (
-            SELECT id FROM categories WHERE slug = ${query.category}
-            UNION ALL SELECT c.id FROM categories c JOIN tree ON c.parent_id = tree.id)
-          SELECT id FROM tree)`
+    category: query.categoryIds
+      ? query.categoryIds.length > 0
+        ? sql`p.category_id IN (${sql.join(
+            query.categoryIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`
+        : sql`FALSE`
       : TRUE,
     size: query.size?.length ? sql`p.sizes && ${textArray(query.size)}` : TRUE,
     color: query.color?.length ? sql`p.colors && ${textArray(query.color)}` : TRUE,
@@ -144,6 +152,8 @@ export async function listProducts(
 ): Promise<SummaryRow[]> {
   const where = conditions(query);
   const { value, order, after } = ordering(sort, query);
+  // A rank is computed once, in the inner query; the outer one orders by its result.
+  const outerOrder = sort === 'relevance' && query.q ? sql`p.sort_value DESC, p.id DESC` : order;
   const filters = [
     ...where.always,
     where.gender,
@@ -162,14 +172,21 @@ export async function listProducts(
   } else if (position?.kind === 'offset') {
     offset = position.offset;
   }
+  // The page is chosen from products alone (an index walk in sort order), and only its rows are
+  // joined to their category, first image and stock: never the whole matching set.
   return queryRows<SummaryRow>(
     db,
     sql`
     SELECT p.id, p.slug, p.name, p.gender, p.category_id, c.slug AS category_slug, c.name AS category_name,
            p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes,
            img.url AS image_url, img.alt AS image_alt, COALESCE(stock.available, 0)::int AS available,
-           ${value} AS sort_value
-    FROM products p
+           p.sort_value
+    FROM (
+      SELECT p.*, ${value} AS sort_value FROM products p
+      WHERE ${and(filters)}
+      ORDER BY ${order}
+      LIMIT ${query.limit + 1} OFFSET ${offset}
+    ) p
     JOIN categories c ON c.id = p.category_id
     LEFT JOIN LATERAL (
       SELECT i.url, i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1
@@ -178,9 +195,7 @@ export async function listProducts(
       SELECT SUM(GREATEST(s.on_hand - s.reserved, 0)) AS available
       FROM variants v JOIN stock_levels s ON s.variant_id = v.id WHERE v.product_id = p.id
     ) stock ON TRUE
-    WHERE ${and(filters)}
-    ORDER BY ${order}
-    LIMIT ${query.limit + 1} OFFSET ${offset}`,
+    ORDER BY ${outerOrder}`,
   );
 }
 

@@ -79,27 +79,38 @@ function toProduct(row: repository.ProductRow): Product {
   };
 }
 
-/** The cache key of a listing: the same products in the same order always map to one key. */
-export function listingKey(query: ListProductsQuery): string {
-  const sorted = (values?: string[]) => (values?.length ? [...new Set(values)].sort() : undefined);
+const sortedSet = (values?: string[]) => (values?.length ? [...new Set(values)].sort() : undefined);
+
+/** The cache key of the products a listing's filters select, whatever their order or page. */
+export function filterKey(query: ListProductsQuery): string {
   return JSON.stringify([
     query.q?.toLowerCase().replace(/\s+/g, ' ') || undefined,
     query.category,
     query.gender,
-    sorted(query.size),
-    sorted(query.color),
+    sortedSet(query.size),
+    sortedSet(query.color),
     query.minPrice,
     query.maxPrice,
     query.inStock || undefined,
+  ]);
+}
+
+/** The cache key of a listing: the same products in the same order always map to one key. */
+export function listingKey(query: ListProductsQuery): string {
+  return JSON.stringify([
+    filterKey(query),
     query.sort ?? (query.q ? 'relevance' : 'newest'),
     query.limit,
     query.cursor,
   ]);
 }
 
+/** How long the category tree is reused in one process before it is read again. */
+const categoryTreeTtlMs = 30_000;
+
 export function createCatalogService(deps: CatalogServiceDeps) {
   const { db } = deps;
-  const cache = createCatalogCache(deps.cache, deps.cacheTtlSeconds);
+  const cache = createCatalogCache(deps.cache, { ttlSeconds: deps.cacheTtlSeconds });
   const speller = createSpeller(() => repository.searchWords(db));
 
   /** Serve from the cache, or build, cache and serve; `undefined` from `build` means not found. */
@@ -121,11 +132,19 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
     const ranked = sort === 'relevance' && Boolean(query.q);
     const position = query.cursor ? decodeCursor(query.cursor, sort, ranked) : null;
-    const filter = query.q ? { ...query, qCorrected: await speller.correct(query.q) } : query;
-    const [rows, facets] = await Promise.all([
+    const filter: repository.ListingFilter = {
+      ...query,
+      ...(query.q ? { qCorrected: await speller.correct(query.q) } : {}),
+      ...(query.category
+        ? { categoryIds: (await categorySubtrees()).get(query.category) ?? [] }
+        : {}),
+    };
+    // Facets depend on the filters alone, so every sort and page of one listing shares them.
+    const [rows, facetsJson] = await Promise.all([
       repository.listProducts(db, filter, sort, position),
-      repository.productFacets(db, filter),
+      cached(`facets:${filterKey(query)}`, () => repository.productFacets(db, filter)),
     ]);
+    const facets = JSON.parse(facetsJson.body) as repository.FacetRow;
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     let nextCursor: string | null = null;
@@ -147,6 +166,27 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         price: facets.price,
       },
     };
+  }
+
+  let subtrees: { loadedAt: number; bySlug: Promise<Map<string, string[]>> } | undefined;
+
+  /** Each category slug with the ids of the category and all its descendants. */
+  function categorySubtrees(): Promise<Map<string, string[]>> {
+    if (!subtrees || Date.now() - subtrees.loadedAt > categoryTreeTtlMs) {
+      const bySlug = repository.listCategories(db).then((rows) => {
+        const children = new Map<string | null, typeof rows>();
+        for (const row of rows)
+          children.set(row.parent_id, [...(children.get(row.parent_id) ?? []), row]);
+        const collect = (id: string): string[] => [
+          id,
+          ...(children.get(id) ?? []).flatMap((c) => collect(c.id)),
+        ];
+        return new Map(rows.map((row) => [row.slug, collect(row.id)]));
+      });
+      subtrees = { loadedAt: Date.now(), bySlug };
+      bySlug.catch(() => (subtrees = undefined));
+    }
+    return subtrees.bySlug;
   }
 
   async function buildCategoryTree(): Promise<{ items: CategoryNode[] }> {
@@ -179,6 +219,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     /** After products were added, renamed or archived: their words change what search can correct. */
     productsChanged: async () => {
       speller.reset();
+      subtrees = undefined;
       await cache.bump();
     },
   };

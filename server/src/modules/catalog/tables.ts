@@ -66,10 +66,21 @@ export const products = pgTable(
   },
   (t) => [
     uniqueIndex('products_slug_key').on(t.slug),
-    index('products_newest_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
-    index('products_price_idx').on(t.status, t.priceAmount, t.id),
-    index('products_category_idx').on(t.categoryId, t.createdAt.desc()),
-    index('products_gender_idx').on(t.gender, t.createdAt.desc()),
+    // Listings show active products in one of three orders, optionally narrowed to a gender or a
+    // category: each index walks exactly that order, so a page costs its rows, not the catalog.
+    index('products_active_newest_idx')
+      .on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status = 'active'`),
+    index('products_active_price_idx')
+      .on(t.priceAmount, t.id)
+      .where(sql`status = 'active'`),
+    index('products_active_gender_newest_idx')
+      .on(t.gender, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status = 'active'`),
+    index('products_active_category_newest_idx')
+      .on(t.categoryId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status = 'active'`),
+    index('products_category_idx').on(t.categoryId),
     index('products_search_idx').using('gin', t.searchVector),
     index('products_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('products_sizes_idx').using('gin', t.sizes),

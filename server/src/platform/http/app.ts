@@ -51,8 +51,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, so it should cost no promise.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   await app.register(helmet, {
@@ -68,11 +70,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     // The storefront and the API share an origin; cross-origin callers go through CORS.
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
-  await app.register(cors, {
-    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
-    credentials: true,
-    exposedHeaders: ['etag', 'x-request-id', 'retry-after'],
-  });
+  // Same-origin by default: without configured origins there is nothing for CORS to answer.
+  if (config.CORS_ORIGINS.length > 0) {
+    await app.register(cors, {
+      origin: config.CORS_ORIGINS,
+      credentials: true,
+      exposedHeaders: ['etag', 'x-request-id', 'retry-after'],
+    });
+  }
 
   await app.register(swagger, {
     openapi: {

@@ -71,11 +71,16 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
   });
   app.decorateRequest('actor', null);
 
-  app.addHook('onRequest', async (request) => {
-    const requirement = request.routeOptions.config.auth;
+  // The check is attached to the routes that declare it, so public routes pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    const requirement = route.config?.auth;
     if (!requirement) return;
-    request.actor = await authenticate(request, options.cache, requirement === 'optional');
-    if (requirement === 'admin' && request.actor?.role !== 'admin') throw forbidden();
+    const check = async (request: FastifyRequest) => {
+      request.actor = await authenticate(request, options.cache, requirement === 'optional');
+      if (requirement === 'admin' && request.actor?.role !== 'admin') throw forbidden();
+    };
+    const existing = route.onRequest;
+    route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), check];
   });
   app.decorate('identify', (request: FastifyRequest) =>
     authenticate(request, options.cache, true).catch(() => null),
