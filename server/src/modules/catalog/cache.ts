@@ -6,9 +6,11 @@ import type { Cache } from '../../platform/cache/port.js';
  * version; a change to any product or stock level bumps the version, which retires every entry at
  * once without scanning keys (old entries simply age out by TTL).
  *
- * With Redis behind it, each process also keeps the hottest responses in memory and re-reads the
- * version at most every `versionRefreshMs`, so a hot page costs no network round trip at all. A
- * change made in this process is seen at once; one made elsewhere within `versionRefreshMs`.
+ * Each process keeps the hottest responses in memory, within a fixed budget (least recently used out
+ * first), so a flood of distinct queries cannot grow memory without bound. With Redis behind it,
+ * responses are shared there too, and the version is re-read at most every `versionRefreshMs`, so a
+ * hot page costs no network round trip: a change made in this process is seen at once, one made
+ * elsewhere within `versionRefreshMs`. Without Redis the process's copies are the cache.
  */
 export interface CachedResponse {
   etag: string;
@@ -66,7 +68,7 @@ function createLocalCopies(budget: number) {
 export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
   const remote = cache.kind === 'redis';
   const refreshMs = remote ? (options.versionRefreshMs ?? 500) : 0;
-  const local = remote ? createLocalCopies(options.localBudget ?? 32 * 1024 * 1024) : undefined;
+  const local = createLocalCopies(options.localBudget ?? 32 * 1024 * 1024);
   let known: { version: string; readAt: number } | undefined;
   let reading: Promise<string> | undefined;
 
@@ -77,7 +79,7 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
       .get(versionKey)
       .then((value) => {
         const current = value ?? '0';
-        if (known?.version !== current) local?.clear();
+        if (known?.version !== current) local.clear();
         known = { version: current, readAt: Date.now() };
         return current;
       })
@@ -91,25 +93,37 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
     version,
     async bump(): Promise<void> {
       const next = String(await cache.incr(versionKey));
-      local?.clear();
+      local.clear();
       known = { version: next, readAt: Date.now() };
     },
     async read(key: string): Promise<{ version: string; hit: CachedResponse | null }> {
       const current = await version();
       const versioned = `catalog:${current}:${key}`;
-      const copy = local?.get(versioned);
+      const copy = local.get(versioned);
       if (copy) return { version: current, hit: copy };
+      if (!remote) return { version: current, hit: null };
       const raw = await cache.get(versioned);
       if (raw === null) return { version: current, hit: null };
       const split = raw.indexOf('\n');
       const hit = { etag: raw.slice(0, split), body: raw.slice(split + 1) };
-      local?.set(versioned, hit);
+      local.set(versioned, hit);
       return { version: current, hit };
+    },
+    /**
+     * The response an exact request URL got under the current version, kept in this process only.
+     * Such a URL already passed validation once, so a repeat is answered before parsing its query.
+     */
+    async readUrl(url: string): Promise<CachedResponse | undefined> {
+      return local.get(`url:${await version()}:${url}`);
+    },
+    rememberUrl(version: string, url: string, response: CachedResponse): void {
+      if (version === known?.version) local.set(`url:${version}:${url}`, response);
     },
     async write(version: string, key: string, response: CachedResponse): Promise<void> {
       const versioned = `catalog:${version}:${key}`;
-      await cache.set(versioned, `${response.etag}\n${response.body}`, options.ttlSeconds);
-      if (version === known?.version) local?.set(versioned, response);
+      if (remote)
+        await cache.set(versioned, `${response.etag}\n${response.body}`, options.ttlSeconds);
+      if (version === known?.version) local.set(versioned, response);
     },
   };
 }

@@ -337,6 +337,16 @@ describe.each(backends())('catalog API on %s backends', (backend) => {
       expect(response.body).not.toMatch(/at .+\.ts:\d+|SELECT|stack/i);
     });
 
+    it('refuses an invalid query every time, never from a cache', async () => {
+      for (let i = 0; i < 3; i++) {
+        expect((await get('/api/v1/products?limit=abc')).statusCode).toBe(400);
+        expect((await get('/api/v1/products/%00')).statusCode).toBeGreaterThanOrEqual(400);
+      }
+      const valid = await get('/api/v1/products?limit=3');
+      expect(valid.statusCode).toBe(200);
+      expect((await get('/api/v1/products?limit=3')).headers['x-cache']).toBe('hit');
+    });
+
     it('rejects a cursor from another sort order', async () => {
       const cursor = (await list('sort=price_asc')).nextCursor as string;
       const response = await get(`/api/v1/products?sort=newest&cursor=${cursor}`);

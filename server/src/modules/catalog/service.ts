@@ -113,18 +113,26 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   const cache = createCatalogCache(deps.cache, { ttlSeconds: deps.cacheTtlSeconds });
   const speller = createSpeller(() => repository.searchWords(db));
 
-  /** Serve from the cache, or build, cache and serve; `undefined` from `build` means not found. */
+  /**
+   * Serve from the cache, or build, cache and serve; `undefined` from `build` means not found. With a
+   * request URL, the response is also remembered under that exact URL (see `byUrl`).
+   */
   async function cached(
     key: string,
     build: () => Promise<unknown | undefined>,
+    url?: string,
   ): Promise<CachedResponse & { cacheHit: boolean }> {
     const { version, hit } = await cache.read(key);
-    if (hit) return { ...hit, cacheHit: true };
+    if (hit) {
+      if (url) cache.rememberUrl(version, url, hit);
+      return { ...hit, cacheHit: true };
+    }
     const value = await build();
     if (value === undefined) throw notFound();
     const body = JSON.stringify(value);
     const response = { etag: etagOf(body), body };
     await cache.write(version, key, response);
+    if (url) cache.rememberUrl(version, url, response);
     return { ...response, cacheHit: false };
   }
 
@@ -206,14 +214,20 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   }
 
   return {
-    listProducts: (query: ListProductsQuery) =>
-      cached(`products:${listingKey(query)}`, () => buildListing(query)),
-    getProduct: (slug: string) =>
-      cached(`product:${slug}`, async () => {
-        const row = await repository.findProductBySlug(db, slug);
-        return row ? toProduct(row) : undefined;
-      }),
-    listCategories: () => cached('categories', buildCategoryTree),
+    /** A response this process already gave for this exact URL, if the catalog has not changed since. */
+    byUrl: (url: string) => cache.readUrl(url),
+    listProducts: (query: ListProductsQuery, url?: string) =>
+      cached(`products:${listingKey(query)}`, () => buildListing(query), url),
+    getProduct: (slug: string, url?: string) =>
+      cached(
+        `product:${slug}`,
+        async () => {
+          const row = await repository.findProductBySlug(db, slug);
+          return row ? toProduct(row) : undefined;
+        },
+        url,
+      ),
+    listCategories: (url?: string) => cached('categories', buildCategoryTree, url),
     /** Retire every cached catalog response (after a product or stock change). */
     invalidate: () => cache.bump(),
     /** After products were added, renamed or archived: their words change what search can correct. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -16,6 +15,7 @@ import { loggerOptions } from '../logger.js';
 import { createMetrics, registerMetrics } from '../metrics.js';
 import { registerOpsRoutes, type ReadinessCheck } from './ops.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export interface HttpAppOptions {
   config: Config;
@@ -57,19 +57,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     done();
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-      },
-    },
-    // The storefront and the API share an origin; cross-origin callers go through CORS.
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  registerSecurityHeaders(app);
   // Same-origin by default: without configured origins there is nothing for CORS to answer.
   if (config.CORS_ORIGINS.length > 0) {
     await app.register(cors, {

@@ -1,0 +1,12 @@
+import { buildApi } from '../src/server.js';
+import { openTestAdapters, silentLogger, testJwtSecret } from '../test/harness.js';
+import { loadConfig } from '../src/platform/config.js';
+import { seedCatalogIfEmpty } from '../src/seed/seed.js';
+const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: testJwtSecret });
+const adapters = await openTestAdapters('embedded');
+await adapters.database.migrate();
+await seedCatalogIfEmpty(adapters.database.db, silentLogger);
+const { app } = await buildApi({ config, adapters, logger: silentLogger, storefrontDir: false });
+await app.listen({ port: 3200, host: '127.0.0.1' });
+console.log('ready');
+process.on('SIGINT', () => process.exit(0));
