@@ -12,6 +12,8 @@ export interface LoadResult {
   /** Mean response bytes per second. */
   bytesPerSec: number;
   non2xx: number;
+  /** Responses per HTTP status code, e.g. `{ "200": 1234 }`. */
+  statusCodes: Record<string, number>;
   errors: number;
   timeouts: number;
   durationSeconds: number;
@@ -22,6 +24,10 @@ export interface LoadOptions {
   url: string;
   /** A fixed path (with query string), or a function giving the path of each request. */
   path: string | (() => string);
+  /** GET unless given; a body is sent as is, so give its content-type in `headers`. */
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
   connections: number;
   /** Seconds measured. */
   duration: number;
@@ -40,11 +46,17 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-function requestsFor(path: LoadOptions['path']): Pick<autocannon.Options, 'requests'> {
-  if (typeof path === 'string') return { requests: [{ method: 'GET', path }] };
+function requestsFor(options: LoadOptions): Pick<autocannon.Options, 'requests'> {
+  const { path } = options;
+  const request = {
+    method: options.method ?? 'GET',
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.body !== undefined ? { body: options.body } : {}),
+  };
+  if (typeof path === 'string') return { requests: [{ ...request, path }] };
   // setupRequest runs before every request of every connection, so each one gets a new path.
   return {
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: path() }) }],
+    requests: [{ ...request, setupRequest: (r) => ({ ...r, path: path() }) }],
   };
 }
 
@@ -55,7 +67,7 @@ export async function measure(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     pipelining: 1,
     timeout: options.timeout ?? 10,
-    ...requestsFor(options.path),
+    ...requestsFor(options),
   };
   if (options.warmup > 0) await run({ ...base, duration: options.warmup });
   const result = await run({ ...base, duration: options.duration });
@@ -67,10 +79,27 @@ export async function measure(options: LoadOptions): Promise<LoadResult> {
     requests: result.requests.total,
     bytesPerSec: result.throughput.average,
     non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),
+    ),
     errors: result.errors,
     timeouts: result.timeouts,
     durationSeconds: result.duration,
   };
+}
+
+/** Throw unless every response of the run had the expected status and none failed. */
+export function checkClean(name: string, result: LoadResult, expectStatus = 200): void {
+  const wrong = Object.entries(result.statusCodes).filter(
+    ([code]) => code !== String(expectStatus),
+  );
+  if (wrong.length > 0 || result.errors > 0 || (expectStatus < 300 && result.non2xx > 0)) {
+    const statuses = wrong.map(([code, n]) => `${n} × ${code}`).join(', ') || 'none';
+    throw new Error(
+      `${name}: unexpected responses during the run (expected ${expectStatus}; other statuses: ${statuses}; ` +
+        `${result.non2xx} non-2xx, ${result.errors} errors)`,
+    );
+  }
 }
 
 /** A plain-text table with right-aligned columns except the first. */
@@ -90,5 +119,5 @@ export function formatMs(ms: number): string {
   if (Number.isNaN(ms)) return '-';
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms < 1) return '<1 ms';
-  return `${ms.toFixed(ms < 10 && !Number.isInteger(ms) ? 1 : 0)} ms`;
+  return `${ms.toFixed(ms < 9.95 && !Number.isInteger(ms) ? 1 : 0)} ms`;
 }

@@ -1,11 +1,16 @@
 /**
- * `npm run bench`: the catalog under load, against a bare Fastify route serving the same bytes.
+ * `npm run bench`: the catalog and accounts under load, against a bare Fastify route serving the
+ * same bytes.
  *
  * 1. A real store (the server's buildApi over real adapters, demo seed) and a bare `fastify()`
  *    route, each in its own process; autocannon (10 connections) runs here.
  * 2. Cases: cached listing, uncached filtered listing (every request a cache miss), product page.
  *    Each is reported as req/s and p99 for the store and the bare route, and store/bare.
- * 3. Scale: the uncached filtered listing at 1,000 and 100,000 generated products.
+ * 3. Accounts (auth.ts), on the same store: logins/s (valid password, wrong password, unknown
+ *    email) beside the cost of one argon2id hash, and an authenticated GET /me against the bare
+ *    route. The store runs with AUTH_RATE_LIMIT and LOGIN_FAILURE_LIMIT raised to 100,000,000, so
+ *    no run is throttled.
+ * 4. Scale: the uncached filtered listing at 1,000 and 100,000 generated products.
  *
  * Backends: PGlite and the in-memory cache by default; PostgreSQL and Redis when DATABASE_URL and
  * REDIS_URL are set (a dedicated bench_* database, dropped after; a Redis key prefix, deleted after).
@@ -19,7 +24,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { formatMs, formatRps, measure, table, type LoadResult } from './autocannon.js';
+import { runAuth, type AuthResults } from './auth.js';
+import { checkClean, formatMs, formatRps, measure, table, type LoadResult } from './autocannon.js';
 import { explain, startChild, type Child } from './children.js';
 import type { QueryPlan, StoreInfo } from './protocol.js';
 
@@ -44,6 +50,11 @@ const redisUrl = env.REDIS_URL || undefined;
  * products in about 3 minutes, PostgreSQL in about 2; fewer colours make a lighter, faster catalog.
  */
 const maxColors = numberFromEnv('BENCH_MAX_COLORS', 0);
+/**
+ * The store's per-IP limit on credential endpoints (default 20 a minute) and per-account limit on
+ * failed sign-ins (default 10 in 15 minutes), raised: the login runs make thousands from one address.
+ */
+const authLimits = { AUTH_RATE_LIMIT: '100000000', LOGIN_FAILURE_LIMIT: '100000000' };
 
 const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const cleanups: (() => Promise<void>)[] = [];
@@ -98,6 +109,7 @@ async function startStore(label: string, products: number, colors = 0): Promise<
     BENCH_ROLE: 'store',
     BENCH_PRODUCTS: String(products),
     BENCH_MAX_COLORS: String(colors),
+    ...authLimits,
   };
   if (databaseUrl) storeEnv.BENCH_DATABASE_URL = await createDatabase(databaseUrl, label);
   if (redisUrl) {
@@ -167,14 +179,6 @@ async function sampleBody(store: Child, item: Case): Promise<string> {
   return first.body;
 }
 
-function checkClean(name: string, result: LoadResult): void {
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${name}: ${result.non2xx} non-2xx responses and ${result.errors} errors during the run`,
-    );
-  }
-}
-
 const loadOptions = (url: string, path: Case['path']) => ({
   url,
   path,
@@ -195,12 +199,20 @@ interface CaseResult {
   ratio: number;
 }
 
-async function runCases(): Promise<{ store: StoreInfo; results: CaseResult[] }> {
+async function runCases(): Promise<{
+  store: StoreInfo;
+  results: CaseResult[];
+  auth: AuthResults;
+}> {
   const store = await startStore('demo', 0);
   const info = store.store as StoreInfo;
   const bare = await startChild({ BENCH_ROLE: 'bare' });
   cleanups.push(() => bare.stop());
   log(`store: ${describeStore(info)}, demo catalog of ${info.products} products`);
+  log(
+    `store auth limits raised for the login runs: AUTH_RATE_LIMIT=${info.authRateLimit} (per IP per minute; default 20), ` +
+      `LOGIN_FAILURE_LIMIT=${info.loginFailureLimit} (per account per 15 minutes; default 10)`,
+  );
   log('');
 
   const cases: Case[] = [
@@ -239,9 +251,10 @@ async function runCases(): Promise<{ store: StoreInfo; results: CaseResult[] }> 
       ratio: storeResult.rps / bareResult.rps,
     });
   }
+  const auth = await runAuth(store, bare, { connections, duration, warmup }, log);
   await store.stop();
   await bare.stop();
-  return { store: info, results };
+  return { store: info, results, auth };
 }
 
 interface ScalePoint {
@@ -335,7 +348,7 @@ async function cleanup(): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   log(
-    `catalog benchmark: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s per run; ` +
+    `catalog and accounts benchmark: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s per run; ` +
       `${os.cpus().length} CPUs, Node ${process.version}`,
   );
   log(
@@ -344,13 +357,15 @@ async function main(): Promise<void> {
   );
 
   const main = await runCases();
+  const { argon2, logins, me } = main.auth;
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   log('');
   log(
     table(
       ['case', 'body', 'store req/s', 'store p99', 'bare req/s', 'bare p99', 'store/bare'],
-      main.results.map((r) => [
+      [...main.results, { name: 'authenticated GET /me', ...me }].map((r) => [
         r.name,
-        `${(r.bodyBytes / 1024).toFixed(1)} KiB`,
+        r.bodyBytes < 1024 ? `${r.bodyBytes} B` : kib(r.bodyBytes),
         formatRps(r.store.rps),
         formatMs(r.store.p99),
         formatRps(r.bare.rps),
@@ -358,6 +373,48 @@ async function main(): Promise<void> {
         `${(r.ratio * 100).toFixed(1)} %`,
       ]),
     ),
+  );
+  log(
+    '(GET /me: verifies the HS256 access token, reads the session denylist from the cache, then one SQL query for the profile)',
+  );
+  log('');
+  const hash = `${argon2.hashMs.toFixed(1)} ms`;
+  const ceiling = `${formatRps(argon2.ceilingPerSec)}/s`;
+  log(
+    table(
+      ['case', 'status', 'req/s', 'p50', 'p99', 'alone', 'argon2id hash', 'ceiling', 'of ceiling'],
+      logins.map((l) => [
+        `POST /auth/login, ${l.name.replace(/^login, /, '')}`,
+        String(l.status),
+        formatRps(l.result.rps),
+        formatMs(l.result.p50),
+        formatMs(l.result.p99),
+        formatMs(l.aloneMs),
+        hash,
+        ceiling,
+        `${((l.result.rps / argon2.ceilingPerSec) * 100).toFixed(0)} %`,
+      ]),
+    ),
+  );
+  log(
+    `argon2id m=${argon2.memoryKiB} KiB (${(argon2.memoryKiB / 1024).toFixed(0)} MiB), t=${argon2.passes}, p=${argon2.lanes} ` +
+      `(read from a hash made by the server's hashPassword). Measured in the bench process, idle store: ` +
+      `one hash ${hash}, one verify ${argon2.verifyMs.toFixed(1)} ms (median of ${argon2.samples}); ` +
+      `ceiling = ${argon2.cpus} CPUs / ${hash} = ${ceiling}; measured with ${argon2.cpus * 2} hashes at a time: ${formatRps(argon2.parallelPerSec)}/s. ` +
+      '(alone: one login with nothing else running, median of 9)',
+  );
+  log(
+    `why: OWASP's minimum for argon2id (19 MiB, 2 passes, 1 lane); about ${Math.round(argon2.hashMs)} ms of one core ` +
+      'and 19 MiB per guess keep brute force expensive (memory-hard, so GPUs gain little), ' +
+      `while this ${argon2.cpus}-core box still serves ${formatRps(logins[0]?.result.rps ?? NaN)} logins/s ` +
+      '(the load generator on the same cores).',
+  );
+  const valid = logins.find((l) => l.status === 200);
+  const failures = logins.filter((l) => l.status !== 200);
+  log(
+    'each login verifies one argon2id hash; an unknown email against a decoy hash, so it costs what a wrong password costs ' +
+      `(${failures.map((l) => `${l.name.replace(/^login, /, '')} ${formatRps(l.result.rps)}/s, alone ${formatMs(l.aloneMs)}`).join('; ')}). ` +
+      `A valid login also writes the session and refresh token in a transaction and signs a JWT (${formatRps(valid?.result.rps ?? NaN)}/s, alone ${formatMs(valid?.aloneMs ?? NaN)}).`,
   );
   log('');
 
@@ -422,13 +479,14 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
-    settings: { connections, duration, warmup, scaleProducts, maxColors },
+    settings: { connections, duration, warmup, scaleProducts, maxColors, ...authLimits },
     backends: {
       database: databaseUrl ? 'postgres' : 'pglite',
       cache: redisUrl ? 'redis' : 'memory',
     },
     store: main.store,
     cases: main.results,
+    auth: main.auth,
     scale,
     seconds,
   };

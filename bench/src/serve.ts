@@ -5,7 +5,9 @@
  * - BENCH_ROLE=store: a real store built with the server's `buildApi` over real adapters: PGlite or
  *   PostgreSQL (BENCH_DATABASE_URL), memory cache or Redis (BENCH_REDIS_URL, BENCH_REDIS_PREFIX),
  *   migrated and loaded with BENCH_PRODUCTS generated products (0: the demo seed of `npm start`).
- * - BENCH_ROLE=bare: a plain `fastify()` with no plugins answering the catalog paths with
+ *   AUTH_RATE_LIMIT and LOGIN_FAILURE_LIMIT pass through to its configuration (the parent raises
+ *   them, so that the login runs measure argon2 rather than the limits).
+ * - BENCH_ROLE=bare: a plain `fastify()` with no plugins answering the catalog paths and `/me` with
  *   precomputed JSON strings, which the parent sends (message `bodies`) before each case.
  *
  * Both listen on 127.0.0.1 on a free port and send `{ type: 'ready', port, ... }` to the parent.
@@ -124,8 +126,10 @@ async function startStore(): Promise<void> {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     CATALOG_CACHE_TTL: '900',
-    // Production requires a signing key for access tokens; the catalog never uses it.
+    // Production requires a signing key for access tokens.
     JWT_SECRET: randomBytes(32).toString('hex'),
+    AUTH_RATE_LIMIT: env.AUTH_RATE_LIMIT,
+    LOGIN_FAILURE_LIMIT: env.LOGIN_FAILURE_LIMIT,
   });
   const { app } = await buildApi({
     config,
@@ -146,6 +150,8 @@ async function startStore(): Promise<void> {
     importMs,
     bootMs: Date.now() - started,
     sampleSlug: slug,
+    authRateLimit: config.AUTH_RATE_LIMIT,
+    loginFailureLimit: config.LOGIN_FAILURE_LIMIT,
   };
   await send({ type: 'ready', port: portOf(app), store: info });
 
@@ -174,6 +180,7 @@ async function startBare(): Promise<void> {
   app.get('/api/v1/products/:slug', async (_request, reply) =>
     reply.type(json).send(bodies.product),
   );
+  app.get('/api/v1/me', async (_request, reply) => reply.type(json).send(bodies.me));
   await app.listen({ port: 0, host: '127.0.0.1' });
   await send({ type: 'ready', port: portOf(app) });
 
