@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../src/platform/bus/memory.js';
 import { createRedisCache } from '../src/platform/cache/redis.js';
@@ -12,6 +11,7 @@ import {
   silentLogger,
   testJwtSecret,
   type TestStore,
+  freePort,
 } from './harness.js';
 
 describe.each(backends())('operations endpoints on %s backends', (backend) => {
@@ -89,18 +89,6 @@ describe.each(backends())('operations endpoints on %s backends', (backend) => {
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
 
 function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEvent } from '../src/platform/bus/outbox.js';
 import { startWorker } from '../src/worker.js';
-import { backends, createTestStore, silentLogger, type TestStore } from './harness.js';
+import { backends, createTestStore, eventually, silentLogger, type TestStore } from './harness.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/platform/db/index.js';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe.each(backends())('outbox relay and catalog consumer on %s backends', (backend) => {
   let store: TestStore;

@@ -57,6 +57,9 @@ function decodeIdCursor(cursor: string): string {
   return id;
 }
 
+const invalidResetToken = () =>
+  new HttpProblem(400, 'invalid_token', 'Bad Request', 'The reset link is invalid or has expired.');
+
 const loginFailureWindowSeconds = 15 * 60;
 const passwordResetsPerHour = 3;
 
@@ -235,12 +238,7 @@ export function createAccountService(deps: AccountServiceDeps) {
             WHERE r.token_hash = ${sha256(token)} AND r.used_at IS NULL AND r.expires_at > now()`,
       );
       if (!reset) {
-        throw new HttpProblem(
-          400,
-          'invalid_token',
-          'Bad Request',
-          'The reset link is invalid or has expired.',
-        );
+        throw invalidResetToken();
       }
       assertStrong(password, reset.email, 'body.password');
       const passwordHash = await hashPassword(password);
@@ -260,12 +258,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         return sessions.revokeAllInTx(tx, reset.user_id, 'password_reset');
       });
       if (!revoked) {
-        throw new HttpProblem(
-          400,
-          'invalid_token',
-          'Bad Request',
-          'The reset link is invalid or has expired.',
-        );
+        throw invalidResetToken();
       }
       await sessions.denyAccessTokens(revoked);
     },
