@@ -27,6 +27,7 @@ import { loadConfig } from '../../server/src/platform/config.js';
 import { connectPostgres, openPglite, type Queryable } from '../../server/src/platform/db/index.js';
 import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
 import { buildApi } from '../../server/src/server.js';
+import type { CatalogService } from '../../server/src/modules/catalog/service.js';
 import type { ChildMessage, ParentMessage, QueryPlan, StoreInfo } from './protocol.js';
 
 const env = process.env;
@@ -78,8 +79,15 @@ async function openStoreAdapters(): Promise<Adapters> {
 }
 
 /** EXPLAIN ANALYZE of the two queries behind an uncached listing, run through the repository itself. */
-async function explainListing(db: Queryable, queryString: string): Promise<QueryPlan[]> {
-  const query = listProductsQuery.parse(Object.fromEntries(new URLSearchParams(queryString)));
+async function explainListing(
+  db: Queryable,
+  catalog: CatalogService,
+  queryString: string,
+): Promise<QueryPlan[]> {
+  // Resolved as the service resolves it (category subtree, spelling), so the plans are the served ones.
+  const query = await catalog.filterFor(
+    listProductsQuery.parse(Object.fromEntries(new URLSearchParams(queryString))),
+  );
   const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
   const plans: QueryPlan[] = [];
   const explaining = (name: string) => {
@@ -119,8 +127,8 @@ async function startStore(): Promise<void> {
   // 100k products are ~1.4M variant objects: let them go before serving.
   catalog.length = 0;
   generated.length = 0;
-  // Planner statistics after a bulk load, as autovacuum would gather them on a live store.
-  await adapters.database.db.execute(sql`ANALYZE`);
+  // Statistics and the visibility map after a bulk load, as autovacuum leaves them on a live store.
+  await adapters.database.db.execute(sql`VACUUM ANALYZE`);
 
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -131,7 +139,7 @@ async function startStore(): Promise<void> {
     AUTH_RATE_LIMIT: env.AUTH_RATE_LIMIT,
     LOGIN_FAILURE_LIMIT: env.LOGIN_FAILURE_LIMIT,
   });
-  const { app } = await buildApi({
+  const { app, services } = await buildApi({
     config,
     adapters,
     logger: pino(
@@ -159,7 +167,7 @@ async function startStore(): Promise<void> {
     if (message.type === 'explain') {
       await send({
         type: 'explained',
-        plans: await explainListing(adapters.database.db, message.query),
+        plans: await explainListing(adapters.database.db, services.catalog, message.query),
       });
     } else if (message.type === 'stop') {
       await app.close();

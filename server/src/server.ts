@@ -62,6 +62,7 @@ export async function buildApi(options: {
   adapters: Adapters;
   logger?: Logger;
   storefrontDir?: string | false;
+  services?: Services;
 }): Promise<{ app: FastifyInstance; services: Services }> {
   const { config, adapters } = options;
   const app = await createHttpApp({
@@ -69,7 +70,8 @@ export async function buildApi(options: {
     readinessChecks: readinessChecks(adapters),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const services = createServices(config, adapters);
+  // One set of services per process: the worker in the same process must share the catalog's cache.
+  const services = options.services ?? createServices(config, adapters);
   await registerAuth(app, {
     secret: resolveJwtSecret(config),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL,

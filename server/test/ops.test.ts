@@ -79,7 +79,14 @@ describe.each(backends())('operations endpoints on %s backends', (backend) => {
       headers: { origin: 'https://shop.example' },
     });
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    const page = await store.app.inject('/health');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(response.headers['x-request-id']).toEqual(expect.any(String));
     const foreign = await store.app.inject({

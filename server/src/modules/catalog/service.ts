@@ -136,17 +136,22 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     return { ...response, cacheHit: false };
   }
 
-  async function buildListing(query: ListProductsQuery): Promise<ProductList> {
-    const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
-    const ranked = sort === 'relevance' && Boolean(query.q);
-    const position = query.cursor ? decodeCursor(query.cursor, sort, ranked) : null;
-    const filter: repository.ListingFilter = {
+  /** The query as the SQL takes it: search words corrected, the category resolved to its subtree. */
+  async function filterFor(query: ListProductsQuery): Promise<repository.ListingFilter> {
+    return {
       ...query,
       ...(query.q ? { qCorrected: await speller.correct(query.q) } : {}),
       ...(query.category
         ? { categoryIds: (await categorySubtrees()).get(query.category) ?? [] }
         : {}),
     };
+  }
+
+  async function buildListing(query: ListProductsQuery): Promise<ProductList> {
+    const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
+    const ranked = sort === 'relevance' && Boolean(query.q);
+    const position = query.cursor ? decodeCursor(query.cursor, sort, ranked) : null;
+    const filter = await filterFor(query);
     // Facets depend on the filters alone, so every sort and page of one listing shares them.
     const [rows, facetsJson] = await Promise.all([
       repository.listProducts(db, filter, sort, position),
@@ -214,6 +219,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   }
 
   return {
+    filterFor,
     /** A response this process already gave for this exact URL, if the catalog has not changed since. */
     byUrl: (url: string) => cache.readUrl(url),
     listProducts: (query: ListProductsQuery, url?: string) =>

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
-const options: HelmetOptions = {
+/** Pages a browser renders: the storefront, the API reference. */
+const documentPolicy: HelmetOptions = {
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
@@ -16,10 +17,31 @@ const options: HelmetOptions = {
 };
 
 /**
- * Helmet's policy, computed once. The headers never vary by request, and building them on every
- * request cost a seventh of a cached catalog response's CPU time; now each request copies them.
+ * JSON from the API is never rendered as a page, so it needs only what OWASP's REST guidance lists:
+ * no MIME sniffing, no framing, HTTPS only, a same-origin resource policy. The document-only headers
+ * (script policy, download and DNS-prefetch switches...) would be bytes on every response for nothing.
  */
-export function securityHeaders(): Record<string, string> {
+const apiPolicy: HelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  crossOriginOpenerPolicy: false,
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+  originAgentCluster: false,
+  referrerPolicy: { policy: 'no-referrer' },
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xFrameOptions: { action: 'deny' },
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+};
+
+/**
+ * Helmet's headers for a policy, computed once: they never vary by request, and building them on
+ * every request cost a seventh of a cached catalog response's CPU time.
+ */
+export function securityHeaders(policy: HelmetOptions = documentPolicy): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader(name: string, value: string | number | readonly string[]) {
@@ -29,16 +51,18 @@ export function securityHeaders(): Record<string, string> {
       delete headers[name.toLowerCase()];
     },
   };
-  helmet(options)({} as never, response as never, (error?: unknown) => {
+  helmet(policy)({} as never, response as never, (error?: unknown) => {
     if (error) throw error;
   });
   return headers;
 }
 
+/** `/api/` paths get the API set; everything else (storefront, docs, images, ops) the document set. */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  const headers = securityHeaders();
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  const forDocuments = securityHeaders(documentPolicy);
+  const forApi = securityHeaders(apiPolicy);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith('/api/') ? forApi : forDocuments);
     done();
   });
 }
