@@ -78,6 +78,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       },
       tags: [
         { name: 'catalog', description: 'Categories, product listings, search and product pages' },
+        {
+          name: 'auth',
+          description: 'Sign-up, sign-in, token refresh and sign-out, password reset',
+        },
+        { name: 'account', description: 'The signed-in customer: profile, password, address book' },
+        { name: 'admin', description: 'Store administration (role admin)' },
         { name: 'operations', description: 'Health, readiness and metrics' },
       ],
     },
