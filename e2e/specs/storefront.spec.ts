@@ -1,0 +1,62 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startStore } from '../store.js';
+
+describe('storefront in Chromium', () => {
+  let store: Awaited<ReturnType<typeof startStore>>;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    store = await startStore();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await store?.stop();
+  });
+
+  it('shows the seeded catalog with names, prices and images, and loads more on request', async () => {
+    await page.goto(store.url);
+    const cards = page.locator('.product-grid:not([aria-hidden]) .product-card');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe(24);
+    const first = cards.first();
+    expect((await first.locator('.product-card__name').textContent())?.trim()).toMatch(/\w/);
+    expect(await first.locator('.product-card__price').textContent()).toMatch(/^\$\d+\.\d{2}$/);
+    const image = first.locator('img');
+    expect(await image.getAttribute('alt')).toMatch(/\w/);
+    await page.waitForFunction(() => {
+      const img = document.querySelector(
+        '.product-grid:not([aria-hidden]) img',
+      ) as HTMLImageElement | null;
+      return img?.complete && img.naturalWidth > 0;
+    });
+
+    await page.getByRole('button', { name: /load more/i }).click();
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.product-grid:not([aria-hidden]) .product-card').length === 48,
+    );
+    const names = await cards.locator('.product-card__name').allTextContents();
+    expect(new Set(names).size).toBe(names.length);
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a 360 px wide phone without horizontal scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await phone.goto(store.url);
+    await phone.locator('.product-grid:not([aria-hidden]) .product-card').first().waitFor();
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.close();
+  });
+});
