@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
@@ -149,15 +148,4 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_0
   throw new Error('condition not met in time');
 }
 
-/** A TCP port nothing listens on right now, for a server a test starts itself. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
+export { freePort } from './process.js';

@@ -1,45 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './harness.js';
-
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
-
-/** The embedded store as `npm start` runs it: no service URLs, a data directory of its own. */
-function startStore(env: Record<string, string>) {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'].includes(key),
-    ),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main-all.ts'], {
-    cwd: serverDir,
-    env: { ...clean, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('store ready')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`store exited before it was ready:\n${output}`));
-    });
-  });
-  return { child, ready, exited, output: () => output };
-}
+import { freePort, startStoreProcess as startStore } from './process.js';
 
 describe('the embedded store process', () => {
   const dirs: string[] = [];
