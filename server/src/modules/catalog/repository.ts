@@ -212,29 +212,31 @@ export async function productFacets(db: Queryable, query: ListingFilter): Promis
         .filter((name) => !skip.includes(name))
         .map((name) => w[name]),
     ]);
-  const counts = (expr: SQL, where: SQL) => sql`(
-    SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
-    FROM (SELECT ${expr} AS value, COUNT(*)::int AS n FROM products p WHERE ${where} GROUP BY 1) f)`;
-  const [row] = await queryRows<FacetRow>(
+  // The total and the price range read the same rows (all filters but price), so one pass gives
+  // both: the total counts only the rows inside the price filter.
+  const [row] = await queryRows<
+    Omit<FacetRow, 'total' | 'price'> & { totals: { total: number } & FacetRow['price'] }
+  >(
     db,
     sql`
     SELECT
-      (SELECT COUNT(*)::int FROM products p WHERE ${except()}) AS total,
+      (SELECT json_build_object('total', COUNT(*) FILTER (WHERE ${w.price}), 'min', MIN(p.price_amount), 'max', MAX(p.price_amount))
+         FROM products p WHERE ${except('price')}) AS totals,
       (SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
          FROM (SELECT s.value, COUNT(*)::int AS n FROM products p CROSS JOIN LATERAL unnest(p.sizes) AS s(value)
                WHERE ${except('size')} GROUP BY 1) f) AS size,
       (SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
          FROM (SELECT s.value, COUNT(*)::int AS n FROM products p CROSS JOIN LATERAL unnest(p.colors) AS s(value)
                WHERE ${except('color')} GROUP BY 1) f) AS color,
-      ${counts(sql`p.gender`, except('gender'))} AS gender,
+      (SELECT COALESCE(json_agg(json_build_object('value', f.value, 'count', f.n) ORDER BY f.n DESC, f.value), '[]'::json)
+         FROM (SELECT p.gender AS value, COUNT(*)::int AS n FROM products p WHERE ${except('gender')} GROUP BY 1) f) AS gender,
       (SELECT COALESCE(json_agg(json_build_object('value', c.slug, 'label', c.name, 'count', f.n) ORDER BY f.n DESC, c.slug), '[]'::json)
          FROM (SELECT p.category_id, COUNT(*)::int AS n FROM products p WHERE ${except('category')} GROUP BY 1) f
-         JOIN categories c ON c.id = f.category_id) AS category,
-      (SELECT json_build_object('min', MIN(p.price_amount), 'max', MAX(p.price_amount))
-         FROM products p WHERE ${except('price')}) AS price`,
+         JOIN categories c ON c.id = f.category_id) AS category`,
   );
   if (!row) throw new Error('facet query returned no row');
-  return row;
+  const { totals, ...facets } = row;
+  return { ...facets, total: totals.total, price: { min: totals.min, max: totals.max } };
 }
 
 export interface ProductRow {

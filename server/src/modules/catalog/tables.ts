@@ -87,6 +87,11 @@ export const products = pgTable(
     index('products_facets_idx')
       .on(t.categoryId, t.gender, t.priceAmount)
       .where(sql`status = 'active'`),
+    // The same, led by gender: a shopper's first filter (men, women, kids) and the gender facet's
+    // scan under a category both become range scans.
+    index('products_facets_gender_idx')
+      .on(t.gender, t.categoryId, t.priceAmount)
+      .where(sql`status = 'active'`),
     index('products_search_idx').using('gin', t.searchVector),
     index('products_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('products_sizes_idx').using('gin', t.sizes),
