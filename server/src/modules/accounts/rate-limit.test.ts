@@ -60,6 +60,30 @@ describe.each(backends())('accounts: rate limits on %s backends', (backend) => {
     expect(count(many, 429)).toBe(10);
   });
 
+  it('limits password change attempts per account, from any address', async () => {
+    const email = uniqueEmail();
+    const registered = await ctx.store.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      remoteAddress: '10.3.0.1',
+      payload: { email, password: strongPassword, firstName: 'A', lastName: 'B' },
+    });
+    const { accessToken } = registered.json() as { accessToken: string };
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await ctx.store.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/password',
+        remoteAddress: `10.3.${i}.9`,
+        headers: { authorization: `Bearer ${accessToken}` },
+        payload: { currentPassword: `guess number ${i}`, newPassword: 'a brand new passphrase' },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 403)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
   it('limits requests per IP across accounts', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {

@@ -268,6 +268,18 @@ export function createAccountService(deps: AccountServiceDeps) {
       currentPassword: string,
       newPassword: string,
     ): Promise<void> {
+      // Whoever holds a stolen access token must not get to guess the password from many addresses:
+      // attempts are counted per account, before the hash is checked.
+      const attempts = await cache.incr(
+        `auth:password-change:${actor.id}`,
+        loginFailureWindowSeconds,
+      );
+      if (attempts > deps.loginFailureLimit) {
+        throw rateLimited(
+          loginFailureWindowSeconds,
+          'Too many password change attempts; try again later.',
+        );
+      }
       const user = await findById(actor.id);
       if (!user) throw unauthorized();
       if (!(await verifyPassword(user.password_hash, currentPassword).catch(() => false))) {
