@@ -84,6 +84,22 @@ describe.each(backends())('accounts: rate limits on %s backends', (backend) => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 
+  it('lets exactly the limit through when requests from one address arrive at once', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        ctx.store.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password-reset',
+          remoteAddress: '10.4.0.1',
+          payload: { email: uniqueEmail() },
+        }),
+      ),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+  });
+
   it('limits requests per IP across accounts', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
