@@ -66,6 +66,8 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
   const { accounts, addresses, refreshTtlSeconds } = options;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const limited = { rateLimit: { max: options.authRateLimit, timeWindow: 60_000 } };
+  const withRefreshCookie = (request: FastifyRequest, reply: FastifyReply, token: string) =>
+    setRefreshCookie(request, reply, token, refreshTtlSeconds, options.secureCookies);
   const tags = ['auth'];
 
   typed.post(
@@ -81,13 +83,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request, reply) => {
       const result = await accounts.register(request.body, sessionContext(request));
-      setRefreshCookie(
-        request,
-        reply,
-        result.refreshToken,
-        refreshTtlSeconds,
-        options.secureCookies,
-      );
+      withRefreshCookie(request, reply, result.refreshToken);
       return reply.status(201).send(result);
     },
   );
@@ -107,13 +103,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     async (request, reply) => {
       const { email, password } = request.body;
       const result = await accounts.login(email, password, sessionContext(request));
-      setRefreshCookie(
-        request,
-        reply,
-        result.refreshToken,
-        refreshTtlSeconds,
-        options.secureCookies,
-      );
+      withRefreshCookie(request, reply, result.refreshToken);
       return result;
     },
   );
@@ -134,13 +124,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
       if (!token) throw unauthorized('Send a refresh token.');
       const result = await accounts.refresh(token);
-      setRefreshCookie(
-        request,
-        reply,
-        result.refreshToken,
-        refreshTtlSeconds,
-        options.secureCookies,
-      );
+      withRefreshCookie(request, reply, result.refreshToken);
       return result;
     },
   );
