@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/process.js';
+import { startProxy } from '../../../test/tcp-proxy.js';
 import { cacheContract } from './cache.contract.js';
 import { createMemoryCache } from './memory.js';
 import { createRedisCache } from './redis.js';
@@ -79,14 +80,6 @@ if (REDIS_URL)
     });
   });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function waitFor(check: () => Promise<void>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -97,33 +90,4 @@ async function waitFor(check: () => Promise<void>, timeoutMs: number): Promise<v
       await sleep(100);
     }
   }
-}
-
-/** A TCP proxy we can cut, to simulate Redis going away without disturbing the shared server. */
-async function startProxy(host: string, targetPort: number) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-  const listen = async () => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(targetPort, host);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
-    port = (server.address() as net.AddressInfo).port;
-  };
-  const cut = async () => {
-    const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-    for (const s of sockets) s.destroy();
-    await closed;
-  };
-  await listen();
-  return { port, cut, restore: listen, stop: async () => server?.listening && cut() };
 }
