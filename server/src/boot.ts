@@ -57,8 +57,8 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
     }
   }
 
-  const services = createServices(config, adapters);
-  const worker = roles.worker ? await startWorker({ adapters, services, logger }) : null;
+  const services = createServices({ config, adapters, logger });
+  const worker = roles.worker ? await startWorker({ config, adapters, services, logger }) : null;
   const api = roles.api ? (await buildApi({ config, adapters, logger, services })).app : null;
   if (api) {
     await api.listen({ port: config.PORT, host: config.HOST });

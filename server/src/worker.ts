@@ -1,32 +1,58 @@
-import type { Logger } from 'pino';
-import type { Adapters } from './platform/adapters.js';
-import { createOutboxRelay } from './platform/bus/outbox.js';
 import type { Subscription } from './platform/bus/port.js';
-import { startAccountConsumers } from './modules/accounts/consumers.js';
-import { startCatalogConsumers } from './modules/catalog/consumers.js';
-import type { Services } from './server.js';
+import { createOutboxRelay } from './platform/bus/outbox.js';
+import type { Job, Platform } from './platform/module.js';
+import { modules, type Services } from './modules/index.js';
+
+/** Runs a job again `intervalMs` after each run ends; a failing run is logged and tried next time. */
+function scheduleJob(platform: Platform, job: Job) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  const tick = () => {
+    running = job
+      .run()
+      .catch((err: unknown) => platform.logger.error({ err, job: job.name }, 'job failed'))
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(tick, job.intervalMs).unref();
+      });
+  };
+  timer = setTimeout(tick, job.intervalMs).unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
 
 /**
- * The worker role: the outbox relay and every module's consumers. Run it in the same process as the
- * API (embedded mode) or as any number of separate processes; consumers with one name compete.
+ * The worker role: the outbox relay, every module's consumers and its recurring jobs. Run it in the
+ * same process as the API (embedded mode) or as any number of separate processes; consumers with one
+ * name compete for one queue, and jobs are written to be safe when several workers run them at once.
  */
-export async function startWorker(options: {
-  adapters: Adapters;
-  services: Services;
-  logger: Logger;
-}) {
+export async function startWorker(options: Platform & { services: Services }) {
   const { adapters, services, logger } = options;
+  const platform: Platform = { config: options.config, adapters, logger };
   const relay = createOutboxRelay({ db: adapters.database.db, bus: adapters.bus, logger });
-  const deps = { db: adapters.database.db, bus: adapters.bus, logger };
-  const subscriptions: Subscription[] = [
-    ...(await startCatalogConsumers(adapters.bus, services.catalog)),
-    ...(await startAccountConsumers(deps, services.accounts)),
-  ];
+  const subscriptions: Subscription[] = [];
+  const jobs: { stop(): Promise<void> }[] = [];
+  for (const module of modules) {
+    const own = services as never;
+    if (module.consumers) subscriptions.push(...(await module.consumers(platform, own)));
+    const moduleJobs = 'jobs' in module && module.jobs ? module.jobs(platform, own) : [];
+    for (const job of moduleJobs as Job[]) jobs.push(scheduleJob(platform, job));
+  }
   relay.start();
-  logger.info({ consumers: subscriptions.length }, 'worker started: outbox relay and consumers');
+  logger.info(
+    { consumers: subscriptions.length, jobs: jobs.length },
+    'worker started: outbox relay, consumers and jobs',
+  );
   return {
     relay,
     async stop() {
+      await Promise.allSettled(jobs.map((job) => job.stop()));
       await relay.stop();
       await Promise.allSettled(subscriptions.map((s) => s.close()));
     },

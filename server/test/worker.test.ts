@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineEvent } from '../src/platform/bus/events.js';
 import { writeEvent } from '../src/platform/bus/outbox.js';
+import { inventoryUpdated } from '../src/modules/inventory/events.js';
 import { startWorker } from '../src/worker.js';
 import { backends, createTestStore, eventually, silentLogger, type TestStore } from './harness.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/platform/db/index.js';
+
+const relayTestEvent = defineEvent('relay_test_event', 1, z.object({ i: z.number() }));
 
 describe.each(backends())('outbox relay and catalog consumer on %s backends', (backend) => {
   let store: TestStore;
@@ -11,6 +16,7 @@ describe.each(backends())('outbox relay and catalog consumer on %s backends', (b
   beforeAll(async () => {
     store = await createTestStore(backend);
     worker = await startWorker({
+      config: store.config,
       adapters: store.adapters,
       services: store.services,
       logger: silentLogger,
@@ -28,9 +34,16 @@ describe.each(backends())('outbox relay and catalog consumer on %s backends', (b
 
     // As if another process changed stock: only the event tells this one.
     await store.adapters.database.db.transaction((tx) =>
-      writeEvent(tx, 'inventory_update', {
-        variantId: '00000000-0000-7000-8000-000000000000',
-        reason: 'test',
+      writeEvent(tx, inventoryUpdated, {
+        reason: 'adjusted',
+        items: [
+          {
+            variantId: '00000000-0000-7000-8000-000000000000',
+            onHand: 1,
+            reserved: 0,
+            available: 1,
+          },
+        ],
       }),
     );
 
@@ -46,12 +59,12 @@ describe.each(backends())('outbox relay and catalog consumer on %s backends', (b
     await worker.relay.stop();
     const db = store.adapters.database.db;
     await db.transaction(async (tx) => {
-      for (let i = 0; i < 50; i++) await writeEvent(tx, 'catalog_test_event', { i });
+      for (let i = 0; i < 50; i++) await writeEvent(tx, relayTestEvent, { i });
     });
     const seen: string[] = [];
     const subscription = await store.adapters.bus.subscribe(
       'relay-test',
-      ['catalog_test_event'],
+      [relayTestEvent.name],
       async (event) => {
         seen.push(event.id);
       },

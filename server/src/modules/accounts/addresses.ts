@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
-import type { Actor } from '../../platform/http/auth.js';
-import { HttpProblem } from '../../platform/http/problem.js';
+import { inTransaction, type Actor, type Context } from '../../platform/context.js';
+import { Conflict, Unauthenticated } from '../../platform/errors.js';
 import { ownOnly } from './ownership.js';
 import type { Address, AddressInput, AddressPatch } from './schemas.js';
 
@@ -38,6 +38,11 @@ const toAddress = (row: AddressRow): Address => ({
   updatedAt: new Date(row.updated_at).toISOString(),
 });
 
+function signedIn(ctx: Context): Actor {
+  if (!ctx.actor) throw new Unauthenticated();
+  return ctx.actor;
+}
+
 /** A user keeps a bounded address book; more than this is a mistake or abuse. */
 const maxAddresses = 20;
 
@@ -68,7 +73,8 @@ export function createAddressBook(deps: { db: Db }) {
   }
 
   return {
-    async list(actor: Actor): Promise<Address[]> {
+    async list(ctx: Context): Promise<Address[]> {
+      const actor = signedIn(ctx);
       const rows = await queryRows<AddressRow>(
         db,
         sql`SELECT * FROM addresses WHERE user_id = ${actor.id}::uuid
@@ -77,7 +83,8 @@ export function createAddressBook(deps: { db: Db }) {
       return rows.map(toAddress);
     },
 
-    async get(actor: Actor, id: string): Promise<Address> {
+    async get(ctx: Context, id: string): Promise<Address> {
+      const actor = signedIn(ctx);
       const [row] = await queryRows<AddressRow>(
         db,
         sql`SELECT * FROM addresses WHERE id = ${id}::uuid`,
@@ -85,8 +92,9 @@ export function createAddressBook(deps: { db: Db }) {
       return toAddress(ownOnly(actor, row, row?.user_id));
     },
 
-    async create(actor: Actor, input: AddressInput): Promise<Address> {
-      return db.transaction(async (tx) => {
+    async create(ctx: Context, input: AddressInput): Promise<Address> {
+      const actor = signedIn(ctx);
+      return inTransaction(db, ctx, async ({ tx }) => {
         // Lock the user's row so concurrent creates count and pick the default one at a time.
         await lockBook(tx, actor.id);
         const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
@@ -94,10 +102,8 @@ export function createAddressBook(deps: { db: Db }) {
           sql`SELECT count(*)::int AS n FROM addresses WHERE user_id = ${actor.id}::uuid`,
         );
         if (n >= maxAddresses) {
-          throw new HttpProblem(
-            409,
+          throw new Conflict(
             'address_book_full',
-            'Conflict',
             `An address book holds at most ${maxAddresses} addresses.`,
           );
         }
@@ -115,8 +121,9 @@ export function createAddressBook(deps: { db: Db }) {
       });
     },
 
-    async update(actor: Actor, id: string, patch: AddressPatch): Promise<Address> {
-      return db.transaction(async (tx) => {
+    async update(ctx: Context, id: string, patch: AddressPatch): Promise<Address> {
+      const actor = signedIn(ctx);
+      return inTransaction(db, ctx, async ({ tx }) => {
         const current = await owned(tx, actor, id);
         if (patch.isDefaultShipping) await clearDefault(tx, actor.id);
         const value = <K extends keyof AddressPatch>(key: K, fallback: unknown) =>
@@ -141,8 +148,9 @@ export function createAddressBook(deps: { db: Db }) {
       });
     },
 
-    async remove(actor: Actor, id: string): Promise<void> {
-      await db.transaction(async (tx) => {
+    async remove(ctx: Context, id: string): Promise<void> {
+      const actor = signedIn(ctx);
+      await inTransaction(db, ctx, async ({ tx }) => {
         await owned(tx, actor, id);
         await tx.execute(sql`DELETE FROM addresses WHERE id = ${id}::uuid`);
       });

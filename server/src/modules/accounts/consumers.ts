@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { consumeOnce } from '../../platform/bus/consumer.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import type { Db } from '../../platform/db/index.js';
+import { passwordResetRequested } from './events.js';
 import type { AccountService } from './service.js';
 
 /** The accounts module's consumers: reset requests become one-time links, once per request. */
@@ -13,12 +14,11 @@ export async function startAccountConsumers(
     await consumeOnce(
       deps,
       'accounts-password-reset',
-      ['password_reset_requested'],
-      async (tx, event) => {
-        const { email } = event.data as { email: string };
-        const outcome = await accounts.issuePasswordReset(tx, email);
+      [passwordResetRequested],
+      async (ctx, { envelope, data }) => {
+        const outcome = await accounts.issuePasswordReset(ctx, data.email);
         if (outcome === 'throttled')
-          deps.logger.info({ eventId: event.id }, 'password reset throttled');
+          deps.logger.info({ eventId: envelope.id }, 'password reset throttled');
       },
     ),
   ];

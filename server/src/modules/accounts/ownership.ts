@@ -1,5 +1,5 @@
-import type { Actor } from '../../platform/http/auth.js';
-import { notFound } from '../../platform/http/problem.js';
+import type { Actor } from '../../platform/context.js';
+import { NotFound } from '../../platform/errors.js';
 
 /**
  * The one ownership rule every module applies (addresses now; carts and orders build on it): a
@@ -11,8 +11,8 @@ export function ownedOrNotFound<T>(
   resource: T | undefined,
   ownerId: string | null | undefined,
 ): T {
-  if (resource === undefined || resource === null) throw notFound();
-  if (!actor || (actor.id !== ownerId && actor.role !== 'admin')) throw notFound();
+  if (resource === undefined || resource === null) throw new NotFound();
+  if (!actor || (actor.id !== ownerId && actor.role !== 'admin')) throw new NotFound();
   return resource;
 }
 
@@ -22,6 +22,6 @@ export function ownOnly<T>(
   resource: T | undefined,
   ownerId: string | null | undefined,
 ): T {
-  if (resource === undefined || resource === null || actor.id !== ownerId) throw notFound();
+  if (resource === undefined || resource === null || actor.id !== ownerId) throw new NotFound();
   return resource;
 }

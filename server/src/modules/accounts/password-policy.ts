@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { FieldProblem } from '../../platform/http/problem.js';
+import type { FieldProblem } from '../../platform/errors.js';
 
 export const minPasswordLength = 10;
 /** Long enough for any passphrase, short enough that hashing one cannot be used to burn CPU. */

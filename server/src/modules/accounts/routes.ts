@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, unauthorized } from '../../platform/http/auth.js';
-import { problemSchema } from '../../platform/http/problem.js';
+import { contextFor } from '../../platform/context.js';
+import { Unauthenticated } from '../../platform/errors.js';
+import { contextOf } from '../../platform/http/auth.js';
+import { problemResponses as problems } from '../../platform/http/problem.js';
 import type { AddressBook } from './addresses.js';
 import {
   addressBody,
@@ -35,12 +37,6 @@ const refreshCookie = 'stride_refresh';
 const cookiePath = '/api/v1/auth';
 const isLocal = (hostname: string) => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(hostname);
 
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, problemSchema])) as Record<
-    number,
-    typeof problemSchema
-  >;
-
 function sessionContext(request: FastifyRequest) {
   return { userAgent: request.headers['user-agent'], ip: request.ip };
 }
@@ -65,7 +61,10 @@ function setRefreshCookie(
 export async function accountRoutes(app: FastifyInstance, options: AccountRouteOptions) {
   const { accounts, addresses, refreshTtlSeconds } = options;
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const limited = { rateLimit: { max: options.authRateLimit, timeWindow: 60_000 } };
+  const limited = {
+    auth: 'public' as const,
+    rateLimit: { max: options.authRateLimit, timeWindow: 60_000 },
+  };
   const withRefreshCookie = (request: FastifyRequest, reply: FastifyReply, token: string) =>
     setRefreshCookie(request, reply, token, refreshTtlSeconds, options.secureCookies);
   const tags = ['auth'];
@@ -75,6 +74,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: limited,
       schema: {
+        operationId: 'register',
         tags,
         summary: 'Create a customer account and sign in',
         body: registerBody,
@@ -82,7 +82,11 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) => {
-      const result = await accounts.register(request.body, sessionContext(request));
+      const result = await accounts.register(
+        contextOf(request),
+        request.body,
+        sessionContext(request),
+      );
       withRefreshCookie(request, reply, result.refreshToken);
       return reply.status(201).send(result);
     },
@@ -93,6 +97,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: limited,
       schema: {
+        operationId: 'login',
         tags,
         summary: 'Sign in with email and password',
         description: 'Unknown email and wrong password get the same `invalid_credentials` answer.',
@@ -102,7 +107,12 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const result = await accounts.login(email, password, sessionContext(request));
+      const result = await accounts.login(
+        contextOf(request),
+        email,
+        password,
+        sessionContext(request),
+      );
       withRefreshCookie(request, reply, result.refreshToken);
       return result;
     },
@@ -113,6 +123,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: limited,
       schema: {
+        operationId: 'refreshTokens',
         tags,
         summary: 'Exchange a refresh token for a new token pair (rotation)',
         description: 'Each refresh token works once; presenting a used one ends the whole session.',
@@ -122,8 +133,8 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request, reply) => {
       const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
-      if (!token) throw unauthorized('Send a refresh token.');
-      const result = await accounts.refresh(token);
+      if (!token) throw new Unauthenticated('Send a refresh token.');
+      const result = await accounts.refresh(contextOf(request), token);
       withRefreshCookie(request, reply, result.refreshToken);
       return result;
     },
@@ -132,7 +143,9 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
   typed.post(
     '/auth/logout',
     {
+      config: { auth: 'public' },
       schema: {
+        operationId: 'logout',
         tags,
         summary: 'End this session',
         description:
@@ -144,7 +157,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     async (request, reply) => {
       reply.clearCookie(refreshCookie, { path: cookiePath });
       const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
-      await accounts.logout(await app.identify(request), token);
+      await accounts.logout(contextFor(await app.identify(request)), token);
       return reply.status(204).send(null);
     },
   );
@@ -154,6 +167,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: limited,
       schema: {
+        operationId: 'requestPasswordReset',
         tags,
         summary: 'Email a one-time password reset link',
         description: 'Answers 202 whether or not the account exists.',
@@ -162,7 +176,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) => {
-      await accounts.requestPasswordReset(request.body.email);
+      await accounts.requestPasswordReset(contextOf(request), request.body.email);
       return reply.status(202).send(null);
     },
   );
@@ -172,6 +186,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: limited,
       schema: {
+        operationId: 'confirmPasswordReset',
         tags,
         summary: 'Set a new password with a reset token; ends every session',
         body: passwordResetConfirmBody,
@@ -179,7 +194,11 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) => {
-      await accounts.confirmPasswordReset(request.body.token, request.body.password);
+      await accounts.confirmPasswordReset(
+        contextOf(request),
+        request.body.token,
+        request.body.password,
+      );
       return reply.status(204).send(null);
     },
   );
@@ -190,12 +209,13 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'getProfile',
         tags: me,
         summary: 'Your profile',
         response: { 200: userSchema, ...problems(401) },
       },
     },
-    async (request) => accounts.profile(actorOf(request)),
+    async (request) => accounts.profile(contextOf(request)),
   );
 
   typed.patch(
@@ -203,20 +223,22 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'updateProfile',
         tags: me,
         summary: 'Change your name',
         body: updateProfileBody,
         response: { 200: userSchema, ...problems(400, 401) },
       },
     },
-    async (request) => accounts.updateProfile(actorOf(request), request.body),
+    async (request) => accounts.updateProfile(contextOf(request), request.body),
   );
 
   typed.post(
     '/me/password',
     {
-      config: { auth: 'customer', ...limited },
+      config: { ...limited, auth: 'customer' },
       schema: {
+        operationId: 'changePassword',
         tags: me,
         summary: 'Change your password; signs out your other sessions',
         body: changePasswordBody,
@@ -225,7 +247,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request, reply) => {
       await accounts.changePassword(
-        actorOf(request),
+        contextOf(request),
         request.body.currentPassword,
         request.body.newPassword,
       );
@@ -238,12 +260,13 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'listAddresses',
         tags: me,
         summary: 'Your address book',
         response: { 200: z.object({ items: z.array(addressSchema) }), ...problems(401) },
       },
     },
-    async (request) => ({ items: await addresses.list(actorOf(request)) }),
+    async (request) => ({ items: await addresses.list(contextOf(request)) }),
   );
 
   typed.post(
@@ -251,6 +274,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'createAddress',
         tags: me,
         summary: 'Add an address',
         body: addressBody,
@@ -258,7 +282,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await addresses.create(actorOf(request), request.body)),
+      reply.status(201).send(await addresses.create(contextOf(request), request.body)),
   );
 
   typed.get(
@@ -266,13 +290,14 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'getAddress',
         tags: me,
         summary: 'One address',
         params: idParams,
         response: { 200: addressSchema, ...problems(400, 401, 404) },
       },
     },
-    async (request) => addresses.get(actorOf(request), request.params.id),
+    async (request) => addresses.get(contextOf(request), request.params.id),
   );
 
   typed.patch(
@@ -280,6 +305,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'updateAddress',
         tags: me,
         summary: 'Change an address',
         params: idParams,
@@ -287,7 +313,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
         response: { 200: addressSchema, ...problems(400, 401, 404) },
       },
     },
-    async (request) => addresses.update(actorOf(request), request.params.id, request.body),
+    async (request) => addresses.update(contextOf(request), request.params.id, request.body),
   );
 
   typed.delete(
@@ -295,6 +321,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'customer' },
       schema: {
+        operationId: 'deleteAddress',
         tags: me,
         summary: 'Delete an address',
         params: idParams,
@@ -302,7 +329,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) => {
-      await addresses.remove(actorOf(request), request.params.id);
+      await addresses.remove(contextOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -312,6 +339,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     {
       config: { auth: 'admin' },
       schema: {
+        operationId: 'adminListCustomers',
         tags: ['admin'],
         summary: 'Customer accounts, newest first',
         querystring: z.object({
@@ -325,6 +353,6 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
         },
       },
     },
-    async (request) => accounts.listCustomers(request.query),
+    async (request) => accounts.listCustomers(contextOf(request), request.query),
   );
 }

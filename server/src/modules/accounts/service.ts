@@ -3,15 +3,20 @@ import { sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import type { Cache } from '../../platform/cache/port.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
-import { queryRows, type Db, type Queryable, type Tx } from '../../platform/db/index.js';
-import type { Actor, Role } from '../../platform/http/auth.js';
-import { unauthorized } from '../../platform/http/auth.js';
+import type { Context, Role, TxContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/context.js';
+import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import {
-  HttpProblem,
-  notFound,
-  rateLimited,
-  validationFailed,
-} from '../../platform/http/problem.js';
+  Conflict,
+  DomainError,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  Unauthenticated,
+  ValidationFailed,
+} from '../../platform/errors.js';
+import { sendEmail } from '../notifications/events.js';
+import { passwordChanged, passwordResetRequested, userRegistered } from './events.js';
 import { normaliseEmail } from './bootstrap.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
@@ -52,13 +57,21 @@ const toUser = (row: UserRow): User => ({
 function decodeIdCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-    throw validationFailed([{ path: 'query.cursor', message: 'is not a cursor for this listing' }]);
+    throw new ValidationFailed([
+      { path: 'query.cursor', message: 'is not a cursor for this listing' },
+    ]);
   }
   return id;
 }
 
 const invalidResetToken = () =>
-  new HttpProblem(400, 'invalid_token', 'Bad Request', 'The reset link is invalid or has expired.');
+  new DomainError('invalid', 'invalid_token', 'The reset link is invalid or has expired.');
+
+/** The signed-in user a method acts for; routes that call these declare `auth: 'customer'`. */
+function signedIn(ctx: Context) {
+  if (!ctx.actor) throw new Unauthenticated();
+  return ctx.actor;
+}
 
 const loginFailureWindowSeconds = 15 * 60;
 const passwordResetsPerHour = 3;
@@ -106,17 +119,18 @@ export function createAccountService(deps: AccountServiceDeps) {
 
   function assertStrong(password: string, email: string, path: string) {
     const problems = passwordProblems(password, email, path);
-    if (problems.length > 0) throw validationFailed(problems, 'The password is not acceptable.');
+    if (problems.length > 0)
+      throw new ValidationFailed(problems, 'The password is not acceptable.');
   }
 
   return {
     sessions,
 
-    async register(body: RegisterBody, context: SessionContext) {
+    async register(ctx: Context, body: RegisterBody, context: SessionContext) {
       const email = normaliseEmail(body.email);
       assertStrong(body.password, email, 'body.password');
       const passwordHash = await hashPassword(body.password);
-      const result = await db.transaction(async (tx) => {
+      const result = await inTransaction(db, ctx, async ({ tx }) => {
         const [user] = await queryRows<UserRow>(
           tx,
           sql`INSERT INTO users (email, password_hash, first_name, last_name)
@@ -124,22 +138,17 @@ export function createAccountService(deps: AccountServiceDeps) {
               ON CONFLICT DO NOTHING RETURNING *`,
         );
         if (!user) return null;
-        await writeEvent(tx, 'user_registered', { userId: user.id, email });
+        await writeEvent(tx, userRegistered, { userId: user.id, email });
         const session = await sessions.start(tx, user.id, context);
         return { user, ...session };
       });
       if (!result) {
-        throw new HttpProblem(
-          409,
-          'email_taken',
-          'Conflict',
-          'An account with this email already exists.',
-        );
+        throw new Conflict('email_taken', 'An account with this email already exists.');
       }
       return tokens(result.user, result.sessionId, result.refreshToken);
     },
 
-    async login(email: string, password: string, context: SessionContext) {
+    async login(ctx: Context, email: string, password: string, context: SessionContext) {
       // Attempts are counted before the password is checked, so parallel guesses cannot slip past
       // the limit while argon2 runs. Per account and address, and more loosely per account alone, so
       // a stranger cannot lock the owner out from one address while guessing from many stays bounded.
@@ -150,7 +159,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         cache.incr(account, loginFailureWindowSeconds),
       ]);
       if (here > deps.loginFailureLimit || overall > deps.loginFailureLimit * 5) {
-        throw rateLimited(
+        throw new RateLimited(
           loginFailureWindowSeconds,
           'Too many failed sign-ins for this account; try again later.',
         );
@@ -160,31 +169,30 @@ export function createAccountService(deps: AccountServiceDeps) {
         () => false,
       );
       if (!user || !valid) {
-        throw new HttpProblem(
-          401,
-          'invalid_credentials',
-          'Unauthorized',
-          'The email or password is incorrect.',
-        );
+        throw new Unauthenticated('The email or password is incorrect.', 'invalid_credentials');
       }
       await cache.del(fromHere, account);
-      const session = await db.transaction((tx) => sessions.start(tx, user.id, context));
+      const session = await inTransaction(db, ctx, ({ tx }) =>
+        sessions.start(tx, user.id, context),
+      );
       return tokens(user, session.sessionId, session.refreshToken);
     },
 
-    async refresh(refreshToken: string) {
+    async refresh(_ctx: Context, refreshToken: string) {
       const rotated = await sessions.rotate(refreshToken);
       const user = await findById(rotated.userId);
-      if (!user) throw unauthorized('The account no longer exists.');
+      if (!user) throw new Unauthenticated('The account no longer exists.');
       return tokens(user, rotated.sessionId, rotated.refreshToken);
     },
 
     /** End a session, found by its access token or, when that has expired, by its refresh token. */
-    async logout(actor: Actor | null, refreshToken: string | undefined): Promise<void> {
-      if (actor) return sessions.revoke(actor.sessionId, 'logout');
+    async logout(ctx: Context, refreshToken: string | undefined): Promise<void> {
+      if (ctx.actor) return sessions.revoke(ctx.actor.sessionId, 'logout');
       const sessionId = refreshToken ? await sessions.sessionOf(refreshToken) : null;
       if (!sessionId) {
-        throw unauthorized('Send the access token or the refresh token of the session to end.');
+        throw new Unauthenticated(
+          'Send the access token or the refresh token of the session to end.',
+        );
       }
       await sessions.revoke(sessionId, 'logout');
     },
@@ -193,14 +201,17 @@ export function createAccountService(deps: AccountServiceDeps) {
      * Always the same work whatever the email, so neither the answer nor its timing tells whether an
      * account exists: the request is queued, and the worker looks the account up (`issuePasswordReset`).
      */
-    async requestPasswordReset(email: string): Promise<void> {
-      await db.transaction((tx) =>
-        writeEvent(tx, 'password_reset_requested', { email: normaliseEmail(email) }),
+    async requestPasswordReset(ctx: Context, email: string): Promise<void> {
+      await inTransaction(db, ctx, ({ tx }) =>
+        writeEvent(tx, passwordResetRequested, { email: normaliseEmail(email) }),
       );
     },
 
     /** The worker's half of a reset request: a one-time token and the email that carries it. */
-    async issuePasswordReset(tx: Tx, email: string): Promise<'sent' | 'no_account' | 'throttled'> {
+    async issuePasswordReset(
+      { tx }: TxContext,
+      email: string,
+    ): Promise<'sent' | 'no_account' | 'throttled'> {
       const [user] = await queryRows<UserRow>(
         tx,
         sql`SELECT * FROM users WHERE lower(email) = ${normaliseEmail(email)} FOR UPDATE`,
@@ -219,7 +230,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       await tx.execute(sql`
         INSERT INTO password_resets (token_hash, user_id, expires_at)
         VALUES (${sha256(token)}, ${user.id}::uuid, now() + make_interval(secs => ${passwordResetTtlSeconds}))`);
-      await writeEvent(tx, 'send_email', {
+      await writeEvent(tx, sendEmail, {
         to: user.email,
         template: 'password_reset',
         data: {
@@ -231,7 +242,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       return 'sent';
     },
 
-    async confirmPasswordReset(token: string, password: string): Promise<void> {
+    async confirmPasswordReset(ctx: Context, token: string, password: string): Promise<void> {
       const [reset] = await queryRows<{ user_id: string; email: string }>(
         db,
         sql`SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
@@ -242,7 +253,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       }
       assertStrong(password, reset.email, 'body.password');
       const passwordHash = await hashPassword(password);
-      const revoked = await db.transaction(async (tx) => {
+      const revoked = await inTransaction(db, ctx, async ({ tx }) => {
         // Claim the token first: of two concurrent confirmations only one finds it unused.
         const claimed = await queryRows(
           tx,
@@ -254,7 +265,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         await tx.execute(
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${reset.user_id}::uuid`,
         );
-        await writeEvent(tx, 'password_changed', { userId: reset.user_id, via: 'reset' });
+        await writeEvent(tx, passwordChanged, { userId: reset.user_id, via: 'reset' });
         return sessions.revokeAllInTx(tx, reset.user_id, 'password_reset');
       });
       if (!revoked) {
@@ -264,10 +275,11 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     async changePassword(
-      actor: Actor,
+      ctx: Context,
       currentPassword: string,
       newPassword: string,
     ): Promise<void> {
+      const actor = signedIn(ctx);
       // Whoever holds a stolen access token must not get to guess the password from many addresses:
       // attempts are counted per account, before the hash is checked.
       const attempts = await cache.incr(
@@ -275,61 +287,59 @@ export function createAccountService(deps: AccountServiceDeps) {
         loginFailureWindowSeconds,
       );
       if (attempts > deps.loginFailureLimit) {
-        throw rateLimited(
+        throw new RateLimited(
           loginFailureWindowSeconds,
           'Too many password change attempts; try again later.',
         );
       }
       const user = await findById(actor.id);
-      if (!user) throw unauthorized();
+      if (!user) throw new Unauthenticated();
       if (!(await verifyPassword(user.password_hash, currentPassword).catch(() => false))) {
-        throw new HttpProblem(
-          403,
-          'invalid_credentials',
-          'Forbidden',
-          'The current password is incorrect.',
-        );
+        throw new Forbidden('The current password is incorrect.', 'invalid_credentials');
       }
       assertStrong(newPassword, user.email, 'body.newPassword');
       const passwordHash = await hashPassword(newPassword);
-      const revoked = await db.transaction(async (tx) => {
+      const revoked = await inTransaction(db, ctx, async ({ tx }) => {
         await tx.execute(
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${actor.id}::uuid`,
         );
         // A reset link asked for before the change must not undo it.
         await invalidateResets(tx, actor.id);
-        await writeEvent(tx, 'password_changed', { userId: actor.id, via: 'change' });
+        await writeEvent(tx, passwordChanged, { userId: actor.id, via: 'change' });
         // Every other device signs in again; this one stays signed in.
         return sessions.revokeAllInTx(tx, actor.id, 'password_changed', actor.sessionId);
       });
       await sessions.denyAccessTokens(revoked);
     },
 
-    async profile(actor: Actor): Promise<User> {
-      const user = await findById(actor.id);
-      if (!user) throw notFound('The account no longer exists.');
+    async profile(ctx: Context): Promise<User> {
+      const user = await findById(signedIn(ctx).id);
+      if (!user) throw new NotFound('The account no longer exists.');
       return toUser(user);
     },
 
     async updateProfile(
-      actor: Actor,
+      ctx: Context,
       patch: { firstName?: string | undefined; lastName?: string | undefined },
     ) {
       const [user] = await queryRows<UserRow>(
         db,
         sql`UPDATE users SET first_name = COALESCE(${patch.firstName ?? null}, first_name),
                              last_name = COALESCE(${patch.lastName ?? null}, last_name), updated_at = now()
-            WHERE id = ${actor.id}::uuid RETURNING *`,
+            WHERE id = ${signedIn(ctx).id}::uuid RETURNING *`,
       );
-      if (!user) throw notFound('The account no longer exists.');
+      if (!user) throw new NotFound('The account no longer exists.');
       return toUser(user);
     },
 
-    async listCustomers(options: {
-      limit: number;
-      q?: string | undefined;
-      cursor?: string | undefined;
-    }) {
+    async listCustomers(
+      _ctx: Context,
+      options: {
+        limit: number;
+        q?: string | undefined;
+        cursor?: string | undefined;
+      },
+    ) {
       const after = options.cursor ? decodeIdCursor(options.cursor) : undefined;
       const pattern = options.q
         ? `%${options.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Cache } from '../../platform/cache/port.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
-import { revokedSessionKey, unauthorized } from '../../platform/http/auth.js';
+import { Unauthenticated } from '../../platform/errors.js';
+import { revokedSessionKey } from '../../platform/http/auth.js';
 import { refreshTokens, sessions } from './tables.js';
 
 /**
@@ -129,12 +130,12 @@ export function createSessionStore(deps: SessionDeps) {
       // Decided inside the transaction, acted on after it committed: a revocation must not roll back.
       if (outcome.kind === 'reused') {
         await denyAccessTokens(outcome.revoked);
-        throw unauthorized(
+        throw new Unauthenticated(
           'This refresh token was already used; the session has been ended for safety.',
         );
       }
       if (outcome.kind !== 'rotated')
-        throw unauthorized('The refresh token is invalid or has expired.');
+        throw new Unauthenticated('The refresh token is invalid or has expired.');
       return outcome;
     },
 

@@ -30,6 +30,7 @@ export function accountsKit(backend: Backend, env: Record<string, string> = {}) 
   beforeAll(async () => {
     ctx.store = await createTestStore(backend, env);
     ctx.worker = await startWorker({
+      config: ctx.store.config,
       adapters: ctx.store.adapters,
       services: ctx.store.services,
       logger: silentLogger,

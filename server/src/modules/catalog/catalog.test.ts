@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { backends, createTestStore, type TestStore } from '../../../test/harness.js';
 import type { ProductList, Product } from './schemas.js';
@@ -275,7 +276,7 @@ describe.each(backends())('catalog API on %s backends', (backend) => {
       const listingBefore = await get(`/api/v1/products?q=${encodeURIComponent(before.name)}`);
       const variant = before.variants[0] as Product['variants'][number];
 
-      await store.services.inventory.setOnHand(variant.id, variant.available + 7);
+      await store.services.inventory.setOnHand(anonymous, variant.id, variant.available + 7);
 
       const after = await get(`/api/v1/products/${slug}`);
       expect(after.headers['x-cache']).toBe('miss');
@@ -293,18 +294,22 @@ describe.each(backends())('catalog API on %s backends', (backend) => {
       const slug = (await list()).items[1]?.slug as string;
       const product = (await get(`/api/v1/products/${slug}`)).json() as Product;
       const variant = product.variants[0] as Product['variants'][number];
-      await store.services.inventory.setOnHand(variant.id, 3);
+      await store.services.inventory.setOnHand(anonymous, variant.id, 3);
       const events = await queryRows<{
         type: string;
-        payload: { variantId: string; onHand: number };
+        payload: { reason: string; items: { variantId: string; onHand: number }[] };
       }>(
         store.adapters.database.db,
-        sql`SELECT type, payload FROM outbox WHERE payload->>'variantId' = ${variant.id}`,
+        sql`SELECT type, payload FROM outbox
+            WHERE type = 'inventory_update' AND payload->'items' @> ${JSON.stringify([{ variantId: variant.id }])}::jsonb`,
       );
       expect(events).toEqual([
         expect.objectContaining({
           type: 'inventory_update',
-          payload: expect.objectContaining({ onHand: 3 }),
+          payload: {
+            reason: 'adjusted',
+            items: [{ variantId: variant.id, onHand: 3, reserved: 0, available: 3 }],
+          },
         }),
       ]);
     });

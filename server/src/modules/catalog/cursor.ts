@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validationFailed } from '../../platform/http/problem.js';
+import { ValidationFailed } from '../../platform/errors.js';
 import type { PagePosition, SortKey } from './repository.js';
 
 /**
@@ -33,7 +33,9 @@ export function decodeCursor(cursor: string, sort: SortKey, ranked: boolean): Pa
   }
   const result = cursorSchema.safeParse(parsed);
   if (!result.success || result.data.s !== sort) {
-    throw validationFailed([{ path: 'query.cursor', message: 'is not a cursor for this listing' }]);
+    throw new ValidationFailed([
+      { path: 'query.cursor', message: 'is not a cursor for this listing' },
+    ]);
   }
   const data = result.data;
   if ('o' in data) {
@@ -44,5 +46,7 @@ export function decodeCursor(cursor: string, sort: SortKey, ranked: boolean): Pa
       : typeof data.v === 'string' && !Number.isNaN(Date.parse(data.v));
     if (valid) return { kind: 'after', value: data.v, id: data.id };
   }
-  throw validationFailed([{ path: 'query.cursor', message: 'is not a cursor for this listing' }]);
+  throw new ValidationFailed([
+    { path: 'query.cursor', message: 'is not a cursor for this listing' },
+  ]);
 }

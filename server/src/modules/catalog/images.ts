@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Cache } from '../../platform/cache/port.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
-import { notFound } from '../../platform/http/problem.js';
+import { NotFound } from '../../platform/errors.js';
 import { renderProductSvg } from '../../seed/catalog-data.js';
 import { etagOf } from './cache.js';
 
@@ -23,6 +23,7 @@ export async function imageRoutes(app: FastifyInstance, options: { db: Db; cache
   app.withTypeProvider<ZodTypeProvider>().get(
     '/images/products/:slug/:file',
     {
+      config: { auth: 'public' },
       schema: {
         hide: true,
         params: z.object({
@@ -48,7 +49,7 @@ export async function imageRoutes(app: FastifyInstance, options: { db: Db; cache
           FROM products p JOIN categories c ON c.id = p.category_id WHERE p.slug = ${slug}`,
         );
         const color = row?.colors.find((c) => `${colorSlug(c)}.svg` === file);
-        if (!row || !color) throw notFound('No such image.');
+        if (!row || !color) throw new NotFound('No such image.');
         svg = renderProductSvg(
           { name: row.name, gender: row.gender, categorySlug: row.category_slug },
           color,

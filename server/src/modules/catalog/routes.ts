@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemSchema } from '../../platform/http/problem.js';
+import { anonymous } from '../../platform/context.js';
+import { problemResponses, problemSchema } from '../../platform/http/problem.js';
 import type { CachedResponse } from './cache.js';
 import {
   categoryTreeSchema,
@@ -10,6 +11,8 @@ import {
   productSchema,
   slugParams,
 } from './schemas.js';
+import { contextOf } from '../../platform/http/auth.js';
+import { variantSchema } from './schemas.js';
 import type { CatalogService } from './service.js';
 
 export interface CatalogRouteOptions {
@@ -53,30 +56,40 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogRouteO
 
   // A URL this process has answered since the catalog last changed is answered again at once,
   // before its query is parsed: it passed validation the first time, and the response is the same.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET') return;
-    const known = await catalog.byUrl(request.url);
+  // Attached to the public catalog reads below only, never to a route that checks who is asking.
+  const answerKnownUrl: onRequestHookHandler = async (request, reply) => {
+    const known = await catalog.byUrl(anonymous, request.url);
     if (known) return sendCached(request, reply, { ...known, cacheHit: true }, maxAgeSeconds);
-  });
+  };
+  const publicRead = { config: { auth: 'public' as const }, onRequest: answerKnownUrl };
 
   typed.get(
     '/categories',
     {
+      ...publicRead,
       schema: {
         tags: ['catalog'],
+        operationId: 'listCategories',
         summary: 'The category tree',
         response: { 200: categoryTreeSchema },
       },
     },
     async (request, reply) =>
-      sendCached(request, reply, await catalog.listCategories(request.url), maxAgeSeconds),
+      sendCached(
+        request,
+        reply,
+        await catalog.listCategories(anonymous, request.url),
+        maxAgeSeconds,
+      ),
   );
 
   typed.get(
     '/products',
     {
+      ...publicRead,
       schema: {
         tags: ['catalog'],
+        operationId: 'listProducts',
         summary: 'List, filter and search products, with facet counts',
         description:
           '`q` is full-text and typo-tolerant. `category` includes its descendants. `size` and `color` take one or more values (comma-separated or repeated). Each facet counts products under every other active filter. Page with the opaque `nextCursor`.',
@@ -88,7 +101,7 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogRouteO
       sendCached(
         request,
         reply,
-        await catalog.listProducts(request.query, request.url),
+        await catalog.listProducts(anonymous, request.query, request.url),
         maxAgeSeconds,
       ),
   );
@@ -96,8 +109,10 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogRouteO
   typed.get(
     '/products/:slug',
     {
+      ...publicRead,
       schema: {
         tags: ['catalog'],
+        operationId: 'getProduct',
         summary: 'A product page: variants with availability, images per colour',
         params: slugParams,
         response: { 200: productSchema, ...errors },
@@ -107,9 +122,50 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogRouteO
       sendCached(
         request,
         reply,
-        await catalog.getProduct(request.params.slug, request.url),
+        await catalog.getProduct(anonymous, request.params.slug, request.url),
         maxAgeSeconds,
       ),
+  );
+}
+
+export const adminProductSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    status: z.string(),
+    gender: z.string(),
+    category: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    variants: z.array(
+      variantSchema.extend({
+        onHand: z.number().int(),
+        reserved: z.number().int(),
+        available: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'AdminProduct' });
+
+/** The store team's view of the catalog. */
+export async function adminCatalogRoutes(
+  app: FastifyInstance,
+  options: { catalog: CatalogService },
+) {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/admin/products/:id',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['admin'],
+        operationId: 'adminGetProduct',
+        summary: 'A product with stock on hand and reserved per variant',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: adminProductSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => options.catalog.adminProduct(contextOf(request), request.params.id),
   );
 }
 

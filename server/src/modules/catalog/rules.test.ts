@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpProblem } from '../../platform/http/problem.js';
+import { ValidationFailed } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { listingKey } from './service.js';
 import { listProductsQuery } from './schemas.js';
@@ -33,9 +33,9 @@ describe('cursors', () => {
     } catch (error) {
       problem = error;
     }
-    expect(problem).toBeInstanceOf(HttpProblem);
+    expect(problem).toBeInstanceOf(ValidationFailed);
     expect(problem).toMatchObject({
-      status: 400,
+      kind: 'invalid',
       code: 'validation_failed',
       errors: [{ path: 'query.cursor' }],
     });

@@ -95,6 +95,15 @@ export const productListSchema = z
   })
   .meta({ id: 'ProductList' });
 
+export const variantSchema = z.object({
+  id: z.string(),
+  sku: z.string(),
+  size: z.string(),
+  color: z.string(),
+  price: moneySchema,
+  compareAtPrice: moneySchema.optional(),
+});
+
 export const productSchema = z
   .object({
     id: z.string(),
@@ -108,17 +117,7 @@ export const productSchema = z
     compareAtPrice: moneySchema.optional(),
     colors: z.array(z.string()),
     sizes: z.array(z.string()),
-    variants: z.array(
-      z.object({
-        id: z.string(),
-        sku: z.string(),
-        size: z.string(),
-        color: z.string(),
-        price: moneySchema,
-        compareAtPrice: moneySchema.optional(),
-        available: z.number().int(),
-      }),
-    ),
+    variants: z.array(variantSchema.extend({ available: z.number().int() })),
     createdAt: z.string(),
   })
   .meta({ id: 'Product' });

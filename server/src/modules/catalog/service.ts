@@ -1,9 +1,11 @@
 import type { Cache } from '../../platform/cache/port.js';
+import type { Context } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
-import { notFound } from '../../platform/http/problem.js';
+import { NotFound } from '../../platform/errors.js';
 import { createCatalogCache, etagOf, type CachedResponse } from './cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import * as repository from './repository.js';
+import { findAdminProduct, findSaleVariants, type SaleVariant } from './sale.js';
 import { createSpeller } from './spelling.js';
 import type {
   CategoryNode,
@@ -49,6 +51,30 @@ function toSummary(row: repository.SummaryRow): ProductSummary {
   };
 }
 
+/** A variant's identity and prices, as every view of it shows them. */
+function variantFields(
+  v: {
+    id: string;
+    sku: string;
+    size: string;
+    color: string;
+    price_amount: number;
+    compare_at_amount: number | null;
+  },
+  currency: string,
+) {
+  return {
+    id: v.id,
+    sku: v.sku,
+    size: v.size,
+    color: v.color,
+    price: money(v.price_amount, currency),
+    ...(v.compare_at_amount !== null
+      ? { compareAtPrice: money(v.compare_at_amount, currency) }
+      : {}),
+  };
+}
+
 function toProduct(row: repository.ProductRow): Product {
   return {
     id: row.id,
@@ -65,14 +91,7 @@ function toProduct(row: repository.ProductRow): Product {
     colors: row.colors,
     sizes: row.sizes,
     variants: row.variants.map((v) => ({
-      id: v.id,
-      sku: v.sku,
-      size: v.size,
-      color: v.color,
-      price: money(v.price_amount, row.currency),
-      ...(v.compare_at_amount !== null
-        ? { compareAtPrice: money(v.compare_at_amount, row.currency) }
-        : {}),
+      ...variantFields(v, row.currency),
       available: v.available,
     })),
     createdAt: new Date(row.created_at).toISOString(),
@@ -128,7 +147,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       return { ...hit, cacheHit: true };
     }
     const value = await build();
-    if (value === undefined) throw notFound();
+    if (value === undefined) throw new NotFound();
     const body = JSON.stringify(value);
     const response = { etag: etagOf(body), body };
     await cache.write(version, key, response);
@@ -221,10 +240,10 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   return {
     filterFor,
     /** A response this process already gave for this exact URL, if the catalog has not changed since. */
-    byUrl: (url: string) => cache.readUrl(url),
-    listProducts: (query: ListProductsQuery, url?: string) =>
+    byUrl: (_ctx: Context, url: string) => cache.readUrl(url),
+    listProducts: (_ctx: Context, query: ListProductsQuery, url?: string) =>
       cached(`products:${listingKey(query)}`, () => buildListing(query), url),
-    getProduct: (slug: string, url?: string) =>
+    getProduct: (_ctx: Context, slug: string, url?: string) =>
       cached(
         `product:${slug}`,
         async () => {
@@ -233,7 +252,31 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         },
         url,
       ),
-    listCategories: (url?: string) => cached('categories', buildCategoryTree, url),
+    listCategories: (_ctx: Context, url?: string) => cached('categories', buildCategoryTree, url),
+    /** Live price, status and availability of variants, for carts and orders (never cached). */
+    saleVariants: (ctx: Context, variantIds: string[]): Promise<Map<string, SaleVariant>> =>
+      findSaleVariants(ctx.tx ?? db, variantIds),
+    /** A product as the store team sees it, with stock on hand and reserved per variant. */
+    async adminProduct(ctx: Context, id: string) {
+      const row = await findAdminProduct(ctx.tx ?? db, id);
+      if (!row) throw new NotFound('No such product.');
+      return {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        status: row.status,
+        gender: row.gender,
+        category: row.category_slug,
+        createdAt: new Date(row.created_at).toISOString(),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        variants: row.variants.map((v) => ({
+          ...variantFields(v, row.currency),
+          onHand: v.on_hand,
+          reserved: v.reserved,
+          available: v.on_hand - v.reserved,
+        })),
+      };
+    },
     /** Retire every cached catalog response (after a product or stock change). */
     invalidate: () => cache.bump(),
     /** After products were added, renamed or archived: their words change what search can correct. */

@@ -1,10 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
-import { HttpProblem, notFound } from '../../platform/http/problem.js';
+import {
+  afterCommit,
+  inTransaction,
+  type Context,
+  type TxContext,
+} from '../../platform/context.js';
+import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { Conflict, InsufficientStock, NotFound, type ShortLine } from '../../platform/errors.js';
+import { inventoryUpdated } from './events.js';
 import { stockLevels } from './tables.js';
 
-/** Stock levels per variant. Reservation and commit arrive with checkout; here: levels and changes. */
+/**
+ * Stock per variant: `on_hand` units in the warehouse, `reserved` of them held by unpaid orders.
+ * Units that can still be bought are `on_hand - reserved`; a CHECK keeps `0 <= reserved <= on_hand`,
+ * the last line of defence against overselling. Every change writes `inventory_update` in the same
+ * transaction and retires the catalog's cached pages once it has committed.
+ */
 
 export async function initialiseStock(
   tx: Queryable,
@@ -16,50 +28,170 @@ export async function initialiseStock(
     .values(levels.map((l) => ({ variantId: l.variantId, onHand: l.onHand })));
 }
 
+export interface StockLine {
+  variantId: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface StockLevel {
+  variantId: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
 export interface InventoryServiceDeps {
   db: Db;
   /** Called after a change committed, so this process's catalog cache reflects it at once. */
   onStockChanged?: () => Promise<void>;
 }
 
+interface LevelRow {
+  variant_id: string;
+  on_hand: number;
+  reserved: number;
+}
+
+const toLevel = (row: LevelRow): StockLevel => ({
+  variantId: row.variant_id,
+  onHand: row.on_hand,
+  reserved: row.reserved,
+  available: row.on_hand - row.reserved,
+});
+
+/** Lines merged per variant and sorted by id: every transaction locks rows in one order, so none deadlock. */
+function inLockOrder(lines: StockLine[]): StockLine[] {
+  const merged = new Map<string, StockLine>();
+  for (const line of lines) {
+    const seen = merged.get(line.variantId);
+    merged.set(line.variantId, seen ? { ...seen, quantity: seen.quantity + line.quantity } : line);
+  }
+  return [...merged.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+}
+
 export function createInventoryService(deps: InventoryServiceDeps) {
+  const { db } = deps;
+
+  async function announce(
+    ctx: TxContext,
+    reason: 'reserved' | 'released' | 'committed' | 'adjusted',
+    rows: LevelRow[],
+    orderId?: string,
+  ) {
+    if (rows.length === 0) return;
+    await writeEvent(ctx.tx, inventoryUpdated, {
+      reason,
+      ...(orderId ? { orderId } : {}),
+      items: rows.map(toLevel),
+    });
+    if (deps.onStockChanged) await afterCommit(ctx, deps.onStockChanged);
+  }
+
   return {
+    /** Current levels of some variants (missing variants are left out). */
+    async levels(ctx: Context, variantIds: string[]): Promise<Map<string, StockLevel>> {
+      if (variantIds.length === 0) return new Map();
+      const rows = await queryRows<LevelRow>(
+        ctx.tx ?? db,
+        sql`SELECT variant_id, on_hand, reserved FROM stock_levels
+            WHERE variant_id IN (${sql.join(
+              variantIds.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`,
+      );
+      return new Map(rows.map((row) => [row.variant_id, toLevel(row)]));
+    },
+
+    /**
+     * Hold units for an order: one conditional update per variant, in a fixed order. A line that
+     * falls short reserves nothing; every short line is reported together and, because the error
+     * rolls the caller's transaction back, the lines that did fit are released with it.
+     */
+    async reserve(ctx: TxContext, lines: StockLine[], orderId?: string): Promise<void> {
+      const short: ShortLine[] = [];
+      const changed: LevelRow[] = [];
+      for (const line of inLockOrder(lines)) {
+        const [row] = await queryRows<LevelRow>(
+          ctx.tx,
+          sql`UPDATE stock_levels SET reserved = reserved + ${line.quantity}, updated_at = now()
+              WHERE variant_id = ${line.variantId}::uuid AND on_hand - reserved >= ${line.quantity}
+              RETURNING variant_id, on_hand, reserved`,
+        );
+        if (row) {
+          changed.push(row);
+          continue;
+        }
+        const [level] = await queryRows<LevelRow>(
+          ctx.tx,
+          sql`SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ${line.variantId}::uuid`,
+        );
+        short.push({
+          variantId: line.variantId,
+          sku: line.sku,
+          requested: line.quantity,
+          available: level ? Math.max(0, level.on_hand - level.reserved) : 0,
+        });
+      }
+      if (short.length > 0) throw new InsufficientStock(short);
+      await announce(ctx, 'reserved', changed, orderId);
+    },
+
+    /** Give back what an order held (cancelled or expired before payment). */
+    async release(ctx: TxContext, lines: StockLine[], orderId?: string): Promise<void> {
+      const changed: LevelRow[] = [];
+      for (const line of inLockOrder(lines)) {
+        const [row] = await queryRows<LevelRow>(
+          ctx.tx,
+          sql`UPDATE stock_levels SET reserved = reserved - ${line.quantity}, updated_at = now()
+              WHERE variant_id = ${line.variantId}::uuid RETURNING variant_id, on_hand, reserved`,
+        );
+        if (row) changed.push(row);
+      }
+      await announce(ctx, 'released', changed, orderId);
+    },
+
+    /** A paid order's units leave the warehouse: on hand and reserved both fall. */
+    async commit(ctx: TxContext, lines: StockLine[], orderId?: string): Promise<void> {
+      const changed: LevelRow[] = [];
+      for (const line of inLockOrder(lines)) {
+        const [row] = await queryRows<LevelRow>(
+          ctx.tx,
+          sql`UPDATE stock_levels
+              SET on_hand = on_hand - ${line.quantity}, reserved = reserved - ${line.quantity}, updated_at = now()
+              WHERE variant_id = ${line.variantId}::uuid RETURNING variant_id, on_hand, reserved`,
+        );
+        if (row) changed.push(row);
+      }
+      await announce(ctx, 'committed', changed, orderId);
+    },
+
     /**
      * Set the units on hand of a variant. Never below what is reserved for unpaid orders: that would
-     * sell stock twice. The change and its `inventory_update` event commit together.
+     * sell stock twice.
      */
-    async setOnHand(
-      variantId: string,
-      onHand: number,
-    ): Promise<{ onHand: number; reserved: number }> {
-      const level = await deps.db.transaction(async (tx) => {
-        const [row] = await queryRows<{ on_hand: number; reserved: number }>(
-          tx,
-          sql`SELECT on_hand, reserved FROM stock_levels WHERE variant_id = ${variantId}::uuid FOR UPDATE`,
+    setOnHand(ctx: Context, variantId: string, onHand: number): Promise<StockLevel> {
+      return inTransaction(db, ctx, async (tx) => {
+        const [row] = await queryRows<LevelRow>(
+          tx.tx,
+          sql`SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ${variantId}::uuid FOR UPDATE`,
         );
-        if (!row) throw notFound('No such variant.');
+        if (!row) throw new NotFound('No such variant.');
         if (onHand < row.reserved) {
-          throw new HttpProblem(
-            409,
+          throw new Conflict(
             'below_reserved',
-            'Conflict',
             `${row.reserved} units are reserved by open orders; on hand cannot go below that.`,
+            { reserved: row.reserved },
           );
         }
-        await tx.execute(
-          sql`UPDATE stock_levels SET on_hand = ${onHand}, updated_at = now() WHERE variant_id = ${variantId}::uuid`,
+        const [updated] = await queryRows<LevelRow>(
+          tx.tx,
+          sql`UPDATE stock_levels SET on_hand = ${onHand}, updated_at = now()
+              WHERE variant_id = ${variantId}::uuid RETURNING variant_id, on_hand, reserved`,
         );
-        await writeEvent(tx, 'inventory_update', {
-          variantId,
-          onHand,
-          reserved: row.reserved,
-          available: onHand - row.reserved,
-          reason: 'adjustment',
-        });
-        return { onHand, reserved: row.reserved };
+        await announce(tx, 'adjusted', updated ? [updated] : []);
+        return toLevel(updated ?? row);
       });
-      await deps.onStockChanged?.();
-      return level;
     },
   };
 }

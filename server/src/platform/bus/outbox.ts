@@ -2,21 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { queryRows, type Db, type Queryable } from '../db/index.js';
+import type { EventType } from './events.js';
 import type { EventEnvelope, MessageBus } from './port.js';
 import { outbox } from './tables.js';
 
 /**
  * Record an event in the outbox. Call it with the transaction that makes the change, so the event
- * exists if and only if the change committed.
+ * exists if and only if the change committed. Only a defined event type is accepted, and its data is
+ * checked against the type's schema here, so a malformed event fails the change that would emit it
+ * instead of every consumer that would read it.
  */
-export async function writeEvent(
+export async function writeEvent<Data>(
   tx: Queryable,
-  type: string,
-  data: unknown,
-  version = 1,
+  event: EventType<string, Data>,
+  data: Data,
 ): Promise<string> {
   const id = randomUUID();
-  await tx.insert(outbox).values({ id, type, version, payload: data });
+  const payload = event.schema.parse(data);
+  await tx.insert(outbox).values({ id, type: event.name, version: event.version, payload });
   return id;
 }
 

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { loggerOptions } from '../logger.js';
 import { createMetrics, registerMetrics } from '../metrics.js';
+import { registerAuth, registerPublicPlugin, type AuthOptions } from './auth.js';
 import { registerOpsRoutes, type ReadinessCheck } from './ops.js';
 import { registerProblemHandlers } from './problem.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -22,11 +23,12 @@ export interface HttpAppOptions {
   readinessChecks: ReadinessCheck[];
   /** A parent logger; when absent, Fastify builds one from the config. */
   logger?: Logger;
+  auth: AuthOptions;
 }
 
 /**
  * The Fastify instance with the platform concerns in a fixed order: validation and serialisation,
- * errors, security headers, CORS, OpenAPI, metrics, operations routes. Domain routes come after,
+ * errors, authentication, security headers, CORS, OpenAPI, metrics, operations routes. Domain routes come after,
  * registered by the caller (see `server.ts`).
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -51,6 +53,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  // Before any route: every route's declared `auth` is enforced from here on (see auth.ts).
+  await registerAuth(app, options.auth);
   // A callback hook, not an async one: it runs on every request, so it should cost no promise.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -90,8 +94,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerPublicPlugin(app, swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   registerMetrics(app, createMetrics());
   registerOpsRoutes(app, options.readinessChecks);

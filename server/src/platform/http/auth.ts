@@ -1,23 +1,27 @@
 import cookie from '@fastify/cookie';
 import jwt from '@fastify/jwt';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginCallback,
+  FastifyPluginOptions,
+  FastifyRequest,
+  onRequestHookHandler,
+} from 'fastify';
 import type { Cache } from '../cache/port.js';
-import { HttpProblem } from './problem.js';
+import type { Actor, Context, Role } from '../context.js';
+import { Forbidden, Unauthenticated, Unavailable } from '../errors.js';
 
 /**
- * Authentication and authorisation, declared on the route: `config: { auth: 'customer' }` needs any
- * signed-in user, `'admin'` an administrator, `'optional'` reads a token when one is sent. Routes
- * without `auth` are public and never look at the Authorization header.
+ * Authentication and authorisation, declared on every route: `config: { auth }` is `'public'` (no
+ * token is looked at), `'optional'` (a guest or a signed-in user; a token, when sent, must be valid),
+ * `'customer'` (any signed-in user) or `'admin'`. A route that declares nothing makes start-up fail:
+ * nothing is served unprotected by omission, whatever order plugins register in. Routes that
+ * third-party plugins add (the API reference, the storefront's files) are registered through
+ * `registerPublicPlugin`, which declares them public.
  */
-export type AuthRequirement = 'optional' | 'customer' | 'admin';
-export type Role = 'customer' | 'admin';
-
-/** Who is acting: always taken from a verified token, never from a request body. */
-export interface Actor {
-  id: string;
-  role: Role;
-  sessionId: string;
-}
+export type AuthRequirement = 'public' | 'optional' | 'customer' | 'admin';
+export type { Actor, Role };
 
 interface AccessClaims {
   sub: string;
@@ -45,13 +49,6 @@ declare module '@fastify/jwt' {
   }
 }
 
-export const unauthorized = (detail = 'Sign in to continue.') =>
-  new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, undefined, {
-    'www-authenticate': 'Bearer',
-  });
-export const forbidden = () =>
-  new HttpProblem(403, 'forbidden', 'Forbidden', 'Your account may not do this.');
-
 /** Key under which a revoked session's id is kept until its last access token has expired. */
 export const revokedSessionKey = (sessionId: string) => `auth:revoked-session:${sessionId}`;
 
@@ -60,6 +57,8 @@ export interface AuthOptions {
   accessTokenTtlSeconds: number;
   cache: Cache;
 }
+
+const requirements = new Set<AuthRequirement>(['public', 'optional', 'customer', 'admin']);
 
 export async function registerAuth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   await app.register(cookie);
@@ -71,20 +70,62 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
   });
   app.decorateRequest('actor', null);
 
-  // The check is attached to the routes that declare it, so public routes pay nothing for it.
+  const check = async (request: FastifyRequest, requirement: AuthRequirement) => {
+    if (requirement === 'public') return;
+    request.actor = await authenticate(request, options.cache, requirement === 'optional');
+    if (requirement === 'admin' && request.actor?.role !== 'admin') throw new Forbidden();
+  };
+  const undeclared: { method: string | string[]; url: string; config?: { auth?: unknown } }[] = [];
   app.addHook('onRoute', (route) => {
-    const requirement = route.config?.auth;
-    if (!requirement) return;
-    const check = async (request: FastifyRequest) => {
-      request.actor = await authenticate(request, options.cache, requirement === 'optional');
-      if (requirement === 'admin' && request.actor?.role !== 'admin') throw forbidden();
-    };
+    // CORS preflight (@fastify/cors): browsers send it without credentials, by specification.
+    if (route.method === 'OPTIONS' && route.url === '*') {
+      route.config = { ...route.config, auth: route.config?.auth ?? 'public' };
+    }
+    const declared = route.config?.auth;
+    if (declared !== undefined && !requirements.has(declared)) {
+      throw new Error(`${String(route.method)} ${route.url}: unknown auth requirement ${declared}`);
+    }
+    // Public routes pay nothing; the others get the check for exactly what they declared.
+    let hook: onRequestHookHandler | undefined;
+    if (declared === undefined) {
+      // Declared later by a scope's own onRoute hook (registerPublicPlugin), or never: see onReady.
+      undeclared.push(route);
+      hook = (request, _reply, done) => {
+        const requirement = request.routeOptions.config.auth;
+        if (requirement === 'public') return done();
+        check(request, requirement ?? 'admin').then(() => done(), done);
+      };
+    } else if (declared !== 'public') {
+      hook = (request, _reply, done) => void check(request, declared).then(() => done(), done);
+    }
+    if (!hook) return;
     const existing = route.onRequest;
-    route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), check];
+    route.onRequest = [hook, ...(Array.isArray(existing) ? existing : existing ? [existing] : [])];
+  });
+  app.addHook('onReady', async () => {
+    const missing = undeclared.filter((route) => route.config?.auth === undefined);
+    if (missing.length > 0) {
+      const names = missing.map((route) => `${String(route.method)} ${route.url}`).join(', ');
+      throw new Error(`routes without config.auth (public, optional, customer or admin): ${names}`);
+    }
   });
   app.decorate('identify', (request: FastifyRequest) =>
     authenticate(request, options.cache, true).catch(() => null),
   );
+}
+
+/** Register a third-party plugin whose routes are all public (documentation, static files). */
+export async function registerPublicPlugin<Options extends FastifyPluginOptions>(
+  app: FastifyInstance,
+  plugin: FastifyPluginCallback<Options> | FastifyPluginAsync<Options>,
+  options: Options,
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, auth: route.config?.auth ?? 'public' };
+    });
+    await scope.register(plugin as FastifyPluginAsync<Options>, options);
+  });
 }
 
 async function authenticate(
@@ -95,42 +136,40 @@ async function authenticate(
   const header = request.headers.authorization;
   if (!header) {
     if (optional) return null;
-    throw unauthorized();
+    throw new Unauthenticated();
   }
   // The scheme is case-insensitive (RFC 9110); the token itself is base64url.
   if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/i.test(header))
-    throw unauthorized('Send the access token as "Authorization: Bearer <token>".');
+    throw new Unauthenticated('Send the access token as "Authorization: Bearer <token>".');
   let claims: AccessClaims;
   try {
     claims = await request.jwtVerify<AccessClaims>();
   } catch {
-    throw unauthorized('The access token is invalid or has expired.');
+    throw new Unauthenticated('The access token is invalid or has expired.');
   }
   if (
     typeof claims.sub !== 'string' ||
     typeof claims.sid !== 'string' ||
     (claims.role !== 'customer' && claims.role !== 'admin')
   ) {
-    throw unauthorized('The access token is invalid or has expired.');
+    throw new Unauthenticated('The access token is invalid or has expired.');
   }
   let revoked: string | null;
   try {
     revoked = await cache.get(revokedSessionKey(claims.sid));
   } catch {
     // Fail closed: without the denylist a signed-out token could still be used.
-    throw new HttpProblem(
-      503,
-      'service_unavailable',
-      'Service Unavailable',
-      'Sign-in checks are unavailable; try again shortly.',
-    );
+    throw new Unavailable('Sign-in checks are unavailable; try again shortly.');
   }
-  if (revoked !== null) throw unauthorized('This session has ended; sign in again.');
+  if (revoked !== null) throw new Unauthenticated('This session has ended; sign in again.');
   return { id: claims.sub, role: claims.role, sessionId: claims.sid };
 }
 
 /** The acting user of a route declared with `auth: 'customer'` or `'admin'`. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw unauthorized();
+  if (!request.actor) throw new Unauthenticated();
   return request.actor;
 }
+
+/** The service context of a request: its verified actor, no transaction yet. */
+export const contextOf = (request: FastifyRequest): Context => ({ actor: request.actor });

@@ -33,6 +33,7 @@ export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]
   typed.get(
     '/health',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process is up',
@@ -44,6 +45,7 @@ export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]
   typed.get(
     '/ready',
     {
+      config: { auth: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: every configured backend answers',

@@ -1,16 +1,19 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  DomainError,
+  RateLimited,
+  ValidationFailed,
+  type ErrorKind,
+  type FieldProblem,
+} from '../errors.js';
 
 /**
- * RFC 9457 problem details. Every error leaves the API through `sendProblem`, so clients can rely on
- * a stable `code` and never see a stack trace or SQL.
+ * RFC 9457 problem details. Every error leaves the API through the one error handler below, so
+ * clients can rely on a stable `code` and never see a stack trace or SQL. Services throw domain
+ * errors (`../errors.ts`); this is the one place that turns them into HTTP.
  */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
-
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
@@ -19,21 +22,41 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly errors?: FieldProblem[],
     readonly headers?: Record<string, string>,
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }
 }
 
-export const notFound = (detail = 'The requested resource does not exist.') =>
-  new HttpProblem(404, 'not_found', 'Not Found', detail);
+const statusOfKind: Record<ErrorKind, [number, string]> = {
+  invalid: [400, 'Bad Request'],
+  unauthenticated: [401, 'Unauthorized'],
+  forbidden: [403, 'Forbidden'],
+  not_found: [404, 'Not Found'],
+  conflict: [409, 'Conflict'],
+  unprocessable: [422, 'Unprocessable Content'],
+  rate_limited: [429, 'Too Many Requests'],
+  unavailable: [503, 'Service Unavailable'],
+};
 
-export const validationFailed = (errors: FieldProblem[], detail = 'The request is not valid.') =>
-  new HttpProblem(400, 'validation_failed', 'Validation Failed', detail, errors);
-
-export const rateLimited = (retryAfterSeconds: number, detail: string) =>
-  new HttpProblem(429, 'rate_limited', 'Too Many Requests', detail, undefined, {
-    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
+export function fromDomainError(error: DomainError): HttpProblem {
+  const [status, title] = statusOfKind[error.kind];
+  const headers: Record<string, string> = {};
+  if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer';
+  if (error instanceof RateLimited) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+  }
+  const { errors, ...extensions } = error.extensions as { errors?: FieldProblem[] };
+  return new HttpProblem(
+    status,
+    error.code,
+    error instanceof ValidationFailed ? 'Validation Failed' : title,
+    error.detail,
+    errors,
+    headers,
+    extensions,
+  );
+}
 
 export const problemSchema = z
   .object({
@@ -44,6 +67,7 @@ export const problemSchema = z
     code: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
+  .catchall(z.unknown())
   .meta({ id: 'Problem' });
 
 const titles: Record<number, [string, string]> = {
@@ -103,18 +127,21 @@ function databaseProblem(state: string | undefined): HttpProblem | undefined {
   return undefined;
 }
 
-function toProblem(error: FastifyError | HttpProblem): HttpProblem {
+function toProblem(error: FastifyError | HttpProblem | DomainError): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) return fromDomainError(error);
   const fromDatabase = databaseProblem(sqlState(error));
   if (fromDatabase) return fromDatabase;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where =
       error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
-    return validationFailed(
-      error.validation.map((issue) => ({
-        path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-        message: issue.message ?? 'is invalid',
-      })),
+    return fromDomainError(
+      new ValidationFailed(
+        error.validation.map((issue) => ({
+          path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+          message: issue.message ?? 'is invalid',
+        })),
+      ),
     );
   }
   // Fastify's own client errors: malformed JSON, wrong content type, body too large...
@@ -150,11 +177,12 @@ export function problemBody(problem: HttpProblem) {
     ...(problem.detail ? { detail: problem.detail } : {}),
     code: problem.code,
     ...(problem.errors ? { errors: problem.errors } : {}),
+    ...problem.extensions,
   };
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+  app.setErrorHandler((error: FastifyError | HttpProblem | DomainError, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     reply
@@ -170,6 +198,22 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       .status(404)
       .type('application/problem+json')
       .serializer((payload) => JSON.stringify(payload))
-      .send(problemBody(notFound(`No route for ${request.method} ${request.url.split('?')[0]}.`)));
+      .send(
+        problemBody(
+          new HttpProblem(
+            404,
+            'not_found',
+            'Not Found',
+            `No route for ${request.method} ${request.url.split('?')[0]}.`,
+          ),
+        ),
+      );
   });
 }
+
+/** Response schemas for a route's problem statuses. */
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, problemSchema])) as Record<
+    number,
+    typeof problemSchema
+  >;

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../cache/port.js';
-import { rateLimited } from './problem.js';
+import { RateLimited } from '../errors.js';
 
 interface StoreResult {
   current: number;
@@ -46,6 +46,6 @@ export async function registerRateLimit(app: FastifyInstance, cache: Cache): Pro
     global: false,
     store: cacheStore(cache) as never,
     errorResponseBuilder: (_request, context) =>
-      rateLimited(context.ttl / 1000, `Too many requests; try again in ${context.after}.`),
+      new RateLimited(context.ttl / 1000, `Too many requests; try again in ${context.after}.`),
   });
 }

@@ -1,6 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from './problem.js';
+import { NotFound } from '../errors.js';
+import { registerPublicPlugin } from './auth.js';
 
 /** Paths that belong to the API side; a miss there is a 404 problem, never the storefront page. */
 const apiPrefixes = ['/api/', '/images/', '/gateway/', '/docs', '/openapi.json', '/metrics'];
@@ -10,7 +11,7 @@ const apiPrefixes = ['/api/', '/images/', '/gateway/', '/docs', '/openapi.json',
  * index.html so the client-side router can take them; hashed assets are cached for a year.
  */
 export async function registerStorefront(app: FastifyInstance, root: string): Promise<void> {
-  await app.register(fastifyStatic, {
+  await registerPublicPlugin(app, fastifyStatic, {
     root,
     wildcard: false,
     setHeaders(reply, path) {
@@ -20,9 +21,9 @@ export async function registerStorefront(app: FastifyInstance, root: string): Pr
       );
     },
   });
-  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) => {
     if (apiPrefixes.some((prefix) => request.url.startsWith(prefix))) {
-      throw notFound(`No route for GET ${request.url.split('?')[0]}.`);
+      throw new NotFound(`No route for GET ${request.url.split('?')[0]}.`);
     }
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });

@@ -1,0 +1,34 @@
+import { resolveJwtSecret } from '../../platform/secrets.js';
+import { apiPrefix, defineModule } from '../../platform/module.js';
+import { createAddressBook, type AddressBook } from './addresses.js';
+import { startAccountConsumers } from './consumers.js';
+import { accountRoutes } from './routes.js';
+import { createAccountService, type AccountService } from './service.js';
+
+/** Customers and administrators: sign-up, sign-in, sessions, password reset, profile, address book. */
+export const accountsModule = defineModule<{ accounts: AccountService; addresses: AddressBook }>({
+  name: 'accounts',
+  createServices: ({ config, adapters }) => ({
+    accounts: createAccountService({
+      db: adapters.database.db,
+      cache: adapters.cache,
+      jwtSecret: resolveJwtSecret(config),
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
+      loginFailureLimit: config.LOGIN_FAILURE_LIMIT,
+      publicUrl: config.PUBLIC_URL,
+    }),
+    addresses: createAddressBook({ db: adapters.database.db }),
+  }),
+  routes: (app, { config }, services) =>
+    app.register(accountRoutes, {
+      prefix: apiPrefix,
+      accounts: services.accounts,
+      addresses: services.addresses,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
+      authRateLimit: config.AUTH_RATE_LIMIT,
+      secureCookies: config.NODE_ENV === 'production' || config.PUBLIC_URL.startsWith('https:'),
+    }) as unknown as Promise<void>,
+  consumers: ({ adapters, logger }, { accounts }) =>
+    startAccountConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, accounts),
+});

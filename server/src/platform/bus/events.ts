@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { EventEnvelope } from './port.js';
+
+/**
+ * An event type: its name (also the routing key), its version and the one zod schema of its data.
+ * The module that emits an event defines it in its `events.ts`; producers write it with
+ * `writeEvent(tx, theEvent, data)` and consumers read it with `theEvent.parse(envelope)`, so both
+ * sides agree by construction. A consumer's parse drops fields it does not know (zod objects strip
+ * them), so adding a field is not a breaking change; removing or retyping one means a new version.
+ */
+export interface EventType<Name extends string = string, Data = unknown> {
+  readonly name: Name;
+  readonly version: number;
+  readonly schema: z.ZodType<Data>;
+  /** The envelope's data, checked against the schema; throws (and so retries, then dead-letters) when it does not fit. */
+  parse(envelope: EventEnvelope): Data;
+}
+
+const known = new Map<string, EventType>();
+
+export function defineEvent<Name extends string, Schema extends z.ZodType>(
+  name: Name,
+  version: number,
+  schema: Schema,
+): EventType<Name, z.output<Schema>> {
+  if (known.has(name)) throw new Error(`event type ${name} is defined twice`);
+  const event: EventType<Name, z.output<Schema>> = {
+    name,
+    version,
+    schema: schema as unknown as z.ZodType<z.output<Schema>>,
+    parse(envelope) {
+      if (envelope.type !== name) {
+        throw new Error(`expected a ${name} event, got ${envelope.type}`);
+      }
+      return schema.parse(envelope.data) as z.output<Schema>;
+    },
+  };
+  known.set(name, event as EventType);
+  return event;
+}
+
+/** Every event type defined so far (the modules' `events.ts` files), for the admin API and tests. */
+export const eventTypes = (): EventType[] => [...known.values()];
