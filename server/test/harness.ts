@@ -34,7 +34,7 @@ export const testJwtSecret = 'test-secret-for-access-tokens-0123456789abcdef';
 export interface TestStore {
   backend: Backend;
   config: Config;
-  adapters: Adapters;
+  adapters: Adapters & { databaseUrl?: string };
   app: FastifyInstance;
   services: Services;
   close(): Promise<void>;
@@ -43,7 +43,10 @@ export interface TestStore {
 const uniqueName = (prefix: string) =>
   `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A new, empty database on the server `adminUrl` names, dropped by `drop()`. */
+export async function createTestDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = uniqueName('store_test');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -64,7 +67,7 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): 
 
 export async function openTestAdapters(
   backend: Backend,
-): Promise<Adapters & { dispose(): Promise<void> }> {
+): Promise<Adapters & { databaseUrl?: string; dispose(): Promise<void> }> {
   if (backend === 'embedded') {
     const database = await openPglite();
     const cache = createMemoryCache();
@@ -81,7 +84,7 @@ export async function openTestAdapters(
     };
   }
   const env = process.env as Record<string, string>;
-  const created = await createDatabase(env.DATABASE_URL as string);
+  const created = await createTestDatabase(env.DATABASE_URL as string);
   const database = await connectPostgres(created.url, { max: 5 });
   const prefix = uniqueName('t');
   const cache = await createRedisCache(env.REDIS_URL as string, { keyPrefix: `${prefix}:` });
@@ -94,6 +97,7 @@ export async function openTestAdapters(
     database,
     cache,
     bus,
+    databaseUrl: created.url,
     async dispose() {
       await bus.close();
       await cache.close();

@@ -19,6 +19,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * One API process (`npm run start:api`) on the services the environment names: several of them on
+ * one database behave as a load-balanced deployment does.
+ */
+export function startApiProcess(env: Record<string, string>) {
+  return startProcess('src/main-api.ts', { ...process.env, LOG_LEVEL: 'info', ...env });
+}
+
 /** The embedded store as `npm start` runs it: no service URLs, whatever the test's environment has. */
 export function startStoreProcess(env: Record<string, string>) {
   const clean = Object.fromEntries(
@@ -26,9 +34,13 @@ export function startStoreProcess(env: Record<string, string>) {
       ([key]) => !['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'].includes(key),
     ),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main-all.ts'], {
+  return startProcess('src/main-all.ts', { ...clean, LOG_LEVEL: 'info', ...env });
+}
+
+function startProcess(entry: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: serverDir,
-    env: { ...clean, LOG_LEVEL: 'info', ...env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

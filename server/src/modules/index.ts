@@ -1,13 +1,23 @@
 import type { Platform, StoreModule } from '../platform/module.js';
 import { accountsModule } from './accounts/module.js';
+import { cartModule } from './cart/module.js';
 import { catalogModule } from './catalog/module.js';
 import { inventoryModule } from './inventory/module.js';
+import { ordersModule } from './orders/module.js';
+import { pricingModule } from './pricing/module.js';
 
 /**
  * Every commerce module, in dependency order: a module's services may use those listed before it.
  * Adding a module is one folder and one line here (and its tables in `platform/db/schema.ts`).
  */
-export const modules = [catalogModule, inventoryModule, accountsModule] as const;
+export const modules = [
+  catalogModule,
+  inventoryModule,
+  pricingModule,
+  cartModule,
+  accountsModule,
+  ordersModule,
+] as const;
 
 type AnyModule = StoreModule<object, never>;
 type Provided<M> = M extends StoreModule<infer P, never> ? P : never;

@@ -1,12 +1,17 @@
+import { contextFor } from '../../platform/context.js';
 import { resolveJwtSecret } from '../../platform/secrets.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
+import type { CartService } from '../cart/service.js';
 import { createAddressBook, type AddressBook } from './addresses.js';
 import { startAccountConsumers } from './consumers.js';
 import { accountRoutes } from './routes.js';
 import { createAccountService, type AccountService } from './service.js';
 
 /** Customers and administrators: sign-up, sign-in, sessions, password reset, profile, address book. */
-export const accountsModule = defineModule<{ accounts: AccountService; addresses: AddressBook }>({
+export const accountsModule = defineModule<
+  { accounts: AccountService; addresses: AddressBook },
+  { cart: CartService }
+>({
   name: 'accounts',
   createServices: ({ config, adapters }) => ({
     accounts: createAccountService({
@@ -28,6 +33,7 @@ export const accountsModule = defineModule<{ accounts: AccountService; addresses
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
       authRateLimit: config.AUTH_RATE_LIMIT,
       secureCookies: config.NODE_ENV === 'production' || config.PUBLIC_URL.startsWith('https:'),
+      onSignedIn: (actor, { cartId }) => services.cart.mergeGuestCart(contextFor(actor), cartId),
     }) as unknown as Promise<void>,
   consumers: ({ adapters, logger }, { accounts }) =>
     startAccountConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, accounts),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contextFor } from '../../platform/context.js';
+import { contextFor, type Actor } from '../../platform/context.js';
 import { Unauthenticated } from '../../platform/errors.js';
 import { contextOf } from '../../platform/http/auth.js';
 import { problemResponses as problems } from '../../platform/http/problem.js';
@@ -31,6 +31,8 @@ export interface AccountRouteOptions {
   refreshTtlSeconds: number;
   /** Requests per minute per IP on each credential endpoint. */
   authRateLimit: number;
+  /** Runs after a successful sign-in, e.g. to merge the guest cart the shopper brought along. */
+  onSignedIn?: (actor: Actor, signIn: { cartId: string }) => Promise<unknown>;
 }
 
 const refreshCookie = 'stride_refresh';
@@ -106,13 +108,20 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) => {
-      const { email, password } = request.body;
-      const result = await accounts.login(
+      const { email, password, cartId } = request.body;
+      const { sessionId, ...result } = await accounts.login(
         contextOf(request),
         email,
         password,
         sessionContext(request),
       );
+      if (cartId && options.onSignedIn) {
+        const actor = { id: result.user.id, role: result.user.role, sessionId };
+        // The sign-in has happened: a cart that cannot be merged must not undo it.
+        await options.onSignedIn(actor, { cartId }).catch((err: unknown) => {
+          request.log.warn({ err, cartId }, 'could not merge the guest cart at sign-in');
+        });
+      }
       withRefreshCookie(request, reply, result.refreshToken);
       return result;
     },

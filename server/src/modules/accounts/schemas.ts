@@ -6,7 +6,7 @@ import { maxPasswordLength } from './password-policy.js';
 /** Text that is stored: PostgreSQL refuses NUL characters, so they are a field problem here. */
 const text = () =>
   z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
-const email = z.string().trim().max(254).pipe(z.email());
+export const email = z.string().trim().max(254).pipe(z.email());
 const name = text().trim().min(1).max(100);
 // Length and strength are checked by the password policy, with a message of its own.
 const password = z.string().max(maxPasswordLength);

@@ -6,6 +6,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import type { Context, Role, TxContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import {
   Conflict,
   DomainError,
@@ -53,16 +54,6 @@ const toUser = (row: UserRow): User => ({
   role: row.role,
   createdAt: new Date(row.created_at).toISOString(),
 });
-
-function decodeIdCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-    throw new ValidationFailed([
-      { path: 'query.cursor', message: 'is not a cursor for this listing' },
-    ]);
-  }
-  return id;
-}
 
 const invalidResetToken = () =>
   new DomainError('invalid', 'invalid_token', 'The reset link is invalid or has expired.');
@@ -175,7 +166,11 @@ export function createAccountService(deps: AccountServiceDeps) {
       const session = await inTransaction(db, ctx, ({ tx }) =>
         sessions.start(tx, user.id, context),
       );
-      return tokens(user, session.sessionId, session.refreshToken);
+      // The session id lets the caller act as the new user at once (merging a guest cart, say).
+      return {
+        ...tokens(user, session.sessionId, session.refreshToken),
+        sessionId: session.sessionId,
+      };
     },
 
     async refresh(_ctx: Context, refreshToken: string) {
@@ -351,13 +346,8 @@ export function createAccountService(deps: AccountServiceDeps) {
               ${after ? sql`AND id < ${after}::uuid` : sql``}
             ORDER BY id DESC LIMIT ${options.limit + 1}`,
       );
-      const page = rows.slice(0, options.limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(toUser),
-        nextCursor:
-          rows.length > options.limit && last ? Buffer.from(last.id).toString('base64url') : null,
-      };
+      const page = pageOf(rows, options.limit);
+      return { items: page.items.map(toUser), nextCursor: page.nextCursor };
     },
   };
 }

@@ -95,6 +95,17 @@ export const productListSchema = z
   })
   .meta({ id: 'ProductList' });
 
+/** A variant as a cart line or an order line shows it: what it is, and how it looks. */
+export const lineVariantFields = {
+  variantId: z.string(),
+  sku: z.string(),
+  productSlug: z.string(),
+  name: z.string(),
+  size: z.string(),
+  color: z.string(),
+  image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+};
+
 export const variantSchema = z.object({
   id: z.string(),
   sku: z.string(),

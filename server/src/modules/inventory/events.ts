@@ -9,7 +9,7 @@ export const inventoryUpdated = defineEvent(
   'inventory_update',
   1,
   z.object({
-    reason: z.enum(['reserved', 'released', 'committed', 'adjusted']),
+    reason: z.enum(['reserved', 'released', 'committed', 'restocked', 'adjusted']),
     orderId: z.string().optional(),
     items: z.array(
       z.object({

@@ -75,7 +75,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
 
   async function announce(
     ctx: TxContext,
-    reason: 'reserved' | 'released' | 'committed' | 'adjusted',
+    reason: 'reserved' | 'released' | 'committed' | 'restocked' | 'adjusted',
     rows: LevelRow[],
     orderId?: string,
   ) {
@@ -164,6 +164,20 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         if (row) changed.push(row);
       }
       await announce(ctx, 'committed', changed, orderId);
+    },
+
+    /** Units of a paid order that was cancelled go back on the shelf. */
+    async restock(ctx: TxContext, lines: StockLine[], orderId?: string): Promise<void> {
+      const changed: LevelRow[] = [];
+      for (const line of inLockOrder(lines)) {
+        const [row] = await queryRows<LevelRow>(
+          ctx.tx,
+          sql`UPDATE stock_levels SET on_hand = on_hand + ${line.quantity}, updated_at = now()
+              WHERE variant_id = ${line.variantId}::uuid RETURNING variant_id, on_hand, reserved`,
+        );
+        if (row) changed.push(row);
+      }
+      await announce(ctx, 'restocked', changed, orderId);
     },
 
     /**

@@ -133,6 +133,36 @@ export function cacheContract(name: string, make: () => Promise<Cache>): void {
       await cache.del(k);
     });
 
+    it('compareAndSet creates only a missing key when expecting null', async () => {
+      const k = key('cas-new');
+      expect(await cache.compareAndSet(k, null, 'first')).toBe(true);
+      expect(await cache.compareAndSet(k, null, 'second')).toBe(false);
+      expect(await cache.get(k)).toBe('first');
+    });
+
+    it('compareAndSet writes only over the expected value, with an optional TTL', async () => {
+      const k = key('cas-swap');
+      await cache.set(k, 'v1');
+      expect(await cache.compareAndSet(k, 'v0', 'never')).toBe(false);
+      expect(await cache.get(k)).toBe('v1');
+      expect(await cache.compareAndSet(k, 'v1', 'v2', 0.3)).toBe(true);
+      expect(await cache.get(k)).toBe('v2');
+      await sleep(500);
+      expect(await cache.get(k)).toBeNull();
+      expect(await cache.compareAndSet(k, 'v2', 'late')).toBe(false);
+    });
+
+    it('compareAndSet lets exactly one of many concurrent writers win', async () => {
+      const k = key('cas-race');
+      await cache.set(k, '0');
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => cache.compareAndSet(k, '0', `writer-${i}`)),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = outcomes.indexOf(true);
+      expect(await cache.get(k)).toBe(`writer-${winner}`);
+    });
+
     it('expire returns false for a missing key and does not create it', async () => {
       const k = key('expire-missing');
       expect(await cache.expire(k, 10)).toBe(false);

@@ -80,6 +80,16 @@ export function createMemoryCache(): Cache {
       return next;
     },
 
+    async compareAndSet(key, expected, value, ttlSeconds) {
+      assertOpen();
+      // Check and write in one synchronous step: nothing else runs in between.
+      const expiresAt = ttlSeconds === undefined ? null : Date.now() + ttlToMs(ttlSeconds);
+      const current = live(key)?.value ?? null;
+      if (current !== expected) return false;
+      map.set(key, { value, expiresAt });
+      return true;
+    },
+
     async expire(key, ttlSeconds) {
       assertOpen();
       const entry = live(key);

@@ -16,6 +16,17 @@ export interface Cache {
    * so a fixed window can never be left without one; a counter's existing TTL is kept.
    */
   incr(key: string, ttlSecondsIfNew?: number): Promise<number>;
+  /**
+   * Write `value` only if the key still holds `expected` (`null`: only if it does not exist), in one
+   * atomic step; returns whether it wrote. Optimistic concurrency for small documents such as carts:
+   * read, change, write back with the value read, and start over when someone else wrote first.
+   */
+  compareAndSet(
+    key: string,
+    expected: string | null,
+    value: string,
+    ttlSeconds?: number,
+  ): Promise<boolean>;
   /** Set a key's time to live; returns false when the key does not exist. */
   expire(key: string, ttlSeconds: number): Promise<boolean>;
   /** Throws when the backend cannot be reached (used by /ready). */

@@ -17,6 +17,21 @@ export interface RedisCache extends Cache {
 }
 
 const CONNECT_TIMEOUT_MS = 2000;
+
+/** GET, compare, SET in one script: Redis runs a script without interleaving other commands. */
+const compareAndSetScript = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '0' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+if ARGV[4] == '' then
+  redis.call('SET', KEYS[1], ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+end
+return 1`;
 const PING_TIMEOUT_MS = 1000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -93,6 +108,20 @@ export async function createRedisCache(
       const [error, value] = results?.[0] ?? [new Error('INCR returned nothing'), null];
       if (error) throw error;
       return Number(value);
+    },
+
+    async compareAndSet(key, expected, value, ttlSeconds) {
+      const ttl = ttlSeconds === undefined ? '' : String(ttlToMs(ttlSeconds));
+      const written = await client.eval(
+        compareAndSetScript,
+        1,
+        key,
+        expected === null ? '0' : '1',
+        expected ?? '',
+        value,
+        ttl,
+      );
+      return written === 1;
     },
 
     async expire(key, ttlSeconds) {

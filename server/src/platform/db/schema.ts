@@ -2,4 +2,6 @@
 export * from '../../modules/catalog/tables.js';
 export * from '../../modules/inventory/tables.js';
 export * from '../../modules/accounts/tables.js';
+export * from '../../modules/pricing/tables.js';
+export * from '../../modules/orders/tables.js';
 export * from '../bus/tables.js';

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { loggerOptions } from '../logger.js';
 import { createMetrics, registerMetrics } from '../metrics.js';
-import { registerAuth, registerPublicPlugin, type AuthOptions } from './auth.js';
+import { registerAuth, type AuthOptions } from './auth.js';
+import { earlyErrorHandlers, maxHeaderBytes, maxParamLength } from './early-errors.js';
+import { registerOpenApi } from './openapi.js';
 import { registerOpsRoutes, type ReadinessCheck } from './ops.js';
 import { registerProblemHandlers } from './problem.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -28,8 +23,8 @@ export interface HttpAppOptions {
 
 /**
  * The Fastify instance with the platform concerns in a fixed order: validation and serialisation,
- * errors, authentication, security headers, CORS, OpenAPI, metrics, operations routes. Domain routes come after,
- * registered by the caller (see `server.ts`).
+ * errors (including those met before routing), authentication, security headers, CORS, OpenAPI,
+ * metrics, operations routes. Domain routes come after, registered by the caller (see `server.ts`).
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -47,7 +42,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
     }),
     bodyLimit: 1024 * 1024,
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength, ignoreTrailingSlash: true },
+    http: { maxHeaderSize: maxHeaderBytes },
+    // Bad URLs, over-long parameters and requests Node's parser refuses: problems too.
+    ...earlyErrorHandlers(),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -71,33 +69,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     });
   }
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Stride store API',
-        version: '1.0.0',
-        description:
-          'The REST API of the Stride athletic apparel store. Errors are RFC 9457 problem details with a stable `code`.',
-      },
-      tags: [
-        { name: 'catalog', description: 'Categories, product listings, search and product pages' },
-        {
-          name: 'auth',
-          description: 'Sign-up, sign-in, token refresh and sign-out, password reset',
-        },
-        { name: 'account', description: 'The signed-in customer: profile, password, address book' },
-        { name: 'admin', description: 'Store administration (role admin)' },
-        { name: 'operations', description: 'Health, readiness and metrics' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await registerPublicPlugin(app, swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
-    app.swagger(),
-  );
+  // Before the routes it documents: each one's schema is completed for the document (openapi.ts).
+  await registerOpenApi(app);
 
   registerMetrics(app, createMetrics());
   registerOpsRoutes(app, options.readinessChecks);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { problemBody, HttpProblem } from './problem.js';
+import { problemBody, HttpProblem, problemSchema } from './problem.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -9,6 +9,23 @@ export interface ReadinessCheck {
 }
 
 const checkTimeoutMs = 2_000;
+
+const backendStates = z.record(z.string(), z.enum(['up', 'down']));
+
+const notReadySchema = problemSchema
+  .extend({ checks: backendStates, down: z.array(z.string()) })
+  .meta({
+    description: 'A problem naming the backends that are down, with `checks` and `down`',
+    examples: [
+      {
+        ...problemBody(
+          new HttpProblem(503, 'not_ready', 'Service Unavailable', 'Not ready: cache is down.'),
+        ),
+        checks: { database: 'up', cache: 'down', bus: 'up' },
+        down: ['cache'],
+      },
+    ],
+  });
 
 async function probe(check: ReadinessCheck): Promise<'up' | 'down'> {
   let timer: NodeJS.Timeout | undefined;
@@ -35,6 +52,7 @@ export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]
     {
       config: { auth: 'public' },
       schema: {
+        operationId: 'getHealth',
         tags: ['operations'],
         summary: 'Liveness: the process is up',
         response: { 200: z.object({ status: z.literal('ok') }) },
@@ -47,16 +65,12 @@ export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]
     {
       config: { auth: 'public' },
       schema: {
+        operationId: 'getReadiness',
         tags: ['operations'],
         summary: 'Readiness: every configured backend answers',
         response: {
-          200: z.object({
-            status: z.literal('ready'),
-            checks: z.record(z.string(), z.enum(['up', 'down'])),
-          }),
-          503: z
-            .any()
-            .describe('A problem naming the backends that are down, with `checks` and `down`'),
+          200: z.object({ status: z.literal('ready'), checks: backendStates }),
+          503: notReadySchema,
         },
       },
     },

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -70,17 +70,24 @@ export const problemSchema = z
   .catchall(z.unknown())
   .meta({ id: 'Problem' });
 
-const titles: Record<number, [string, string]> = {
+/** The title and generic `code` of each status the API answers with a problem. */
+export const problemTitles: Record<number, [title: string, code: string]> = {
   400: ['Bad Request', 'bad_request'],
   401: ['Unauthorized', 'unauthorized'],
   403: ['Forbidden', 'forbidden'],
   404: ['Not Found', 'not_found'],
   405: ['Method Not Allowed', 'method_not_allowed'],
   406: ['Not Acceptable', 'not_acceptable'],
+  408: ['Request Timeout', 'request_timeout'],
   409: ['Conflict', 'conflict'],
   413: ['Payload Too Large', 'payload_too_large'],
+  414: ['URI Too Long', 'uri_too_long'],
   415: ['Unsupported Media Type', 'unsupported_media_type'],
+  422: ['Unprocessable Content', 'unprocessable'],
   429: ['Too Many Requests', 'rate_limited'],
+  431: ['Request Header Fields Too Large', 'headers_too_large'],
+  500: ['Internal Server Error', 'internal_error'],
+  501: ['Not Implemented', 'method_not_implemented'],
   503: ['Service Unavailable', 'service_unavailable'],
 };
 
@@ -158,7 +165,7 @@ function toProblem(error: FastifyError | HttpProblem | DomainError): HttpProblem
         'The request body is not valid JSON.',
       );
     }
-    const [title, code] = titles[status] ?? ['Bad Request', 'bad_request'];
+    const [title, code] = problemTitles[status] ?? ['Bad Request', 'bad_request'];
     return new HttpProblem(status, code, title, error.message);
   }
   return new HttpProblem(
@@ -181,37 +188,61 @@ export function problemBody(problem: HttpProblem) {
   };
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpProblem | DomainError, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+/** Send a problem document; the one way every problem leaves through a Fastify reply. */
+export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  return (
     reply
       .status(problem.status)
       .headers(problem.headers ?? {})
       .type('application/problem+json')
       // Serialised here, not by the route's response schema: a problem is not the route's 200 shape.
       .serializer((payload) => JSON.stringify(payload))
-      .send(problemBody(problem));
+      .send(problemBody(problem))
+  );
+}
+
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpProblem | DomainError, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    sendProblem(reply, problem);
+  });
+  // Methods that some route serves. Fastify sends a request whose method no route serves (PROPFIND,
+  // say) to the not-found handler; no resource here supports it, which is a 501 (RFC 9110 §15.6.2),
+  // not a 404 that would suggest another path might work.
+  const served = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) served.add(method);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .type('application/problem+json')
-      .serializer((payload) => JSON.stringify(payload))
-      .send(
-        problemBody(
-          new HttpProblem(
-            404,
-            'not_found',
-            'Not Found',
-            `No route for ${request.method} ${request.url.split('?')[0]}.`,
-          ),
+    if (!served.has(request.method)) {
+      sendProblem(
+        reply,
+        new HttpProblem(
+          501,
+          'method_not_implemented',
+          'Not Implemented',
+          `This API does not support the method ${request.method}.`,
         ),
       );
+      return;
+    }
+    sendProblem(
+      reply,
+      new HttpProblem(
+        404,
+        'not_found',
+        'Not Found',
+        `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+    );
   });
 }
 
-/** Response schemas for a route's problem statuses. */
+/**
+ * Response schemas for a route's problem statuses. The OpenAPI hook (openapi.ts) documents each as
+ * `application/problem+json` with an example, and adds the statuses every route can produce.
+ */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, problemSchema])) as Record<
     number,

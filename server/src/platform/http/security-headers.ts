@@ -57,6 +57,9 @@ export function securityHeaders(policy: HelmetOptions = documentPolicy): Record<
   return headers;
 }
 
+/** The API set, for answers written before any hook runs (see early-errors.ts). */
+export const apiSecurityHeaders = (): Record<string, string> => securityHeaders(apiPolicy);
+
 /** `/api/` paths get the API set; everything else (storefront, docs, images, ops) the document set. */
 export function registerSecurityHeaders(app: FastifyInstance): void {
   const forDocuments = securityHeaders(documentPolicy);

@@ -1,0 +1,18 @@
+import { apiPrefix, defineModule } from '../../platform/module.js';
+import type { CatalogService } from '../catalog/service.js';
+import type { PricingService } from '../pricing/service.js';
+import { cartRoutes } from './routes.js';
+import { createCartService, type CartService } from './service.js';
+
+/** Shopping carts: kept in the cache (Redis), priced live from the catalog and pricing. */
+export const cartModule = defineModule<
+  { cart: CartService },
+  { catalog: CatalogService; pricing: PricingService }
+>({
+  name: 'cart',
+  createServices: ({ adapters }, { catalog, pricing }) => ({
+    cart: createCartService({ cache: adapters.cache, catalog, pricing }),
+  }),
+  routes: (app, _platform, { cart }) =>
+    app.register(cartRoutes, { prefix: apiPrefix, cart }) as unknown as Promise<void>,
+});

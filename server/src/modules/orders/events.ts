@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineEvent } from '../../platform/bus/events.js';
+
+const money = z.object({ amount: z.number().int(), currency: z.string() });
+
+/** An order was placed and its stock reserved; payment is due by `paymentDueAt`. */
+export const orderCreated = defineEvent(
+  'order_created',
+  1,
+  z.object({
+    orderId: z.string(),
+    number: z.string(),
+    email: z.string(),
+    userId: z.string().nullable(),
+    total: money,
+    paymentDueAt: z.string(),
+    items: z.array(
+      z.object({
+        variantId: z.string(),
+        sku: z.string(),
+        quantity: z.number().int(),
+        unitPrice: z.number().int(),
+      }),
+    ),
+  }),
+);
+
+/** An order was cancelled: by its customer, by the store, or because it was not paid in time. */
+export const orderCancelled = defineEvent(
+  'order_cancelled',
+  1,
+  z.object({
+    orderId: z.string(),
+    number: z.string(),
+    email: z.string(),
+    previousStatus: z.string(),
+    reason: z.enum(['customer', 'admin', 'expired']),
+    /** A paid order's money must go back: the payments module refunds it. */
+    refundDue: z.boolean(),
+  }),
+);
+
+export const orderFulfilled = defineEvent(
+  'order_fulfilled',
+  1,
+  z.object({
+    orderId: z.string(),
+    number: z.string(),
+    email: z.string(),
+    carrier: z.string(),
+    trackingNumber: z.string(),
+  }),
+);

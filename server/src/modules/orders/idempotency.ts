@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { Conflict, DomainError } from '../../platform/errors.js';
+
+/**
+ * Idempotency keys for order-creating requests. The first request with a key claims it; its answer
+ * is stored with the key in the same transaction as the order (`complete`), so a retry gets that
+ * answer and never a second order. A duplicate that arrives while the first is still working waits
+ * for its answer. The same key with another request is refused. A request that fails gives the key
+ * back (`abandon`) so the client can retry it once the problem is fixed; a claim whose holder died is
+ * taken over after its lease. Keys are kept for 24 hours.
+ */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+  orderId: string | null;
+}
+
+export type Claim = { kind: 'claimed' } | { kind: 'replay'; answer: StoredAnswer };
+
+export const idempotencyKeyRequired = () =>
+  new DomainError(
+    'invalid',
+    'idempotency_key_required',
+    'Send an Idempotency-Key header (a UUID you generate once per order attempt).',
+  );
+
+export function requestHash(scope: string, body: unknown): string {
+  return createHash('sha256').update(scope).update('\n').update(JSON.stringify(body)).digest('hex');
+}
+
+interface KeyRow {
+  request_hash: string;
+  response_status: number | null;
+  response_body: unknown;
+  order_id: string | null;
+}
+
+export interface IdempotencyOptions {
+  db: Db;
+  /** How long a claim is held before another request may take it over (the holder is presumed dead). */
+  leaseSeconds?: number;
+  ttlSeconds?: number;
+  /** How long a duplicate waits for the first request's answer before giving up with 409. */
+  waitMs?: number;
+}
+
+export function createIdempotency(options: IdempotencyOptions) {
+  const { db } = options;
+  const lease = options.leaseSeconds ?? 60;
+  const ttl = options.ttlSeconds ?? 24 * 3600;
+  const waitMs = options.waitMs ?? 15_000;
+
+  return {
+    async claim(scope: string, key: string, hash: string): Promise<Claim> {
+      const deadline = Date.now() + waitMs;
+      for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+        // Insert, or take over an expired key, or a dead holder's claim of the same request.
+        const claimed = await queryRows(
+          db,
+          sql`INSERT INTO idempotency_keys (scope, key, request_hash, locked_until, expires_at)
+              VALUES (${scope}, ${key}, ${hash}, now() + make_interval(secs => ${lease}),
+                      now() + make_interval(secs => ${ttl}))
+              ON CONFLICT (scope, key) DO UPDATE
+                SET request_hash = EXCLUDED.request_hash, locked_until = EXCLUDED.locked_until,
+                    expires_at = EXCLUDED.expires_at, created_at = now(),
+                    response_status = NULL, response_body = NULL, order_id = NULL
+                WHERE idempotency_keys.expires_at <= now()
+                   OR (idempotency_keys.response_status IS NULL
+                       AND idempotency_keys.locked_until <= now()
+                       AND idempotency_keys.request_hash = EXCLUDED.request_hash)
+              RETURNING key`,
+        );
+        if (claimed.length > 0) return { kind: 'claimed' };
+        const [row] = await queryRows<KeyRow>(
+          db,
+          sql`SELECT request_hash, response_status, response_body, order_id FROM idempotency_keys
+              WHERE scope = ${scope} AND key = ${key}`,
+        );
+        if (!row) continue; // given back meanwhile: claim it on the next turn
+        if (row.request_hash !== hash) {
+          throw new Conflict(
+            'idempotency_key_reused',
+            'This Idempotency-Key was used for a different request; use a new key for a new order.',
+          );
+        }
+        if (row.response_status !== null) {
+          return {
+            kind: 'replay',
+            answer: { status: row.response_status, body: row.response_body, orderId: row.order_id },
+          };
+        }
+        if (Date.now() > deadline) {
+          throw new Conflict(
+            'idempotency_key_in_use',
+            'A request with this Idempotency-Key is still being processed; retry shortly.',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    },
+
+    /** Store the answer, in the transaction that makes the order, so both commit or neither does. */
+    async complete(tx: Queryable, scope: string, key: string, answer: StoredAnswer): Promise<void> {
+      await tx.execute(sql`
+        UPDATE idempotency_keys
+        SET response_status = ${answer.status}, response_body = ${JSON.stringify(answer.body)}::jsonb,
+            order_id = ${answer.orderId}, locked_until = NULL
+        WHERE scope = ${scope} AND key = ${key}`);
+    },
+
+    /** The request failed before anything was stored: the key may be used again. */
+    async abandon(scope: string, key: string): Promise<void> {
+      await db.execute(sql`DELETE FROM idempotency_keys
+                           WHERE scope = ${scope} AND key = ${key} AND response_status IS NULL`);
+    },
+
+    /** Forget expired keys (a worker job). */
+    async purgeExpired(): Promise<number> {
+      const rows = await queryRows(
+        db,
+        sql`DELETE FROM idempotency_keys WHERE expires_at <= now() RETURNING key`,
+      );
+      return rows.length;
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof createIdempotency>;

@@ -1,0 +1,60 @@
+import { anonymous } from '../../platform/context.js';
+import { apiPrefix, defineModule } from '../../platform/module.js';
+import { resolveJwtSecret } from '../../platform/secrets.js';
+import type { CatalogService } from '../catalog/service.js';
+import type { InventoryService } from '../inventory/service.js';
+import type { PricingService } from '../pricing/service.js';
+import { createCheckout, type Checkout, type CheckoutCarts } from './checkout.js';
+import { createIdempotency } from './idempotency.js';
+import { orderRoutes } from './routes.js';
+import { createOrderService, type OrderService } from './service.js';
+import { createAccessTokens } from './view.js';
+
+/** Checkout, orders and their status machine, idempotency keys, and the expiry of unpaid orders. */
+export const ordersModule = defineModule<
+  { checkout: Checkout; orders: OrderService },
+  {
+    catalog: CatalogService;
+    inventory: InventoryService;
+    pricing: PricingService;
+    cart: CheckoutCarts;
+  }
+>({
+  name: 'orders',
+  createServices: ({ config, adapters, logger }, { catalog, inventory, pricing, cart }) => {
+    const db = adapters.database.db;
+    const accessTokens = createAccessTokens(resolveJwtSecret(config));
+    return {
+      checkout: createCheckout({
+        db,
+        catalog,
+        inventory,
+        pricing,
+        carts: cart,
+        idempotency: createIdempotency({ db }),
+        accessTokens,
+        paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT,
+        paymentProvider: 'local',
+        logger,
+      }),
+      orders: createOrderService({ db, inventory, pricing, accessTokens }),
+    };
+  },
+  routes: (app, _platform, { checkout, orders }) =>
+    app.register(orderRoutes, { prefix: apiPrefix, checkout, orders }) as unknown as Promise<void>,
+  jobs: ({ config, adapters }, { orders }) => [
+    {
+      name: 'expire-unpaid-orders',
+      // Often enough that stock comes back within a fraction of the timeout, however short.
+      intervalMs: Math.max(200, Math.min(30_000, (config.ORDER_PAYMENT_TIMEOUT * 1000) / 4)),
+      async run() {
+        while ((await orders.expireDue(anonymous)) > 0);
+      },
+    },
+    {
+      name: 'purge-idempotency-keys',
+      intervalMs: 3_600_000,
+      run: () => createIdempotency({ db: adapters.database.db }).purgeExpired(),
+    },
+  ],
+});

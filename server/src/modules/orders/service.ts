@@ -1,0 +1,217 @@
+import { sql } from 'drizzle-orm';
+import { writeEvent } from '../../platform/bus/outbox.js';
+import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
+import type { Db } from '../../platform/db/index.js';
+import { InvalidTransition, NotFound, Unauthenticated } from '../../platform/errors.js';
+import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
+import type { InventoryService, StockLine } from '../inventory/service.js';
+import type { PricingService } from '../pricing/service.js';
+import { orderCancelled, orderFulfilled } from './events.js';
+import * as repository from './repository.js';
+import type { AdminListOrdersQuery } from './schemas.js';
+import { assertTransition, type OrderStatus } from './status.js';
+import { toHistory, toOrder, toSummary, type AccessTokens } from './view.js';
+
+export interface OrderServiceDeps {
+  db: Db;
+  inventory: InventoryService;
+  pricing: PricingService;
+  accessTokens: AccessTokens;
+}
+
+type Who = 'customer' | 'guest' | 'admin' | 'system';
+const who = (ctx: Context): Who =>
+  ctx.actor?.role === 'admin' ? 'admin' : ctx.actor ? 'customer' : 'guest';
+
+const stockLines = (row: repository.OrderRow): StockLine[] =>
+  row.lines.map((l) => ({ variantId: l.variant_id, sku: l.sku, quantity: l.quantity }));
+
+/** A date alone in `to` means up to the end of that day. */
+const endOf = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? new Date(new Date(`${value}T00:00:00Z`).getTime() + 86_400_000)
+    : new Date(value);
+
+/**
+ * Orders after checkout: reading them (owner, guest token, admin), moving them through the status
+ * machine, and expiring unpaid ones. Every move is checked by `assertTransition` and applied with a
+ * conditional update under the order's row lock, with its stock and discount effects and its event in
+ * the same transaction.
+ */
+export function createOrderService(deps: OrderServiceDeps) {
+  const { db } = deps;
+
+  /** The order if this context may see it: its owner, an admin, or a holder of its guest token. */
+  function visible(ctx: Context, row: repository.OrderRow | null, token?: string) {
+    if (!row) throw new NotFound('No such order.');
+    const owner = ctx.actor !== null && row.user_id !== null && ctx.actor.id === row.user_id;
+    const admin = ctx.actor?.role === 'admin';
+    if (owner || admin || deps.accessTokens.matches(token, row.access_token_hash)) return row;
+    throw new NotFound('No such order.');
+  }
+
+  /** The one place a status changes: check, apply conditionally, record in the timeline. */
+  async function move(
+    ctx: TxContext,
+    row: repository.OrderRow,
+    to: OrderStatus,
+    actor: Who,
+    reason?: string,
+    set = sql``,
+  ) {
+    assertTransition(row.status, to);
+    const moved = await repository.updateStatus(ctx.tx, row.id, row.status, to, set);
+    if (!moved) throw new InvalidTransition(row.status, to);
+    await repository.recordHistory(ctx.tx, {
+      orderId: row.id,
+      from: row.status,
+      to,
+      actor,
+      reason: reason ?? null,
+    });
+  }
+
+  async function cancelLocked(
+    ctx: TxContext,
+    row: repository.OrderRow,
+    reason: 'customer' | 'admin' | 'expired',
+  ) {
+    const actor: Who = reason === 'expired' ? 'system' : reason;
+    await move(ctx, row, 'cancelled', actor, reason);
+    if (row.status === 'pending_payment') {
+      await deps.inventory.release(ctx, stockLines(row), row.id);
+      await deps.pricing.discounts.release(ctx, row.id);
+      await repository.setPaymentStatus(ctx.tx, row.id, 'pending', 'cancelled');
+    } else {
+      // Paid: the units were committed; they go back on the shelf, and the money back to the buyer.
+      await deps.inventory.restock(ctx, stockLines(row), row.id);
+    }
+    await writeEvent(ctx.tx, orderCancelled, {
+      orderId: row.id,
+      number: row.number,
+      email: row.email,
+      previousStatus: row.status,
+      reason,
+      refundDue: row.status !== 'pending_payment',
+    });
+  }
+
+  async function lockedOrder(ctx: TxContext, id: string, token?: string) {
+    return visible(ctx, await repository.findOrder(ctx.tx, id, true), token);
+  }
+
+  const reload = async (ctx: Context, id: string) => {
+    const row = await repository.findOrder(ctx.tx ?? db, id);
+    if (!row) throw new NotFound('No such order.');
+    return row;
+  };
+
+  return {
+    async get(ctx: Context, id: string, token?: string) {
+      return toOrder(visible(ctx, await repository.findOrder(ctx.tx ?? db, id), token));
+    },
+
+    async listOwn(ctx: Context, options: { limit: number; cursor?: string | undefined }) {
+      if (!ctx.actor) throw new Unauthenticated();
+      const after = options.cursor ? decodeIdCursor(options.cursor) : undefined;
+      const page = pageOf(
+        await repository.listByUser(ctx.tx ?? db, ctx.actor.id, after, options.limit),
+        options.limit,
+      );
+      return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+    },
+
+    /** The owner, a guest with the token, or an admin; unpaid orders release their stock at once. */
+    async cancel(ctx: Context, id: string, token?: string) {
+      await inTransaction(db, ctx, async (tx) => {
+        const row = await lockedOrder(tx, id, token);
+        await cancelLocked(tx, row, who(ctx) === 'admin' ? 'admin' : 'customer');
+      });
+      return toOrder(await reload(ctx, id));
+    },
+
+    async fulfil(ctx: Context, id: string, shipment: { carrier: string; trackingNumber: string }) {
+      await inTransaction(db, ctx, async (tx) => {
+        const row = await lockedOrder(tx, id);
+        await move(
+          tx,
+          row,
+          'fulfilled',
+          'admin',
+          `${shipment.carrier} ${shipment.trackingNumber}`,
+          sql`, carrier = ${shipment.carrier}, tracking_number = ${shipment.trackingNumber}`,
+        );
+        await writeEvent(tx.tx, orderFulfilled, {
+          orderId: row.id,
+          number: row.number,
+          email: row.email,
+          ...shipment,
+        });
+      });
+      return toOrder(await reload(ctx, id));
+    },
+
+    async markDelivered(ctx: Context, id: string) {
+      await inTransaction(db, ctx, async (tx) => {
+        await move(tx, await lockedOrder(tx, id), 'delivered', 'admin');
+      });
+      return toOrder(await reload(ctx, id));
+    },
+
+    /**
+     * Payment confirmed (called by the payments module inside its own transaction): the reserved
+     * units are committed. Returns false when the order can no longer be paid (expired or cancelled
+     * meanwhile), so the caller refunds instead of losing the money.
+     */
+    async markPaid(ctx: TxContext, id: string): Promise<boolean> {
+      const row = await repository.findOrder(ctx.tx, id, true);
+      if (!row) throw new NotFound('No such order.');
+      if (row.status !== 'pending_payment') return false;
+      await move(ctx, row, 'paid', 'system', 'payment confirmed');
+      await deps.inventory.commit(ctx, stockLines(row), row.id);
+      await repository.setPaymentStatus(ctx.tx, row.id, 'pending', 'succeeded');
+      return true;
+    },
+
+    /**
+     * Cancel unpaid orders past their deadline, `limit` at a time. Rows are claimed with SKIP LOCKED and
+     * moved conditionally, so several workers running this at once release each order's stock once.
+     */
+    async expireDue(ctx: Context, limit = 50): Promise<number> {
+      return inTransaction(db, ctx, async (tx) => {
+        const ids = await repository.claimExpired(tx.tx, limit);
+        for (const id of ids) {
+          const row = await repository.findOrder(tx.tx, id);
+          if (row?.status === 'pending_payment') await cancelLocked(tx, row, 'expired');
+        }
+        return ids.length;
+      });
+    },
+
+    async adminList(ctx: Context, query: AdminListOrdersQuery) {
+      const after = query.cursor ? decodeIdCursor(query.cursor) : undefined;
+      const rows = await repository.listForAdmin(
+        ctx.tx ?? db,
+        {
+          status: query.status,
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? endOf(query.to) : undefined,
+          email: query.email,
+          number: query.number,
+        },
+        after,
+        query.limit,
+      );
+      const page = pageOf(rows, query.limit);
+      return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+    },
+
+    async adminGet(ctx: Context, id: string) {
+      const row = await reload(ctx, id);
+      const history = await repository.orderHistory(ctx.tx ?? db, id);
+      return { ...toOrder(row), userId: row.user_id, history: toHistory(history) };
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

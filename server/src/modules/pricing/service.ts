@@ -1,0 +1,128 @@
+import { sql } from 'drizzle-orm';
+import type { Context } from '../../platform/context.js';
+import { queryRows, type Db } from '../../platform/db/index.js';
+import { Unprocessable } from '../../platform/errors.js';
+import { createDiscounts, InvalidDiscount, ruleOf, type DiscountRefusal } from './discounts.js';
+import { computeTotals, type Totals } from './rules.js';
+import type { ShippingMethod, ShippingRates } from './shipping.js';
+
+export interface QuoteInput {
+  currency: string;
+  lines: { unitPrice: number; quantity: number }[];
+  discountCode?: string | null | undefined;
+  /** Unset: the cheapest method, as an estimate (a cart has no address yet). */
+  shippingMethodId?: string | undefined;
+  country?: string | undefined;
+  region?: string | null | undefined;
+  email?: string | undefined;
+  userId?: string | null | undefined;
+  /**
+   * Strict (placing an order): a code or shipping method that does not apply is an error. Lenient (a
+   * cart): the code is kept but takes nothing off, and the quote says why.
+   */
+  strict: boolean;
+}
+
+export interface Quote extends Totals {
+  currency: string;
+  discountCode: string | null;
+  discountRefusal: DiscountRefusal | null;
+  shippingMethod: ShippingMethod | null;
+  taxRateBasisPoints: number;
+}
+
+export interface PricingDeps {
+  db: Db;
+  shippingRates: ShippingRates;
+  now?: () => Date;
+}
+
+/** Prices, discount codes, shipping and tax: every total a shopper sees is computed here. */
+export function createPricingService(deps: PricingDeps) {
+  const { db } = deps;
+  const discounts = createDiscounts({ db, now: deps.now ?? (() => new Date()) });
+
+  async function taxRate(ctx: Context, country?: string, region?: string | null): Promise<number> {
+    if (!country) return 0;
+    const rows = await queryRows<{ rate_bp: number; region: string }>(
+      ctx.tx ?? db,
+      sql`SELECT rate_bp, region FROM tax_rates
+          WHERE country = ${country.toUpperCase()} AND region IN ('', ${(region ?? '').toUpperCase()})`,
+    );
+    // The region's own rate when there is one, the country's otherwise.
+    const regional = rows.find((row) => row.region !== '');
+    return (regional ?? rows[0])?.rate_bp ?? 0;
+  }
+
+  async function shippingMethods(
+    _ctx: Context,
+    request: { subtotal: number; currency: string; country?: string | undefined },
+  ): Promise<ShippingMethod[]> {
+    const methods = await deps.shippingRates.methods(request);
+    return [...methods].sort((a, b) => a.price - b.price);
+  }
+
+  return {
+    discounts,
+    taxRate,
+    shippingMethods,
+
+    async quote(ctx: Context, input: QuoteInput): Promise<Quote> {
+      const subtotal = input.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+      let rule = null;
+      let refusal: DiscountRefusal | null = null;
+      if (input.discountCode) {
+        try {
+          const row = await discounts.check(ctx, input.discountCode, {
+            subtotal,
+            currency: input.currency,
+            email: input.email,
+            userId: input.userId,
+          });
+          rule = ruleOf(row);
+        } catch (error) {
+          if (input.strict || !(error instanceof InvalidDiscount)) throw error;
+          refusal = error.reason;
+        }
+      }
+      const afterDiscount = computeTotals({
+        lines: input.lines,
+        discount: rule,
+        shipping: 0,
+        taxRateBasisPoints: 0,
+      });
+      const methods = await shippingMethods(ctx, {
+        subtotal: afterDiscount.subtotal - afterDiscount.discount,
+        currency: input.currency,
+        country: input.country,
+      });
+      const method = input.shippingMethodId
+        ? methods.find((m) => m.id === input.shippingMethodId)
+        : methods[0];
+      if (!method && input.strict) {
+        throw new Unprocessable(
+          'invalid_shipping_method',
+          `Shipping method ${input.shippingMethodId ?? ''} is not available for this address.`,
+          { available: methods.map((m) => m.id) },
+        );
+      }
+      const rate = await taxRate(ctx, input.country, input.region);
+      const totals = computeTotals({
+        lines: input.lines,
+        discount: rule,
+        shipping: method?.price ?? 0,
+        taxRateBasisPoints: rate,
+      });
+      return {
+        ...totals,
+        currency: input.currency,
+        discountCode: input.discountCode ?? null,
+        discountRefusal: refusal,
+        shippingMethod: method ?? null,
+        taxRateBasisPoints: rate,
+      };
+    },
+  };
+}
+
+export type PricingService = ReturnType<typeof createPricingService>;

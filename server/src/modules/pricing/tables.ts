@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  char,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { id, timestamps } from '../../platform/db/columns.js';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Discount codes. `value` is a percentage (1–100) for `percent` and minor units for `fixed`. A code is
+ * matched case-insensitively. `times_used` counts redemptions and is raised inside the order's
+ * transaction under a row lock, so two shoppers can never both take the last use.
+ */
+export const discounts = pgTable(
+  'discounts',
+  {
+    id: id(),
+    code: text('code').notNull(),
+    kind: text('kind', { enum: ['percent', 'fixed'] }).notNull(),
+    value: integer('value').notNull(),
+    currency: char('currency', { length: 3 }).notNull().default('USD'),
+    minSubtotal: integer('min_subtotal').notNull().default(0),
+    startsAt: at('starts_at'),
+    endsAt: at('ends_at'),
+    usageLimit: integer('usage_limit'),
+    timesUsed: integer('times_used').notNull().default(0),
+    active: boolean('active').notNull().default(true),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('discounts_code_key').on(sql`lower(${t.code})`),
+    check('discounts_kind_check', sql`${t.kind} IN ('percent', 'fixed')`),
+    check(
+      'discounts_value_check',
+      sql`${t.value} > 0 AND (${t.kind} <> 'percent' OR ${t.value} <= 100)`,
+    ),
+    check('discounts_min_subtotal_check', sql`${t.minSubtotal} >= 0`),
+    check(
+      'discounts_usage_check',
+      sql`${t.timesUsed} >= 0 AND (${t.usageLimit} IS NULL OR ${t.timesUsed} <= ${t.usageLimit})`,
+    ),
+    check(
+      'discounts_window_check',
+      sql`${t.startsAt} IS NULL OR ${t.endsAt} IS NULL OR ${t.startsAt} < ${t.endsAt}`,
+    ),
+  ],
+);
+
+/** One row per order that used a code; the unique indexes make it one use per customer and per email. */
+export const discountRedemptions = pgTable(
+  'discount_redemptions',
+  {
+    id: id(),
+    discountId: uuid('discount_id')
+      .notNull()
+      .references(() => discounts.id),
+    orderId: uuid('order_id').notNull(),
+    email: text('email').notNull(),
+    userId: uuid('user_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('discount_redemptions_email_key').on(t.discountId, sql`lower(${t.email})`),
+    uniqueIndex('discount_redemptions_user_key')
+      .on(t.discountId, t.userId)
+      .where(sql`${t.userId} IS NOT NULL`),
+    index('discount_redemptions_order_idx').on(t.orderId),
+  ],
+);
+
+/**
+ * Sales tax / VAT in basis points (825 = 8.25 %) per country, and per region where it differs; the
+ * region '' row is the country's rate. See docs/pricing.md for how it is applied and rounded.
+ */
+export const taxRates = pgTable(
+  'tax_rates',
+  {
+    country: char('country', { length: 2 }).notNull(),
+    region: text('region').notNull().default(''),
+    name: text('name').notNull(),
+    rateBasisPoints: integer('rate_bp').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.country, t.region] }),
+    check('tax_rates_rate_check', sql`${t.rateBasisPoints} >= 0 AND ${t.rateBasisPoints} <= 5000`),
+  ],
+);
