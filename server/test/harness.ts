@@ -117,6 +117,7 @@ export async function createTestStore(
     LOG_LEVEL: 'silent',
     JWT_SECRET: testJwtSecret,
     AUTH_RATE_LIMIT: '1000',
+    ORDER_RATE_LIMIT: '100000',
     ...env,
   });
   const adapters = await openTestAdapters(backend);

@@ -49,6 +49,8 @@ const environmentSchema = z.object({
   REFRESH_TOKEN_TTL: durationSeconds.default(30 * 24 * 3600),
   /** Requests per minute one IP may make to each sign-in, sign-up, refresh and reset endpoint. */
   AUTH_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** Orders one IP may place per minute (unpaid orders hold stock: a flood would hoard it). */
+  ORDER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   /** Failed sign-ins one account may have in 15 minutes before it must wait. */
   LOGIN_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Where shoppers reach the store; links in emails point here. Default: http://localhost:PORT */

@@ -11,7 +11,7 @@ import type { SaleVariant } from '../catalog/sale.js';
 import type { CatalogService } from '../catalog/service.js';
 import { InvalidDiscount } from '../pricing/discounts.js';
 import type { PricingService } from '../pricing/service.js';
-import { createCartStore, newLineId, type CartDocument } from './store.js';
+import { createCartStore, newLineId, versionOf, type CartDocument } from './store.js';
 import { currencyOf, liveSubtotal, redeemerOf, viewCart, type CartView } from './view.js';
 
 export const maxLineQuantity = 10;
@@ -117,7 +117,11 @@ export function createCartService(deps: CartServiceDeps) {
     },
 
     /** The stored lines and code, unpriced: for checkout, which prices them in its own transaction. */
-    document: (ctx: Context, cartId: string): Promise<CartDocument> => readable(ctx, cartId),
+    /** The stored cart and its version, unpriced (for checkout), with the same 404 rules. */
+    document: async (ctx: Context, cartId: string): Promise<CartDocument & { version: string }> => {
+      const doc = await readable(ctx, cartId);
+      return { ...doc, version: versionOf(doc) };
+    },
 
     async addItem(
       ctx: Context,
@@ -263,9 +267,44 @@ export function createCartService(deps: CartServiceDeps) {
       return view(ctx, merged);
     },
 
-    /** Empty a cart once its order has been placed. */
+    /** Empty a cart. */
     async clear(ctx: Context, cartId: string): Promise<void> {
       await mutate(ctx, cartId, (cart) => ({ ...cart, items: [], discountCode: null }));
+    },
+
+    /**
+     * After an order was placed from `version` of this cart: a cart still holding exactly that is
+     * emptied; one changed meanwhile (another tab added a line) loses only what was ordered, and
+     * keeps the rest. With `onlyIfUnchanged` (a replayed order request), a changed cart is left alone.
+     */
+    async removeOrdered(
+      ctx: Context,
+      cartId: string,
+      order: {
+        version: string;
+        lines: { variantId: string; quantity: number }[];
+        discountCode: string | null;
+        onlyIfUnchanged?: boolean;
+      },
+    ): Promise<void> {
+      await mutate(ctx, cartId, (cart) => {
+        if (versionOf(cart) === order.version) return { ...cart, items: [], discountCode: null };
+        if (order.onlyIfUnchanged) return cart;
+        const ordered = new Map<string, number>();
+        for (const line of order.lines) {
+          ordered.set(line.variantId, (ordered.get(line.variantId) ?? 0) + line.quantity);
+        }
+        const items = cart.items.flatMap((line) => {
+          const taken = Math.min(ordered.get(line.variantId) ?? 0, line.quantity);
+          ordered.set(line.variantId, (ordered.get(line.variantId) ?? 0) - taken);
+          return line.quantity > taken ? [{ ...line, quantity: line.quantity - taken }] : [];
+        });
+        const discountCode =
+          order.discountCode !== null && cart.discountCode === order.discountCode
+            ? null
+            : cart.discountCode;
+        return { ...cart, items, discountCode };
+      });
     },
   };
 }

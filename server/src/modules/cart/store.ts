@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Cache } from '../../platform/cache/port.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
@@ -42,6 +42,13 @@ const documentSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+/**
+ * A fingerprint of a cart's exact contents. An order records the version it was placed from, so the
+ * same contents cannot be ordered twice, and only a cart still holding them is emptied wholesale.
+ */
+export const versionOf = (doc: CartDocument) =>
+  createHash('sha256').update(JSON.stringify(doc)).digest('base64url').slice(0, 32);
 
 /** 24 random bytes: 192 bits, so a guest cart id cannot be guessed. */
 export const cartIdPattern = /^c_[A-Za-z0-9_-]{32}$/;

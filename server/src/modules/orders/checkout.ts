@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
-import type { Db } from '../../platform/db/index.js';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
-import { Unprocessable } from '../../platform/errors.js';
+import { Conflict, Unprocessable } from '../../platform/errors.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { InventoryService } from '../inventory/service.js';
-import type { PricingService } from '../pricing/service.js';
+import type { KnownMethods, PricingService } from '../pricing/service.js';
 import { orderCreated } from './events.js';
 import { idempotencyKeyRequired, requestHash, type Idempotency } from './idempotency.js';
 import * as repository from './repository.js';
@@ -24,9 +25,23 @@ export interface CheckoutCarts {
     userId: string | null;
     items: { variantId: string; quantity: number }[];
     discountCode: string | null;
+    /** A fingerprint of the contents: one cart's contents make one order. */
+    version: string;
   }>;
-  clear(ctx: Context, cartId: string): Promise<unknown>;
+  removeOrdered(
+    ctx: Context,
+    cartId: string,
+    order: {
+      version: string;
+      lines: { variantId: string; quantity: number }[];
+      discountCode: string | null;
+      onlyIfUnchanged?: boolean;
+    },
+  ): Promise<unknown>;
 }
+
+/** Unpaid orders one email (or account) may hold at once: more is someone hoarding stock. */
+export const maxUnpaidOrders = 5;
 
 export interface CheckoutDeps {
   db: Db;
@@ -56,12 +71,10 @@ export interface Placed {
 export function createCheckout(deps: CheckoutDeps) {
   const { db } = deps;
 
-  async function placeInTransaction(
-    ctx: TxContext,
-    body: PlaceOrderBody,
-    cart: Awaited<ReturnType<CheckoutCarts['document']>>,
-  ): Promise<Order & { accessToken?: string }> {
-    const userId = ctx.actor?.id ?? null;
+  type Cart = Awaited<ReturnType<CheckoutCarts['document']>>;
+
+  /** Lines at live prices; lines that can no longer be bought are refused together. */
+  async function pricedLines(ctx: Context, cart: Cart) {
     const variants = await deps.catalog.saleVariants(
       ctx,
       cart.items.map((item) => item.variantId),
@@ -74,43 +87,68 @@ export function createCheckout(deps: CheckoutDeps) {
         { variantIds: unavailable.map((item) => item.variantId) },
       );
     }
-    const lines = cart.items.map((item) => {
+    return cart.items.map((item) => {
       const variant = variants.get(item.variantId);
       if (!variant) throw new Error('unreachable: checked above');
       return { variant, quantity: item.quantity };
     });
-    const currency = lines[0]?.variant.currency ?? 'USD';
-    const quote = await deps.pricing.quote(ctx, {
-      strict: true,
-      currency,
-      lines: lines.map((l) => ({ unitPrice: l.variant.unitPrice, quantity: l.quantity })),
-      discountCode: cart.discountCode,
-      shippingMethodId: body.shippingMethodId,
-      country: body.shippingAddress.country,
-      region: body.shippingAddress.region,
-      email: body.email,
-      userId,
-    });
-    const orderId = uuidv7();
-    await deps.inventory.reserve(
+  }
+
+  function quoteFor(
+    ctx: Context,
+    body: PlaceOrderBody,
+    cart: Cart,
+    lines: Awaited<ReturnType<typeof pricedLines>>,
+    known?: KnownMethods,
+  ) {
+    return deps.pricing.quote(
       ctx,
-      lines.map((l) => ({
-        variantId: l.variant.variantId,
-        sku: l.variant.sku,
-        quantity: l.quantity,
-      })),
-      orderId,
-    );
-    if (cart.discountCode) {
-      await deps.pricing.discounts.redeem(ctx, cart.discountCode, {
-        orderId,
-        subtotal: quote.subtotal,
-        currency,
+      {
+        strict: true,
+        currency: lines[0]?.variant.currency ?? 'USD',
+        lines: lines.map((l) => ({ unitPrice: l.variant.unitPrice, quantity: l.quantity })),
+        discountCode: cart.discountCode,
+        shippingMethodId: body.shippingMethodId,
+        country: body.shippingAddress.country,
+        region: body.shippingAddress.region,
         email: body.email,
-        userId,
-      });
+        userId: ctx.actor?.id ?? null,
+      },
+      known,
+    );
+  }
+
+  async function assertFewUnpaid(ctx: TxContext, email: string, userId: string | null) {
+    const [row] = await queryRows<{ n: number }>(
+      ctx.tx,
+      sql`SELECT count(*)::int AS n FROM orders
+          WHERE status = 'pending_payment'
+            AND (lower(email) = ${email.toLowerCase()} ${userId ? sql`OR user_id = ${userId}::uuid` : sql``})`,
+    );
+    if ((row?.n ?? 0) >= maxUnpaidOrders) {
+      throw new Conflict(
+        'too_many_unpaid_orders',
+        `There are already ${maxUnpaidOrders} unpaid orders for this customer; pay or cancel one first.`,
+      );
     }
+  }
+
+  async function placeInTransaction(
+    ctx: TxContext,
+    body: PlaceOrderBody,
+    cart: Cart,
+    known: KnownMethods,
+  ): Promise<Order & { accessToken?: string }> {
+    const userId = ctx.actor?.id ?? null;
+    await assertFewUnpaid(ctx, body.email, userId);
+    // Prices, stock and the code are read again inside the transaction: this is what is sold.
+    const lines = await pricedLines(ctx, cart);
+    const currency = lines[0]?.variant.currency ?? 'USD';
+    const quote = await quoteFor(ctx, body, cart, lines, known);
+    const orderId = uuidv7();
     const accessToken = userId ? undefined : deps.accessTokens.issue(orderId);
+    // The order row first: a second checkout of the same cart contents stops here, before it
+    // touches any stock row.
     const number = await repository.insertOrder(ctx.tx, {
       id: orderId,
       userId,
@@ -129,7 +167,27 @@ export function createCheckout(deps: CheckoutDeps) {
       billingAddress: body.billingAddress ?? null,
       accessTokenHash: accessToken ? deps.accessTokens.hash(accessToken) : null,
       paymentTimeoutSeconds: deps.paymentTimeoutSeconds,
+      cartId: cart.id,
+      cartVersion: cart.version,
     });
+    await deps.inventory.reserve(
+      ctx,
+      lines.map((l) => ({
+        variantId: l.variant.variantId,
+        sku: l.variant.sku,
+        quantity: l.quantity,
+      })),
+      orderId,
+    );
+    if (cart.discountCode) {
+      await deps.pricing.discounts.redeem(ctx, cart.discountCode, {
+        orderId,
+        subtotal: quote.subtotal,
+        currency,
+        email: body.email,
+        userId,
+      });
+    }
     await repository.insertLines(
       ctx.tx,
       orderId,
@@ -178,6 +236,25 @@ export function createCheckout(deps: CheckoutDeps) {
     return accessToken ? { ...order, accessToken } : order;
   }
 
+  /** Empty the cart of what was ordered; the order stands whatever happens here. */
+  async function emptyCart(
+    ctx: Context,
+    body: PlaceOrderBody,
+    order: { id: string; version: string; lines: Cart['items']; discountCode: string | null },
+    onlyIfUnchanged = false,
+  ) {
+    try {
+      await deps.carts.removeOrdered(ctx, body.cartId, {
+        version: order.version,
+        lines: order.lines,
+        discountCode: order.discountCode,
+        onlyIfUnchanged,
+      });
+    } catch (error) {
+      deps.logger?.warn({ err: error, orderId: order.id }, 'could not empty the cart');
+    }
+  }
+
   return {
     async place(
       ctx: Context,
@@ -185,28 +262,48 @@ export function createCheckout(deps: CheckoutDeps) {
       idempotencyKey: string | undefined,
     ): Promise<Placed> {
       if (!idempotencyKey) throw idempotencyKeyRequired();
-      const scope = ctx.actor ? `user:${ctx.actor.id}` : 'guest';
+      // A guest's keys are scoped to the cart: two guests choosing the same key never meet.
+      const scope = ctx.actor ? `user:${ctx.actor.id}` : `guest:${body.cartId}`;
       const hash = requestHash(scope, body);
       const claim = await deps.idempotency.claim(scope, idempotencyKey, hash);
       if (claim.kind === 'replay') {
         const stored = claim.answer.body as Order;
+        const orderId = claim.answer.orderId;
+        // After a crash between the commit and emptying the cart, the retry finishes the job.
+        const [origin] = orderId
+          ? await queryRows<{ cart_version: string | null }>(
+              db,
+              sql`SELECT cart_version FROM orders WHERE id = ${orderId}::uuid`,
+            )
+          : [];
+        if (orderId && origin?.cart_version) {
+          await emptyCart(
+            ctx,
+            body,
+            { id: orderId, version: origin.cart_version, lines: [], discountCode: null },
+            true,
+          );
+        }
         // The stored answer never holds the guest's token; it is derived again.
-        const token =
-          scope === 'guest' && claim.answer.orderId
-            ? deps.accessTokens.issue(claim.answer.orderId)
-            : undefined;
+        const token = !ctx.actor && orderId ? deps.accessTokens.issue(orderId) : undefined;
         return { order: token ? { ...stored, accessToken: token } : stored, replayed: true };
       }
       let order: Order;
+      let cart: Cart;
       try {
-        const cart = await deps.carts.document(ctx, body.cartId);
+        cart = await deps.carts.document(ctx, body.cartId);
         if (cart.items.length === 0) {
           throw new Unprocessable('cart_empty', 'The cart is empty.');
         }
+        // Priced once before the transaction, so the shipping-rates port (a carrier, one day) is
+        // asked while no connection or lock is held; the transaction re-checks with live data.
+        const early = await quoteFor(ctx, body, cart, await pricedLines(ctx, cart));
+        const known = early.shippingMethods;
+        const checkedCart = cart;
         order = await inTransaction(db, ctx, async (tx) => {
-          const placed = await placeInTransaction(tx, body, cart);
+          const placed = await placeInTransaction(tx, body, checkedCart, known);
           const { accessToken: _token, ...answer } = placed;
-          await deps.idempotency.complete(tx.tx, scope, idempotencyKey, {
+          await deps.idempotency.complete(tx.tx, scope, idempotencyKey, claim.holder, {
             status: 201,
             body: answer,
             orderId: placed.id,
@@ -214,16 +311,15 @@ export function createCheckout(deps: CheckoutDeps) {
           return placed;
         });
       } catch (error) {
-        await deps.idempotency.abandon(scope, idempotencyKey).catch(() => {});
+        await deps.idempotency.abandon(scope, idempotencyKey, claim.holder).catch(() => {});
         throw error;
       }
-      try {
-        await deps.carts.clear(ctx, body.cartId);
-      } catch (error) {
-        // The order stands; a cart left full is an annoyance, not a second order (it is re-priced
-        // and re-reserved if the shopper checks out again).
-        deps.logger?.warn({ err: error, orderId: order.id }, 'could not empty the cart');
-      }
+      await emptyCart(ctx, body, {
+        id: order.id,
+        version: cart.version,
+        lines: cart.items,
+        discountCode: cart.discountCode,
+      });
       return { order, replayed: false };
     },
   };

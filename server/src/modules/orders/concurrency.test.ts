@@ -122,6 +122,7 @@ if (backends().includes('services')) {
           JWT_SECRET: testJwtSecret,
           NODE_ENV: 'test',
           AUTH_RATE_LIMIT: '100000',
+          ORDER_RATE_LIMIT: '100000',
         }),
       );
       try {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { Conflict, DomainError } from '../../platform/errors.js';
@@ -17,7 +17,8 @@ export interface StoredAnswer {
   orderId: string | null;
 }
 
-export type Claim = { kind: 'claimed' } | { kind: 'replay'; answer: StoredAnswer };
+/** A held claim names its holder: only that request may store the answer or give the key back. */
+export type Claim = { kind: 'claimed'; holder: string } | { kind: 'replay'; answer: StoredAnswer };
 
 export const idempotencyKeyRequired = () =>
   new DomainError(
@@ -48,6 +49,7 @@ export interface IdempotencyOptions {
 
 export function createIdempotency(options: IdempotencyOptions) {
   const { db } = options;
+  // Only availability depends on it: a request outliving its lease cannot store a second answer.
   const lease = options.leaseSeconds ?? 60;
   const ttl = options.ttlSeconds ?? 24 * 3600;
   const waitMs = options.waitMs ?? 15_000;
@@ -55,15 +57,17 @@ export function createIdempotency(options: IdempotencyOptions) {
   return {
     async claim(scope: string, key: string, hash: string): Promise<Claim> {
       const deadline = Date.now() + waitMs;
+      const holder = randomUUID();
       for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
         // Insert, or take over an expired key, or a dead holder's claim of the same request.
         const claimed = await queryRows(
           db,
-          sql`INSERT INTO idempotency_keys (scope, key, request_hash, locked_until, expires_at)
-              VALUES (${scope}, ${key}, ${hash}, now() + make_interval(secs => ${lease}),
+          sql`INSERT INTO idempotency_keys (scope, key, request_hash, holder, locked_until, expires_at)
+              VALUES (${scope}, ${key}, ${hash}, ${holder}, now() + make_interval(secs => ${lease}),
                       now() + make_interval(secs => ${ttl}))
               ON CONFLICT (scope, key) DO UPDATE
-                SET request_hash = EXCLUDED.request_hash, locked_until = EXCLUDED.locked_until,
+                SET request_hash = EXCLUDED.request_hash, holder = EXCLUDED.holder,
+                    locked_until = EXCLUDED.locked_until,
                     expires_at = EXCLUDED.expires_at, created_at = now(),
                     response_status = NULL, response_body = NULL, order_id = NULL
                 WHERE idempotency_keys.expires_at <= now()
@@ -72,7 +76,7 @@ export function createIdempotency(options: IdempotencyOptions) {
                        AND idempotency_keys.request_hash = EXCLUDED.request_hash)
               RETURNING key`,
         );
-        if (claimed.length > 0) return { kind: 'claimed' };
+        if (claimed.length > 0) return { kind: 'claimed', holder };
         const [row] = await queryRows<KeyRow>(
           db,
           sql`SELECT request_hash, response_status, response_body, order_id FROM idempotency_keys
@@ -101,19 +105,39 @@ export function createIdempotency(options: IdempotencyOptions) {
       }
     },
 
-    /** Store the answer, in the transaction that makes the order, so both commit or neither does. */
-    async complete(tx: Queryable, scope: string, key: string, answer: StoredAnswer): Promise<void> {
-      await tx.execute(sql`
-        UPDATE idempotency_keys
-        SET response_status = ${answer.status}, response_body = ${JSON.stringify(answer.body)}::jsonb,
-            order_id = ${answer.orderId}, locked_until = NULL
-        WHERE scope = ${scope} AND key = ${key}`);
+    /**
+     * Store the answer, in the transaction that makes the order, so both commit or neither does. If
+     * this request no longer holds the claim (its lease ran out and another took over), it throws,
+     * and the order it was about to make rolls back: one key, one order.
+     */
+    async complete(
+      tx: Queryable,
+      scope: string,
+      key: string,
+      holder: string,
+      answer: StoredAnswer,
+    ): Promise<void> {
+      const stored = await queryRows(
+        tx,
+        sql`UPDATE idempotency_keys
+            SET response_status = ${answer.status}, response_body = ${JSON.stringify(answer.body)}::jsonb,
+                order_id = ${answer.orderId}, locked_until = NULL
+            WHERE scope = ${scope} AND key = ${key} AND holder = ${holder} AND response_status IS NULL
+            RETURNING key`,
+      );
+      if (stored.length === 0) {
+        throw new Conflict(
+          'idempotency_key_in_use',
+          'Another request took over this Idempotency-Key; retry to get its answer.',
+        );
+      }
     },
 
     /** The request failed before anything was stored: the key may be used again. */
-    async abandon(scope: string, key: string): Promise<void> {
+    async abandon(scope: string, key: string, holder: string): Promise<void> {
       await db.execute(sql`DELETE FROM idempotency_keys
-                           WHERE scope = ${scope} AND key = ${key} AND response_status IS NULL`);
+                           WHERE scope = ${scope} AND key = ${key} AND holder = ${holder}
+                             AND response_status IS NULL`);
     },
 
     /** Forget expired keys (a worker job). */

@@ -40,8 +40,13 @@ export const ordersModule = defineModule<
       orders: createOrderService({ db, inventory, pricing, accessTokens }),
     };
   },
-  routes: (app, _platform, { checkout, orders }) =>
-    app.register(orderRoutes, { prefix: apiPrefix, checkout, orders }) as unknown as Promise<void>,
+  routes: (app, { config }, { checkout, orders }) =>
+    app.register(orderRoutes, {
+      prefix: apiPrefix,
+      checkout,
+      orders,
+      ordersPerMinute: config.ORDER_RATE_LIMIT,
+    }) as unknown as Promise<void>,
   jobs: ({ config, adapters }, { orders }) => [
     {
       name: 'expire-unpaid-orders',

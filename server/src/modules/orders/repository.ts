@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
+import { Conflict } from '../../platform/errors.js';
 import type { OrderStatus } from './status.js';
 import type { OrderAddress } from './schemas.js';
 
@@ -110,11 +111,15 @@ export interface NewOrder {
   billingAddress: OrderAddress | null;
   accessTokenHash: string | null;
   paymentTimeoutSeconds: number;
+  cartId: string;
+  cartVersion: string;
 }
 
 /**
  * Insert the order under a fresh random number; a number already taken (one in a billion) is simply
- * drawn again. ON CONFLICT DO NOTHING keeps the transaction usable where a unique violation would not.
+ * drawn again. ON CONFLICT DO NOTHING keeps the transaction usable where a unique violation would
+ * not; it also meets an order already placed from the same cart contents (committed, or committing
+ * now: the insert waits for it), which is refused.
  */
 export async function insertOrder(tx: Queryable, order: NewOrder): Promise<string> {
   for (;;) {
@@ -123,16 +128,28 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<strin
       tx,
       sql`INSERT INTO orders (id, number, user_id, email, status, currency, subtotal, discount, shipping, tax, total,
                               discount_code, shipping_method_id, shipping_method_name, tax_rate_bp,
-                              shipping_address, billing_address, access_token_hash, payment_due_at)
+                              shipping_address, billing_address, access_token_hash, payment_due_at,
+                              cart_id, cart_version)
           VALUES (${order.id}::uuid, ${number}, ${order.userId}, ${order.email}, 'pending_payment', ${order.currency},
                   ${order.subtotal}, ${order.discount}, ${order.shipping}, ${order.tax}, ${order.total},
                   ${order.discountCode}, ${order.shippingMethodId}, ${order.shippingMethodName}, ${order.taxRateBasisPoints},
                   ${JSON.stringify(order.shippingAddress)}::jsonb,
                   ${order.billingAddress ? JSON.stringify(order.billingAddress) : null}::jsonb,
-                  ${order.accessTokenHash}, now() + make_interval(secs => ${order.paymentTimeoutSeconds}))
-          ON CONFLICT (number) DO NOTHING RETURNING number`,
+                  ${order.accessTokenHash}, now() + make_interval(secs => ${order.paymentTimeoutSeconds}),
+                  ${order.cartId}, ${order.cartVersion})
+          ON CONFLICT DO NOTHING RETURNING number`,
     );
     if (inserted[0]) return inserted[0].number;
+    const same = await queryRows(
+      tx,
+      sql`SELECT 1 FROM orders WHERE cart_id = ${order.cartId} AND cart_version = ${order.cartVersion}`,
+    );
+    if (same.length > 0) {
+      throw new Conflict(
+        'cart_already_ordered',
+        'An order was just placed from this cart; look for it before ordering again.',
+      );
+    }
   }
 }
 

@@ -19,7 +19,7 @@ import type { OrderService } from './service.js';
 
 export async function orderRoutes(
   app: FastifyInstance,
-  options: { checkout: Checkout; orders: OrderService },
+  options: { checkout: Checkout; orders: OrderService; ordersPerMinute: number },
 ) {
   const { checkout, orders } = options;
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -28,7 +28,10 @@ export async function orderRoutes(
   typed.post(
     '/orders',
     {
-      config: { auth: 'optional' },
+      config: {
+        auth: 'optional',
+        rateLimit: { max: options.ordersPerMinute, timeWindow: 60_000 },
+      },
       schema: {
         tags,
         operationId: 'placeOrder',
@@ -37,7 +40,7 @@ export async function orderRoutes(
           'Requires an `Idempotency-Key` header: a retry with the same key and body returns the first answer (with `Idempotent-Replayed: true`), never a second order; the same key with another body is 409 `idempotency_key_reused`. Prices come from the catalog, never from the client. 409 `insufficient_stock` lists the lines that fall short; nothing is reserved then. Guests get an `accessToken` to read the order later.',
         headers: idempotencyHeaders,
         body: placeOrderBody,
-        response: { 201: orderSchema, ...problemResponses(400, 404, 409, 422) },
+        response: { 201: orderSchema, ...problemResponses(400, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,21 @@
 import { z } from 'zod';
 import { addressBody, email } from '../accounts/schemas.js';
 import { lineVariantFields, moneySchema } from '../catalog/schemas.js';
+import { normaliseRegion } from '../pricing/regions.js';
 import { orderStatuses } from './tables.js';
 
-export const orderAddressBody = addressBody.omit({ isDefaultShipping: true });
+/** An address on an order; where tax depends on the region, the region must be its code. */
+export const orderAddressBody = addressBody
+  .omit({ isDefaultShipping: true })
+  .transform((address, context) => {
+    const country = address.country.toUpperCase();
+    const region = normaliseRegion(country, address.region);
+    if (!region.ok) {
+      context.addIssue({ code: 'custom', path: ['region'], message: region.message });
+      return z.NEVER;
+    }
+    return { ...address, country, region: region.region };
+  });
 export type OrderAddress = z.output<typeof orderAddressBody>;
 
 export const placeOrderBody = z.strictObject({

@@ -174,18 +174,26 @@ export function createOrderService(deps: OrderServiceDeps) {
     },
 
     /**
-     * Cancel unpaid orders past their deadline, `limit` at a time. Rows are claimed with SKIP LOCKED and
-     * moved conditionally, so several workers running this at once release each order's stock once.
+     * Cancel unpaid orders past their deadline, up to `limit`, each in its own short transaction:
+     * one order's stock rows are locked in variant order and released before the next order is
+     * touched, so the sweep never holds one order's rows while waiting for another's (which could
+     * deadlock with a checkout), and one order that cannot be cancelled does not hold back the rest.
+     * Orders are claimed with SKIP LOCKED and moved conditionally, so several workers running this
+     * at once release each order's stock once.
      */
     async expireDue(ctx: Context, limit = 50): Promise<number> {
-      return inTransaction(db, ctx, async (tx) => {
-        const ids = await repository.claimExpired(tx.tx, limit);
-        for (const id of ids) {
+      let expired = 0;
+      for (; expired < limit; expired++) {
+        const found = await inTransaction(db, ctx, async (tx) => {
+          const [id] = await repository.claimExpired(tx.tx, 1);
+          if (!id) return false;
           const row = await repository.findOrder(tx.tx, id);
           if (row?.status === 'pending_payment') await cancelLocked(tx, row, 'expired');
-        }
-        return ids.length;
-      });
+          return true;
+        });
+        if (!found) break;
+      }
+      return expired;
     },
 
     async adminList(ctx: Context, query: AdminListOrdersQuery) {

@@ -57,10 +57,14 @@ export const orders = pgTable(
     paymentDueAt: at('payment_due_at').notNull(),
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),
+    /** The cart and the exact contents it was placed from: one cart's contents make one order. */
+    cartId: text('cart_id'),
+    cartVersion: text('cart_version'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('orders_number_key').on(t.number),
+    uniqueIndex('orders_cart_version_key').on(t.cartId, t.cartVersion),
     index('orders_user_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('orders_email_idx').on(sql`lower(${t.email})`),
@@ -157,6 +161,8 @@ export const idempotencyKeys = pgTable(
     scope: text('scope').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
+    /** Who holds the claim: only that request may store the answer or give the key back. */
+    holder: text('holder'),
     /** Until then the claim is held by the request working on it; after, a crashed claim may be retaken. */
     lockedUntil: at('locked_until'),
     responseStatus: integer('response_status'),

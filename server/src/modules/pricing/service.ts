@@ -23,11 +23,19 @@ export interface QuoteInput {
   strict: boolean;
 }
 
+/** Shipping methods already fetched for a discounted subtotal, reused when it has not changed. */
+export interface KnownMethods {
+  basis: number;
+  methods: ShippingMethod[];
+}
+
 export interface Quote extends Totals {
   currency: string;
   discountCode: string | null;
   discountRefusal: DiscountRefusal | null;
   shippingMethod: ShippingMethod | null;
+  /** Every method offered, and the subtotal after discount they were offered for. */
+  shippingMethods: KnownMethods;
   taxRateBasisPoints: number;
 }
 
@@ -67,7 +75,12 @@ export function createPricingService(deps: PricingDeps) {
     taxRate,
     shippingMethods,
 
-    async quote(ctx: Context, input: QuoteInput): Promise<Quote> {
+    /**
+     * What an order would cost. With `known` methods for the same discounted subtotal, the
+     * shipping-rates port is not asked again: checkout asks it before its transaction opens, so no
+     * connection is held while a carrier answers.
+     */
+    async quote(ctx: Context, input: QuoteInput, known?: KnownMethods): Promise<Quote> {
       const subtotal = input.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
       let rule = null;
       let refusal: DiscountRefusal | null = null;
@@ -91,11 +104,15 @@ export function createPricingService(deps: PricingDeps) {
         shipping: 0,
         taxRateBasisPoints: 0,
       });
-      const methods = await shippingMethods(ctx, {
-        subtotal: afterDiscount.subtotal - afterDiscount.discount,
-        currency: input.currency,
-        country: input.country,
-      });
+      const basis = afterDiscount.subtotal - afterDiscount.discount;
+      const methods =
+        known && known.basis === basis
+          ? known.methods
+          : await shippingMethods(ctx, {
+              subtotal: basis,
+              currency: input.currency,
+              country: input.country,
+            });
       const method = input.shippingMethodId
         ? methods.find((m) => m.id === input.shippingMethodId)
         : methods[0];
@@ -119,6 +136,7 @@ export function createPricingService(deps: PricingDeps) {
         discountCode: input.discountCode ?? null,
         discountRefusal: refusal,
         shippingMethod: method ?? null,
+        shippingMethods: { basis, methods },
         taxRateBasisPoints: rate,
       };
     },

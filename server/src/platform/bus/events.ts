@@ -32,6 +32,12 @@ export function defineEvent<Name extends string, Schema extends z.ZodType>(
       if (envelope.type !== name) {
         throw new Error(`expected a ${name} event, got ${envelope.type}`);
       }
+      // Another version may mean other fields: read it with its own schema, never this one.
+      if (envelope.version !== version) {
+        throw new Error(
+          `${name} version ${envelope.version} is not readable as version ${version}`,
+        );
+      }
       return schema.parse(envelope.data) as z.output<Schema>;
     },
   };

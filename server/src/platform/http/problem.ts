@@ -107,7 +107,9 @@ function sqlState(error: unknown): string | undefined {
  */
 function databaseProblem(state: string | undefined): HttpProblem | undefined {
   if (!state) return undefined;
-  if (['22021', '22P02', '22001', '22003', '22007', '22008', '2201B'].includes(state)) {
+  // Class 22 is "data exception": a value the database cannot take (too long, out of range, a date
+  // past year 9999, a NUL character...). The schemas let it through, but it is still the client's.
+  if (state.startsWith('22')) {
     return new HttpProblem(
       400,
       'invalid_input',
@@ -121,6 +123,14 @@ function databaseProblem(state: string | undefined): HttpProblem | undefined {
       'conflict',
       'Conflict',
       'The request conflicts with data that changed meanwhile; try again.',
+    );
+  }
+  if (state === '23514') {
+    return new HttpProblem(
+      409,
+      'conflict',
+      'Conflict',
+      'The request would break a rule of the stored data; nothing was changed.',
     );
   }
   if (state === '40001' || state === '40P01') {
