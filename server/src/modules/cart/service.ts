@@ -198,13 +198,14 @@ export function createCartService(deps: CartServiceDeps) {
         ctx,
         current.items.map((line) => line.variantId),
       );
-      await deps.pricing.discounts.check(ctx, trimmed, {
+      const discount = await deps.pricing.discounts.check(ctx, trimmed, {
         subtotal: liveSubtotal(current, variants),
         currency: currencyOf(variants),
         userId: redeemerOf(ctx, current),
       });
-      // The cart may change after the check: answers are quoted leniently and say if it stops applying.
-      const saved = await mutate(ctx, cartId, (cart) => ({ ...cart, discountCode: trimmed }));
+      // Kept as the store spells it, so the order shows the code the team created. The cart may
+      // change after the check: answers are quoted leniently and say if it stops applying.
+      const saved = await mutate(ctx, cartId, (cart) => ({ ...cart, discountCode: discount.code }));
       return view(ctx, saved);
     },
 

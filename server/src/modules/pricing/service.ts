@@ -23,9 +23,11 @@ export interface QuoteInput {
   strict: boolean;
 }
 
-/** Shipping methods already fetched for a discounted subtotal, reused when it has not changed. */
+/** Shipping methods already fetched for one request (discounted subtotal, currency, country). */
 export interface KnownMethods {
   basis: number;
+  currency: string;
+  country: string | undefined;
   methods: ShippingMethod[];
 }
 
@@ -106,7 +108,10 @@ export function createPricingService(deps: PricingDeps) {
       });
       const basis = afterDiscount.subtotal - afterDiscount.discount;
       const methods =
-        known && known.basis === basis
+        known &&
+        known.basis === basis &&
+        known.currency === input.currency &&
+        known.country === input.country
           ? known.methods
           : await shippingMethods(ctx, {
               subtotal: basis,
@@ -136,7 +141,7 @@ export function createPricingService(deps: PricingDeps) {
         discountCode: input.discountCode ?? null,
         discountRefusal: refusal,
         shippingMethod: method ?? null,
-        shippingMethods: { basis, methods },
+        shippingMethods: { basis, currency: input.currency, country: input.country, methods },
         taxRateBasisPoints: rate,
       };
     },
