@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the catalog and accounts under load, against a bare Fastify route serving the
- * same bytes.
+ * `npm run bench` (the default of index.ts; `npm run bench -- catalog`): the catalog and accounts
+ * under load, against a bare Fastify route serving the same bytes.
  *
  * 1. A real store (the server's buildApi over real adapters, demo seed) and a bare `fastify()`
  *    route, each in its own process; autocannon (10 connections) runs here.
@@ -18,26 +18,17 @@
  * BENCH_CONNECTIONS (default 10), BENCH_SCALE_PRODUCTS (the large catalog, default 100000; 0 skips
  * the scale test), BENCH_MAX_COLORS (colours kept per product in the scale test; 0: all).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { runAuth, type AuthResults } from './auth.js';
 import { checkClean, formatMs, formatRps, measure, table, type LoadResult } from './autocannon.js';
+import { createDatabase, deleteRedisKeys, numberFromEnv, runId } from './backends.js';
 import { explain, startChild, type Child } from './children.js';
+import { onCleanup } from './cleanup.js';
 import type { QueryPlan, StoreInfo } from './protocol.js';
 
 const env = process.env;
-
-function numberFromEnv(name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
-  return value;
-}
 
 const duration = numberFromEnv('BENCH_DURATION', 5);
 const warmup = numberFromEnv('BENCH_WARMUP', 1.5);
@@ -56,52 +47,10 @@ const maxColors = numberFromEnv('BENCH_MAX_COLORS', 0);
  */
 const authLimits = { AUTH_RATE_LIMIT: '100000000', LOGIN_FAILURE_LIMIT: '100000000' };
 
-const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const cleanups: (() => Promise<void>)[] = [];
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 // ---------------------------------------------------------------------------------------------
 // Backends
-
-async function createDatabase(adminUrl: string, label: string): Promise<string> {
-  const name = `bench_${runId}_${label}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await client.connect();
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await client.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
-  return deleted;
-}
 
 /** A store process over the chosen backends, loaded with `products` generated products (0: demo seed). */
 async function startStore(label: string, products: number, colors = 0): Promise<Child> {
@@ -116,11 +65,11 @@ async function startStore(label: string, products: number, colors = 0): Promise<
     const prefix = `bench:${runId}:${label}:`;
     storeEnv.BENCH_REDIS_URL = redisUrl;
     storeEnv.BENCH_REDIS_PREFIX = prefix;
-    cleanups.push(async () => void (await deleteRedisKeys(redisUrl, prefix)));
+    onCleanup(async () => void (await deleteRedisKeys(redisUrl, prefix)));
   }
   const child = await startChild(storeEnv, { readyTimeoutMs: 20 * 60_000 });
   // Stop before the cleanups registered above: a database is dropped after its last client.
-  cleanups.push(() => child.stop());
+  onCleanup(() => child.stop());
   return child;
 }
 
@@ -207,7 +156,7 @@ async function runCases(): Promise<{
   const store = await startStore('demo', 0);
   const info = store.store as StoreInfo;
   const bare = await startChild({ BENCH_ROLE: 'bare' });
-  cleanups.push(() => bare.stop());
+  onCleanup(() => bare.stop());
   log(`store: ${describeStore(info)}, demo catalog of ${info.products} products`);
   log(
     `store auth limits raised for the login runs: AUTH_RATE_LIMIT=${info.authRateLimit} (per IP per minute; default 20), ` +
@@ -338,14 +287,8 @@ async function runScale(): Promise<{ backend: string; colors: number; points: Sc
 
 // ---------------------------------------------------------------------------------------------
 
-async function cleanup(): Promise<void> {
-  // Last registered first: servers stop before their databases are dropped.
-  for (const step of cleanups.splice(0).reverse()) {
-    await step().catch((err: unknown) => log(`cleanup: ${String(err)}`));
-  }
-}
-
-async function main(): Promise<void> {
+/** The catalog, accounts and scale cases; throws when a case fails. */
+export async function runCatalog(): Promise<void> {
   const started = Date.now();
   log(
     `catalog and accounts benchmark: autocannon, ${connections} connections, ${warmup} s warm-up + ${duration} s per run; ` +
@@ -497,19 +440,4 @@ async function main(): Promise<void> {
   log('');
   log(`results: ${file}`);
   log(`total time: ${seconds.toFixed(0)} s`);
-}
-
-process.once('SIGINT', () => {
-  log('\ninterrupted: stopping servers and removing bench databases…');
-  void cleanup().finally(() => process.exit(130));
-});
-
-try {
-  await main();
-} catch (err) {
-  process.exitCode = 1;
-  log('');
-  log(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-} finally {
-  await cleanup();
 }

@@ -7,6 +7,8 @@ const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
 /** A server process started from `serve.ts`. */
 export interface Child {
   url: string;
+  /** The server's process id (for its CPU time, read from /proc). */
+  pid: number;
   store?: StoreInfo;
   /** Send a message and wait for the first reply of the given type. */
   request<T extends ChildMessage['type']>(
@@ -71,6 +73,7 @@ export async function startChild(
   }
   return {
     url: `http://127.0.0.1:${ready.port}`,
+    pid: child.pid ?? 0,
     ...(ready.store ? { store: ready.store } : {}),
     async request(message, reply) {
       const answer = waitFor(child, reply, 120_000);

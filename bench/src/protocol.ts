@@ -17,6 +17,35 @@ export interface StoreInfo {
   loginFailureLimit: number;
 }
 
+/**
+ * What the bare order route writes besides the request's email and address (serve.ts, role
+ * bare-orders): the figures of an order the store placed for the same variant, read back from SQL.
+ */
+export interface BareOrderTemplate {
+  /** The variant of the store's order, whose line the bare route copies. */
+  variantId: string;
+  /** The variants whose stock rows the bare orders update, in turn (the store's are the same). */
+  variantIds: string[];
+  sku: string;
+  productSlug: string;
+  name: string;
+  size: string;
+  color: string;
+  imageUrl: string | null;
+  unitPrice: number;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  shippingMethodId: string;
+  shippingMethodName: string;
+  taxRateBasisPoints: number;
+  provider: string;
+  paymentTimeoutSeconds: number;
+}
+
 export interface QueryPlan {
   name: string;
   lines: string[];

@@ -9,12 +9,16 @@
  *   them, so that the login runs measure argon2 rather than the limits).
  * - BENCH_ROLE=bare: a plain `fastify()` with no plugins answering the catalog paths and `/me` with
  *   precomputed JSON strings, which the parent sends (message `bodies`) before each case.
+ * - BENCH_ROLE=bare-orders: a plain `fastify()` whose `POST /api/v1/orders` makes the rows of an
+ *   order without any of the checks (see `startBareOrders`), on the PostgreSQL database
+ *   BENCH_DATABASE_URL, with the order's figures from BENCH_ORDER_TEMPLATE (JSON, `BareOrderTemplate`).
  *
  * Both listen on 127.0.0.1 on a free port and send `{ type: 'ready', port, ... }` to the parent.
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
 import pino from 'pino';
 import { importCategories, importProducts } from '../../server/src/modules/catalog/import.js';
 import * as repository from '../../server/src/modules/catalog/repository.js';
@@ -25,10 +29,18 @@ import { createMemoryCache } from '../../server/src/platform/cache/memory.js';
 import { createRedisCache } from '../../server/src/platform/cache/redis.js';
 import { loadConfig } from '../../server/src/platform/config.js';
 import { connectPostgres, openPglite, type Queryable } from '../../server/src/platform/db/index.js';
+import { uuidv7 } from '../../server/src/platform/db/ids.js';
+import { newOrderNumber } from '../../server/src/modules/orders/repository.js';
 import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
 import { buildApi } from '../../server/src/server.js';
 import type { CatalogService } from '../../server/src/modules/catalog/service.js';
-import type { ChildMessage, ParentMessage, QueryPlan, StoreInfo } from './protocol.js';
+import type {
+  BareOrderTemplate,
+  ChildMessage,
+  ParentMessage,
+  QueryPlan,
+  StoreInfo,
+} from './protocol.js';
 
 const env = process.env;
 /** The store's log lines (warnings and errors) go to stderr until it is stopped. */
@@ -205,6 +217,122 @@ async function startBare(): Promise<void> {
   });
 }
 
+/**
+ * "The same inserts without the checks": one request makes one order in one transaction, with the
+ * rows the store's checkout writes for it (the order, its line, its payment, an outbox event) and one
+ * unit held by an unconditional `reserved = reserved + 1`. No cart, no re-pricing from the catalog
+ * (the figures are the template's, read from an order the store placed), no stock check, no
+ * idempotency key, no history row, no response schema. The same driver (node-postgres) and pool size
+ * (10) as the store.
+ *
+ * - `POST /api/v1/orders` updates the stock row last, just before COMMIT, so its row lock (which every
+ *   order of the variant needs) is held only for that statement and the commit.
+ * - `POST /api/v1/orders/stock-first` updates it first, as the store reserves before it writes the
+ *   order: the lock is held for the whole transaction.
+ */
+async function startBareOrders(): Promise<void> {
+  const url = env.BENCH_DATABASE_URL;
+  if (!url) throw new Error('BENCH_ROLE=bare-orders needs BENCH_DATABASE_URL');
+  const template = JSON.parse(env.BENCH_ORDER_TEMPLATE ?? 'null') as BareOrderTemplate | null;
+  if (!template) throw new Error('BENCH_ROLE=bare-orders needs BENCH_ORDER_TEMPLATE');
+  const t = template;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {});
+
+  let turn = 0;
+  const reserve = (client: pg.PoolClient, variantId: string) =>
+    client.query(
+      'UPDATE stock_levels SET reserved = reserved + 1, updated_at = now() WHERE variant_id = $1',
+      [variantId],
+    );
+  async function placeOrder(
+    body: { email: string; shippingAddress: unknown },
+    stockFirst: boolean,
+  ) {
+    const id = uuidv7();
+    const number = newOrderNumber();
+    const variantId = t.variantIds[turn++ % t.variantIds.length] ?? t.variantId;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (stockFirst) await reserve(client, variantId);
+      await client.query(
+        `INSERT INTO orders (id, number, email, status, currency, subtotal, discount, shipping, tax, total,
+                             shipping_method_id, shipping_method_name, tax_rate_bp, shipping_address,
+                             payment_due_at)
+         VALUES ($1, $2, $3, 'pending_payment', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                 now() + make_interval(secs => $14))`,
+        [
+          id,
+          number,
+          body.email,
+          t.currency,
+          t.subtotal,
+          t.discount,
+          t.shipping,
+          t.tax,
+          t.total,
+          t.shippingMethodId,
+          t.shippingMethodName,
+          t.taxRateBasisPoints,
+          JSON.stringify(body.shippingAddress),
+          t.paymentTimeoutSeconds,
+        ],
+      );
+      await client.query(
+        `INSERT INTO order_lines (order_id, variant_id, sku, product_slug, name, size, color, image_url,
+                                  unit_price, quantity, line_total, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $9, 0)`,
+        [id, variantId, t.sku, t.productSlug, t.name, t.size, t.color, t.imageUrl, t.unitPrice],
+      );
+      await client.query(
+        `INSERT INTO payments (order_id, provider, status, amount, currency, client_secret)
+         VALUES ($1, $2, 'pending', $3, $4, $5)`,
+        [id, t.provider, t.total, t.currency, `pi_${id.replaceAll('-', '')}_secret_bare`],
+      );
+      await client.query(
+        `INSERT INTO outbox (type, version, payload) VALUES ('order_created', 1, $1)`,
+        [
+          JSON.stringify({
+            orderId: id,
+            number,
+            email: body.email,
+            total: t.total,
+            items: [{ variantId, sku: t.sku, quantity: 1, unitPrice: t.unitPrice }],
+          }),
+        ],
+      );
+      if (!stockFirst) await reserve(client, variantId);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+    return { id, number, status: 'pending_payment', total: t.total };
+  }
+
+  type OrderRequest = { Body: { email: string; shippingAddress: unknown } };
+  const app = Fastify();
+  app.post<OrderRequest>('/api/v1/orders', async (request, reply) =>
+    reply.status(201).send(await placeOrder(request.body, false)),
+  );
+  app.post<OrderRequest>('/api/v1/orders/stock-first', async (request, reply) =>
+    reply.status(201).send(await placeOrder(request.body, true)),
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await send({ type: 'ready', port: portOf(app) });
+
+  onMessage(async (message) => {
+    if (message.type === 'stop') {
+      await app.close();
+      await pool.end();
+      process.exit(0);
+    }
+  });
+}
+
 function portOf(app: FastifyInstance): number {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
@@ -217,7 +345,8 @@ process.on('disconnect', () => process.exit(0));
 try {
   if (env.BENCH_ROLE === 'store') await startStore();
   else if (env.BENCH_ROLE === 'bare') await startBare();
-  else throw new Error(`BENCH_ROLE must be store or bare, not ${env.BENCH_ROLE}`);
+  else if (env.BENCH_ROLE === 'bare-orders') await startBareOrders();
+  else throw new Error(`BENCH_ROLE must be store, bare or bare-orders, not ${env.BENCH_ROLE}`);
 } catch (err) {
   await send({ type: 'error', message: describe(err) });
   process.exit(1);

@@ -1,0 +1,58 @@
+/**
+ * `npm run bench [-- <name>…]`: the benchmarks to run, by name.
+ *
+ * - `catalog` (the default, alone): the catalog, accounts and scale cases (catalog.ts).
+ * - `checkout`: both checkout benchmarks (checkout.ts), which need DATABASE_URL and REDIS_URL;
+ *   `orders` or `flash-sale` runs one of them.
+ * - `all`: `catalog`, then `checkout`.
+ *
+ * BENCH_ONLY (names separated by commas or spaces) selects as the arguments do. Exits non-zero when a
+ * benchmark fails; the servers, databases and Redis keys it made are removed in every case, on
+ * Ctrl-C too.
+ */
+import { runCatalog } from './catalog.js';
+import { runCheckout } from './checkout.js';
+import { runCleanups } from './cleanup.js';
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const names = ['catalog', 'checkout', 'orders', 'flash-sale', 'all'] as const;
+type Name = (typeof names)[number];
+
+function selection(): Set<Name> {
+  const given = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(/[\s,]+/)]
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = given.filter((name) => !(names as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${names.join(', ')}`);
+  }
+  const selected = new Set<Name>(given.length > 0 ? (given as Name[]) : ['catalog']);
+  if (selected.has('all')) return new Set(['catalog', 'checkout']);
+  return selected;
+}
+
+process.once('SIGINT', () => {
+  log('\ninterrupted: stopping servers and removing bench databases…');
+  void runCleanups(log).finally(() => process.exit(130));
+});
+
+try {
+  const selected = selection();
+  if (selected.has('catalog')) {
+    await runCatalog();
+    // Its servers stopped and databases dropped before the next benchmark starts.
+    await runCleanups(log);
+  }
+  const orders = selected.has('checkout') || selected.has('orders');
+  const flashSale = selected.has('checkout') || selected.has('flash-sale');
+  if (orders || flashSale) {
+    if (selected.has('catalog')) log('');
+    await runCheckout({ orders, flashSale });
+  }
+} catch (err) {
+  process.exitCode = 1;
+  log('');
+  log(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+} finally {
+  await runCleanups(log);
+}
