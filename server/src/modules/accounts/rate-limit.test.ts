@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RedisCache } from '../../platform/cache/redis.js';
 import { backends } from '../../../test/harness.js';
 import { accountsKit, strongPassword, uniqueEmail } from './test-kit.js';
 
@@ -115,3 +116,26 @@ describe.each(backends())('accounts: rate limits on %s backends', (backend) => {
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
   });
 });
+
+if (backends().includes('services')) {
+  describe('accounts: where rate-limit counters live', () => {
+    const { ctx } = accountsKit('services', { AUTH_RATE_LIMIT: '20' });
+
+    it('keeps per-route counters under the rate-limit prefix in Redis', async () => {
+      await ctx.store.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password-reset',
+        payload: { email: uniqueEmail() },
+      });
+      const { client } = ctx.store.adapters.cache as RedisCache;
+      // The client adds the test's key prefix itself; KEYS patterns see the whole key.
+      const keys = await client.keys(`${client.options.keyPrefix ?? ''}*`);
+      const counters = keys.filter((key) => key.includes('/api/v1/auth/password-reset'));
+      expect(counters).not.toHaveLength(0);
+      for (const key of counters) {
+        expect(key).toContain('rate-limit:POST/api/v1/auth/password-reset:');
+        expect(key).not.toContain('[object Object]');
+      }
+    });
+  });
+}

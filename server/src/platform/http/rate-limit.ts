@@ -16,7 +16,12 @@ interface StoreResult {
  */
 function cacheStore(cache: Cache) {
   return class CacheRateLimitStore {
-    constructor(readonly prefix = 'rate-limit:') {}
+    readonly prefix: string;
+
+    // The plugin builds the first store with its options object; children get their prefix here.
+    constructor(prefixOrOptions?: unknown) {
+      this.prefix = typeof prefixOrOptions === 'string' ? prefixOrOptions : 'rate-limit:';
+    }
 
     incr(
       key: string,
