@@ -55,7 +55,8 @@ export function createCartService(deps: CartServiceDeps) {
   const { catalog } = deps;
   const now = deps.now ?? (() => new Date());
   const store = createCartStore({ cache: deps.cache, now });
-  const view = (ctx: Context, doc: CartDocument) => viewCart(deps, ctx, doc);
+  const view = (ctx: Context, doc: CartDocument, known?: Map<string, SaleVariant>) =>
+    viewCart(deps, ctx, doc, known);
 
   /**
    * The live variants of a cart (plus `extra` ids), dropping lines whose variant no longer exists:
@@ -128,8 +129,9 @@ export function createCartService(deps: CartServiceDeps) {
       cartId: string,
       input: { variantId: string; quantity: number },
     ): Promise<CartView> {
+      let variants: Map<string, SaleVariant> | undefined;
       const saved = await mutate(ctx, cartId, async (cart) => {
-        const variants = await liveVariants(ctx, cart, [input.variantId]);
+        variants = await liveVariants(ctx, cart, [input.variantId]);
         const variant = variants.get(input.variantId);
         const line = cart.items.find((candidate) => candidate.variantId === input.variantId);
         const quantity = (line?.quantity ?? 0) + input.quantity;
@@ -153,7 +155,7 @@ export function createCartService(deps: CartServiceDeps) {
         }
         return cart;
       });
-      return view(ctx, saved);
+      return view(ctx, saved, variants);
     },
 
     /** Set a line's quantity; 0 removes it. */
@@ -163,8 +165,9 @@ export function createCartService(deps: CartServiceDeps) {
       itemId: string,
       quantity: number,
     ): Promise<CartView> {
+      let variants: Map<string, SaleVariant> | undefined;
       const saved = await mutate(ctx, cartId, async (cart) => {
-        const variants = await liveVariants(ctx, cart);
+        variants = await liveVariants(ctx, cart);
         const line = lineOf(cart, itemId);
         if (quantity === 0) {
           cart.items = cart.items.filter((candidate) => candidate !== line);
@@ -176,7 +179,7 @@ export function createCartService(deps: CartServiceDeps) {
         line.seenUnitPrice = variant.unitPrice;
         return cart;
       });
-      return view(ctx, saved);
+      return view(ctx, saved, variants);
     },
 
     async removeItem(ctx: Context, cartId: string, itemId: string): Promise<CartView> {

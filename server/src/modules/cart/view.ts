@@ -68,11 +68,16 @@ export async function viewCart(
   deps: { catalog: CatalogService; pricing: PricingService },
   ctx: Context,
   doc: CartDocument,
+  /** Variants read for the write that produced `doc`, moments ago: no need to read them again. */
+  known?: Map<string, SaleVariant>,
 ): Promise<CartView> {
-  const variants = await deps.catalog.saleVariants(
-    ctx,
-    doc.items.map((line) => line.variantId),
-  );
+  const variants =
+    known && doc.items.every((line) => known.has(line.variantId))
+      ? known
+      : await deps.catalog.saleVariants(
+          ctx,
+          doc.items.map((line) => line.variantId),
+        );
   const currency = currencyOf(variants);
   const money = (amount: number): Money => ({ amount, currency });
   const items: CartItemView[] = [];

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { writeEvent } from '../../platform/bus/outbox.js';
+import { outboxRow } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
-import { Conflict, Unprocessable } from '../../platform/errors.js';
+import { Conflict, InsufficientStock, Unprocessable } from '../../platform/errors.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { KnownMethods, PricingService } from '../pricing/service.js';
@@ -42,6 +42,26 @@ export interface CheckoutCarts {
 
 /** Unpaid orders one email (or account) may hold at once: more is someone hoarding stock. */
 export const maxUnpaidOrders = 5;
+
+function refusal(reason: repository.Refusal | undefined) {
+  switch (reason) {
+    case 'cart_already_ordered':
+      return new Conflict(
+        'cart_already_ordered',
+        'An order was just placed from this cart; look for it before ordering again.',
+      );
+    case 'too_many_unpaid_orders':
+      return new Conflict(
+        'too_many_unpaid_orders',
+        `There are already ${maxUnpaidOrders} unpaid orders for this customer; pay or cancel one first.`,
+      );
+    default:
+      return new Conflict(
+        'idempotency_key_in_use',
+        'Another request took over this Idempotency-Key; retry to get its answer.',
+      );
+  }
+}
 
 export interface CheckoutDeps {
   db: Db;
@@ -118,38 +138,56 @@ export function createCheckout(deps: CheckoutDeps) {
     );
   }
 
-  async function assertFewUnpaid(ctx: TxContext, email: string, userId: string | null) {
-    const [row] = await queryRows<{ n: number }>(
-      ctx.tx,
-      sql`SELECT count(*)::int AS n FROM orders
-          WHERE status = 'pending_payment'
-            AND (lower(email) = ${email.toLowerCase()} ${userId ? sql`OR user_id = ${userId}::uuid` : sql``})`,
-    );
-    if ((row?.n ?? 0) >= maxUnpaidOrders) {
-      throw new Conflict(
-        'too_many_unpaid_orders',
-        `There are already ${maxUnpaidOrders} unpaid orders for this customer; pay or cancel one first.`,
-      );
-    }
-  }
-
+  /**
+   * Everything but the stock first, the stock last: the order's rows, its event and the stored
+   * answer are written before the stock rows are locked, so a popular variant's row is held only for
+   * the reservation, its event and the commit. A short line still rolls all of it back.
+   */
   async function placeInTransaction(
     ctx: TxContext,
     body: PlaceOrderBody,
     cart: Cart,
-    known: KnownMethods,
+    known: KnownMethods | undefined,
+    answerKey: { scope: string; key: string; holder: string },
   ): Promise<Order & { accessToken?: string }> {
     const userId = ctx.actor?.id ?? null;
-    await assertFewUnpaid(ctx, body.email, userId);
     // Prices, stock and the code are read again inside the transaction: this is what is sold.
     const lines = await pricedLines(ctx, cart);
+    // Sold out already: refuse before writing anything. The reservation below stays the guard; this
+    // only spares a sell-out's many refusals the order's writes and their rollback.
+    const short = lines.filter((l) => l.variant.available < l.quantity);
+    if (short.length > 0) {
+      throw new InsufficientStock(
+        short.map((l) => ({
+          variantId: l.variant.variantId,
+          sku: l.variant.sku,
+          requested: l.quantity,
+          available: l.variant.available,
+        })),
+      );
+    }
     const currency = lines[0]?.variant.currency ?? 'USD';
     const quote = await quoteFor(ctx, body, cart, lines, known);
     const orderId = uuidv7();
     const accessToken = userId ? undefined : deps.accessTokens.issue(orderId);
-    // The order row first: a second checkout of the same cart contents stops here, before it
-    // touches any stock row.
-    const number = await repository.insertOrder(ctx.tx, {
+    const newLines = lines.map((l) => ({
+      id: uuidv7(),
+      variantId: l.variant.variantId,
+      sku: l.variant.sku,
+      productSlug: l.variant.productSlug,
+      name: l.variant.name,
+      size: l.variant.size,
+      color: l.variant.color,
+      imageUrl: l.variant.image?.url ?? null,
+      unitPrice: l.variant.unitPrice,
+      quantity: l.quantity,
+    }));
+    const payment = {
+      id: uuidv7(),
+      provider: deps.paymentProvider,
+      clientSecret: `pi_${orderId.replaceAll('-', '')}_secret_${randomBytes(18).toString('base64url')}`,
+    };
+    const newOrder = {
       id: orderId,
       userId,
       email: body.email,
@@ -169,14 +207,83 @@ export function createCheckout(deps: CheckoutDeps) {
       paymentTimeoutSeconds: deps.paymentTimeoutSeconds,
       cartId: cart.id,
       cartVersion: cart.version,
-    });
+    };
+    const createdAt = new Date();
+    const paymentDueAt = new Date(createdAt.getTime() + deps.paymentTimeoutSeconds * 1000);
+    // The answer from what is being written: no need to read the order back.
+    const answerFor = (number: string): Order =>
+      toOrder({
+        ...newOrder,
+        number,
+        status: 'pending_payment',
+        user_id: userId,
+        discount_code: newOrder.discountCode,
+        shipping_method_id: newOrder.shippingMethodId,
+        shipping_method_name: newOrder.shippingMethodName,
+        tax_rate_bp: newOrder.taxRateBasisPoints,
+        shipping_address: newOrder.shippingAddress,
+        billing_address: newOrder.billingAddress,
+        access_token_hash: newOrder.accessTokenHash,
+        payment_due_at: paymentDueAt,
+        carrier: null,
+        tracking_number: null,
+        created_at: createdAt,
+        updated_at: createdAt,
+        lines: newLines.map((l) => ({
+          id: l.id,
+          variant_id: l.variantId,
+          sku: l.sku,
+          product_slug: l.productSlug,
+          name: l.name,
+          size: l.size,
+          color: l.color,
+          image_url: l.imageUrl,
+          unit_price: l.unitPrice,
+          quantity: l.quantity,
+          line_total: l.unitPrice * l.quantity,
+        })),
+        payment: {
+          id: payment.id,
+          status: 'pending',
+          provider: payment.provider,
+          client_secret: payment.clientSecret,
+        },
+      });
+    let order: Order | undefined;
+    const inserted = await repository.insertOrder(
+      ctx.tx,
+      newOrder,
+      newLines,
+      payment,
+      { actor: userId ? 'customer' : 'guest' },
+      maxUnpaidOrders,
+      { createdAt, paymentDueAt },
+      (number) => {
+        order = answerFor(number);
+        return {
+          event: outboxRow(orderCreated, {
+            orderId,
+            number,
+            email: body.email,
+            userId,
+            total: order.total,
+            paymentDueAt: paymentDueAt.toISOString(),
+            items: newLines.map((l) => ({
+              variantId: l.variantId,
+              sku: l.sku,
+              quantity: l.quantity,
+              unitPrice: l.unitPrice,
+            })),
+          }),
+          answer: { ...answerKey, body: order },
+        };
+      },
+    );
+    if (inserted.refused !== undefined || !order) throw refusal(inserted.refused);
+    // Stock last: the popular variant's row is locked for the reservation, its event and the commit.
     await deps.inventory.reserve(
       ctx,
-      lines.map((l) => ({
-        variantId: l.variant.variantId,
-        sku: l.variant.sku,
-        quantity: l.quantity,
-      })),
+      newLines.map((l) => ({ variantId: l.variantId, sku: l.sku, quantity: l.quantity })),
       orderId,
     );
     if (cart.discountCode) {
@@ -188,51 +295,6 @@ export function createCheckout(deps: CheckoutDeps) {
         userId,
       });
     }
-    await repository.insertLines(
-      ctx.tx,
-      orderId,
-      lines.map((l) => ({
-        variantId: l.variant.variantId,
-        sku: l.variant.sku,
-        productSlug: l.variant.productSlug,
-        name: l.variant.name,
-        size: l.variant.size,
-        color: l.variant.color,
-        imageUrl: l.variant.image?.url ?? null,
-        unitPrice: l.variant.unitPrice,
-        quantity: l.quantity,
-      })),
-    );
-    await repository.insertPayment(ctx.tx, {
-      orderId,
-      provider: deps.paymentProvider,
-      amount: quote.total,
-      currency,
-      clientSecret: `pi_${orderId.replaceAll('-', '')}_secret_${randomBytes(18).toString('base64url')}`,
-    });
-    await repository.recordHistory(ctx.tx, {
-      orderId,
-      from: null,
-      to: 'pending_payment',
-      actor: userId ? 'customer' : 'guest',
-    });
-    const row = await repository.findOrder(ctx.tx, orderId);
-    if (!row) throw new Error(`order ${number} vanished inside its own transaction`);
-    const order = toOrder(row);
-    await writeEvent(ctx.tx, orderCreated, {
-      orderId,
-      number,
-      email: body.email,
-      userId,
-      total: order.total,
-      paymentDueAt: order.paymentDueAt ?? new Date().toISOString(),
-      items: lines.map((l) => ({
-        variantId: l.variant.variantId,
-        sku: l.variant.sku,
-        quantity: l.quantity,
-        unitPrice: l.variant.unitPrice,
-      })),
-    });
     return accessToken ? { ...order, accessToken } : order;
   }
 
@@ -295,21 +357,19 @@ export function createCheckout(deps: CheckoutDeps) {
         if (cart.items.length === 0) {
           throw new Unprocessable('cart_empty', 'The cart is empty.');
         }
-        // Priced once before the transaction, so the shipping-rates port (a carrier, one day) is
-        // asked while no connection or lock is held; the transaction re-checks with live data.
-        const early = await quoteFor(ctx, body, cart, await pricedLines(ctx, cart));
-        const known = early.shippingMethods;
+        // A carrier's rates are asked for before the transaction, so no connection or lock waits on
+        // the network; the transaction re-checks prices and reuses them if the subtotal is the same.
+        const known = deps.pricing.shippingRatesAreRemote
+          ? (await quoteFor(ctx, body, cart, await pricedLines(ctx, cart))).shippingMethods
+          : undefined;
         const checkedCart = cart;
-        order = await inTransaction(db, ctx, async (tx) => {
-          const placed = await placeInTransaction(tx, body, checkedCart, known);
-          const { accessToken: _token, ...answer } = placed;
-          await deps.idempotency.complete(tx.tx, scope, idempotencyKey, claim.holder, {
-            status: 201,
-            body: answer,
-            orderId: placed.id,
-          });
-          return placed;
-        });
+        order = await inTransaction(db, ctx, (tx) =>
+          placeInTransaction(tx, body, checkedCart, known, {
+            scope,
+            key: idempotencyKey,
+            holder: claim.holder,
+          }),
+        );
       } catch (error) {
         await deps.idempotency.abandon(scope, idempotencyKey, claim.holder).catch(() => {});
         throw error;

@@ -76,6 +76,8 @@ export function createPricingService(deps: PricingDeps) {
     discounts,
     taxRate,
     shippingMethods,
+    /** Whether shipping rates come over the network (see `ShippingRates.remote`). */
+    shippingRatesAreRemote: deps.shippingRates.remote === true,
 
     /**
      * What an order would cost. With `known` methods for the same discounted subtotal, the

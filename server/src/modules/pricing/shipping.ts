@@ -22,6 +22,11 @@ export interface ShippingRequest {
 
 export interface ShippingRates {
   methods(request: ShippingRequest): Promise<ShippingMethod[]>;
+  /**
+   * True for an adapter that asks a carrier over the network: checkout then asks it before its
+   * transaction opens, so no connection or lock waits on a carrier. The rate table answers at once.
+   */
+  readonly remote?: boolean;
 }
 
 export interface RateTableOptions {

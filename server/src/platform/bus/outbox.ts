@@ -23,6 +23,19 @@ export async function writeEvent<Data>(
   return id;
 }
 
+/**
+ * An event as a row to insert, checked against its schema, for a statement that writes it together
+ * with the change it announces (one round trip instead of two). Same guarantees as `writeEvent`.
+ */
+export function outboxRow<Data>(event: EventType<string, Data>, data: Data) {
+  return {
+    id: randomUUID(),
+    type: event.name,
+    version: event.version,
+    payload: JSON.stringify(event.schema.parse(data)),
+  };
+}
+
 export interface OutboxRelayOptions {
   db: Db;
   bus: MessageBus;
