@@ -26,11 +26,20 @@ export const outbox = pgTable(
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** A row that failed to publish waits until then before the next try (growing backoff). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .defaultNow(),
+    /** Set after the last try: the row stops being retried and shows in /admin/events as failed. */
+    failedAt: timestamp('failed_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     index('outbox_unpublished_idx')
       .on(t.occurredAt)
       .where(sql`${t.publishedAt} IS NULL`),
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.publishedAt} IS NULL AND ${t.failedAt} IS NULL`),
     index('outbox_type_idx').on(t.type, t.occurredAt),
   ],
 );
