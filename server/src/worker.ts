@@ -35,7 +35,12 @@ function scheduleJob(platform: Platform, job: Job) {
 export async function startWorker(options: Platform & { services: Services }) {
   const { adapters, services, logger } = options;
   const platform: Platform = { config: options.config, adapters, logger };
-  const relay = createOutboxRelay({ db: adapters.database.db, bus: adapters.bus, logger });
+  const relay = createOutboxRelay({
+    db: adapters.database.db,
+    bus: adapters.bus,
+    logger,
+    listen: (onNotify) => adapters.database.listen('outbox', onNotify),
+  });
   const subscriptions: Subscription[] = [];
   const jobs: { stop(): Promise<void> }[] = [];
   for (const module of modules) {
@@ -44,7 +49,7 @@ export async function startWorker(options: Platform & { services: Services }) {
     const moduleJobs = 'jobs' in module && module.jobs ? module.jobs(platform, own) : [];
     for (const job of moduleJobs as Job[]) jobs.push(scheduleJob(platform, job));
   }
-  relay.start();
+  await relay.start();
   logger.info(
     { consumers: subscriptions.length, jobs: jobs.length },
     'worker started: outbox relay, consumers and jobs',

@@ -80,6 +80,85 @@ describe.each(backends())('outbox relay and catalog consumer on %s backends', (b
     expect(seen).toHaveLength(50);
     expect(new Set(seen).size).toBe(50);
     await subscription.close();
-    worker.relay.start();
+    await worker.relay.start();
+  });
+
+  it('is woken by a committed event, not by its poll', async () => {
+    // A relay that would poll only once a minute: a quick delivery proves the NOTIFY woke it.
+    await worker.relay.stop();
+    const { createOutboxRelay } = await import('../src/platform/bus/outbox.js');
+    const relay = createOutboxRelay({
+      db: store.adapters.database.db,
+      bus: store.adapters.bus,
+      logger: silentLogger,
+      pollMs: 60_000,
+      listen: (onNotify) => store.adapters.database.listen('outbox', onNotify),
+    });
+    const seen: number[] = [];
+    const subscription = await store.adapters.bus.subscribe(
+      'relay-notify-test',
+      [relayTestEvent.name],
+      async (event) => void seen.push((event.data as { i: number }).i),
+    );
+    await relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // past the first, immediate drain
+      const started = Date.now();
+      await store.adapters.database.db.transaction((tx) =>
+        writeEvent(tx, relayTestEvent, { i: 4242 }),
+      );
+      await eventually(async () => seen.includes(4242), 5_000);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await relay.stop();
+      await subscription.close();
+      await worker.relay.start();
+    }
+  });
+
+  it('keeps relaying past a row that cannot be published, and marks it failed after its last try', async () => {
+    await worker.relay.stop();
+    const db = store.adapters.database.db;
+    const { createOutboxRelay } = await import('../src/platform/bus/outbox.js');
+    const poison = await db.transaction((tx) => writeEvent(tx, relayTestEvent, { i: -1 }));
+    await db.transaction(async (tx) => {
+      for (let i = 100; i < 110; i++) await writeEvent(tx, relayTestEvent, { i });
+    });
+    // A broker that refuses that one message, as one refusing an oversized or malformed one would.
+    const refusing = {
+      ...store.adapters.bus,
+      publish: (event: Parameters<typeof store.adapters.bus.publish>[0]) =>
+        event.id === poison
+          ? Promise.reject(new Error('refused by the broker'))
+          : store.adapters.bus.publish(event),
+    };
+    const relay = createOutboxRelay({
+      db,
+      bus: refusing,
+      logger: silentLogger,
+      maxAttempts: 3,
+      backoffMs: () => 20,
+    });
+    for (let pass = 0; pass < 10; pass++) {
+      await relay.drain();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const rows = await queryRows<{
+      i: number;
+      published: boolean;
+      failed: boolean;
+      attempts: number;
+    }>(
+      db,
+      sql`SELECT (payload->>'i')::int AS i, published_at IS NOT NULL AS published,
+                 failed_at IS NOT NULL AS failed, attempts
+          FROM outbox WHERE type = ${relayTestEvent.name} AND (payload->>'i')::int >= -1
+            AND (payload->>'i')::int < 110 AND (payload->>'i')::int NOT BETWEEN 0 AND 99`,
+    );
+    const bad = rows.find((r) => r.i === -1);
+    expect(bad).toMatchObject({ published: false, failed: true, attempts: 3 });
+    expect(rows.filter((r) => r.i >= 100).every((r) => r.published && !r.failed)).toBe(true);
+    expect(rows.filter((r) => r.i >= 100)).toHaveLength(10);
+    await worker.relay.start();
   });
 });

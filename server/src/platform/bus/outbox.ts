@@ -41,8 +41,14 @@ export interface OutboxRelayOptions {
   bus: MessageBus;
   logger: Logger;
   batchSize?: number;
-  /** How often to look for new rows when idle. */
-  intervalMs?: number;
+  /** How often to look for due rows when no notification came (a fallback: NOTIFY wakes it at once). */
+  pollMs?: number;
+  /** Tries before a row is marked failed and left for an operator (`/admin/events`). */
+  maxAttempts?: number;
+  /** Wait before try n+1 after n failures; default 0.5 s doubling up to 5 minutes. */
+  backoffMs?: (failures: number) => number;
+  /** Subscribe to the outbox's NOTIFY channel (see `Database.listen`); without it, the relay polls. */
+  listen?: (onNotify: () => void) => Promise<() => Promise<void>>;
 }
 
 interface OutboxRow {
@@ -51,53 +57,55 @@ interface OutboxRow {
   version: number;
   payload: unknown;
   occurred_at: Date | string;
+  attempts: number;
 }
 
+const defaultBackoff = (failures: number) => Math.min(300_000, 500 * 2 ** (failures - 1));
+
 /**
- * Publishes outbox rows to the bus. A batch is claimed with FOR UPDATE SKIP LOCKED, so several relays
- * (one per worker) never send the same row at once; rows are marked sent only after the broker
- * confirmed them. A crash between the two sends a row again: delivery is at-least-once, and consumers
- * de-duplicate on the envelope id.
+ * Publishes outbox rows to the bus. A batch of due rows is claimed with FOR UPDATE SKIP LOCKED, so
+ * several relays (one per worker) never send the same row at once; the batch is published in one go
+ * (publisher confirms pipelined, not one round trip per message) and each row is marked sent once
+ * the broker confirmed it. A row whose publish fails waits with a growing backoff and, after its last
+ * try, is marked failed; the rows behind it keep flowing. A crash between publishing and marking
+ * sends a row again: delivery is at-least-once, and consumers de-duplicate on the envelope id.
+ * Committed events wake the relay through NOTIFY; a slow poll covers a lost notification.
  */
 export function createOutboxRelay(options: OutboxRelayOptions) {
   const { db, bus, logger } = options;
-  const batchSize = options.batchSize ?? 100;
-  const intervalMs = options.intervalMs ?? 200;
+  const batchSize = options.batchSize ?? 200;
+  const pollMs = options.pollMs ?? 1_000;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const backoffMs = options.backoffMs ?? defaultBackoff;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
+  let running: Promise<unknown> | undefined;
+  let again = false;
   let stopped = true;
+  let unlisten: (() => Promise<void>) | undefined;
 
-  async function relayBatch(): Promise<number> {
+  async function relayBatch(): Promise<{ sent: number; failed: number; claimed: number }> {
     return db.transaction(async (tx) => {
       const rows = await queryRows<OutboxRow>(
         tx,
         sql`
-        SELECT id, type, version, payload, occurred_at FROM outbox
-        WHERE published_at IS NULL
+        SELECT id, type, version, payload, occurred_at, attempts FROM outbox
+        WHERE published_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
         ORDER BY occurred_at, id
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED`,
       );
-      const sent: string[] = [];
-      for (const row of rows) {
-        const envelope: EventEnvelope = {
-          id: row.id,
-          type: row.type,
-          version: row.version,
-          occurredAt: new Date(row.occurred_at).toISOString(),
-          data: row.payload,
-        };
-        try {
-          await bus.publish(envelope);
-          sent.push(row.id);
-        } catch (error) {
-          logger.warn({ err: error, eventId: row.id }, 'outbox publish failed; will retry');
-          await tx.execute(
-            sql`UPDATE outbox SET attempts = attempts + 1, last_error = ${String(error)} WHERE id = ${row.id}`,
-          );
-          break;
-        }
-      }
+      const outcomes = await Promise.allSettled(
+        rows.map((row) =>
+          bus.publish({
+            id: row.id,
+            type: row.type,
+            version: row.version,
+            occurredAt: new Date(row.occurred_at).toISOString(),
+            data: row.payload,
+          }),
+        ),
+      );
+      const sent = rows.filter((_, i) => outcomes[i]?.status === 'fulfilled').map((r) => r.id);
       if (sent.length > 0) {
         await tx.execute(sql`
           UPDATE outbox SET published_at = now(), attempts = attempts + 1
@@ -106,43 +114,77 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
             sql`, `,
           )})`);
       }
-      return sent.length;
+      let failed = 0;
+      for (const [i, row] of rows.entries()) {
+        const outcome = outcomes[i];
+        if (outcome?.status !== 'rejected') continue;
+        failed++;
+        const failures = row.attempts + 1;
+        const last = failures >= maxAttempts;
+        logger.warn(
+          { err: outcome.reason, eventId: row.id, attempt: failures, last },
+          last ? 'outbox publish failed for the last time' : 'outbox publish failed; will retry',
+        );
+        await tx.execute(sql`
+          UPDATE outbox SET attempts = ${failures}, last_error = ${String(outcome.reason).slice(0, 1000)},
+            next_attempt_at = now() + make_interval(secs => ${backoffMs(failures) / 1000}),
+            failed_at = ${last ? sql`now()` : sql`NULL`}
+          WHERE id = ${row.id}::uuid`);
+      }
+      return { sent: sent.length, failed, claimed: rows.length };
     });
   }
 
-  /** Relay until the outbox is empty (or a publish fails); returns how many events were sent. */
+  /** Relay until no due row is left (rows that failed wait for their backoff); returns how many were sent. */
   async function drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const sent = await relayBatch();
+      const { sent, claimed } = await relayBatch();
       total += sent;
-      if (sent < batchSize) return total;
+      if (claimed < batchSize) return total;
     }
   }
 
-  function schedule(delay: number) {
+  /** Drain now, or right after the drain in progress: notifications during a drain are not lost. */
+  function wake() {
     if (stopped) return;
-    timer = setTimeout(() => {
-      running = drain();
-      running
-        .catch((error: unknown) => logger.error({ err: error }, 'outbox relay failed'))
-        .finally(() => {
-          running = undefined;
-          schedule(intervalMs);
-        });
-    }, delay);
-    timer.unref();
+    if (running) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    running = drain()
+      .catch((error: unknown) => logger.error({ err: error }, 'outbox relay failed'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          wake();
+        } else if (!stopped) {
+          timer = setTimeout(wake, pollMs);
+          timer.unref();
+        }
+      });
   }
 
   return {
     drain,
-    start() {
+    async start() {
       stopped = false;
-      schedule(0);
+      if (options.listen) {
+        try {
+          unlisten = await options.listen(wake);
+        } catch (error) {
+          logger.warn({ err: error }, 'outbox notifications unavailable; polling only');
+        }
+      }
+      wake();
     },
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await unlisten?.().catch(() => {});
+      unlisten = undefined;
       await running?.catch(() => {});
     },
   };

@@ -27,6 +27,12 @@ export interface Database {
   migrate(): Promise<void>;
   /** Throws when the database cannot answer (used by /ready). */
   ping(): Promise<void>;
+  /**
+   * Call `onNotify` on each NOTIFY on `channel` (delivered when the notifying transaction commits).
+   * Resolves to a function that stops listening. A lost listening connection is re-opened; callers
+   * keep a slow poll as well, since notifications sent while it was down are gone.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -62,7 +68,49 @@ export async function connectPostgres(
     ping: async () => {
       await pool.query('SELECT 1');
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/** LISTEN needs a connection of its own: a pooled one would be handed to queries in between. */
+async function listenPostgres(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const open = async () => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    const reopen = () => {
+      if (stopped || client !== next) return;
+      client = undefined;
+      retry = setTimeout(() => void open().catch(reopenLater), 1_000);
+      retry.unref();
+    };
+    next.on('error', reopen);
+    next.on('end', reopen);
+    await next.connect();
+    await next.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    client = next;
+    // Anything committed while no one listened is picked up by the caller's next look.
+    onNotify();
+  };
+  const reopenLater = () => {
+    if (stopped) return;
+    retry = setTimeout(() => void open().catch(reopenLater), 1_000);
+    retry.unref();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }
 
@@ -77,6 +125,10 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     ping: async () => {
       await db.execute(sql`SELECT 1`);
+    },
+    listen: async (channel, onNotify) => {
+      const stop = await client.listen(channel, () => onNotify());
+      return () => stop();
     },
     close: () => client.close(),
   };
