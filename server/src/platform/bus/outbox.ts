@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { queryRows, type Db, type Queryable } from '../db/index.js';
 import type { EventType } from './events.js';
-import type { EventEnvelope, MessageBus } from './port.js';
+import type { MessageBus } from './port.js';
 import { outbox } from './tables.js';
 
 /**
