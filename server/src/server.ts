@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { loggerOptions } from './platform/logger.js';
 import { readinessChecks, type Adapters } from './platform/adapters.js';
 import type { Config } from './platform/config.js';
 import { createHttpApp } from './platform/http/app.js';
@@ -27,9 +28,23 @@ export async function buildApi(options: {
   services?: Services;
 }): Promise<{ app: FastifyInstance; services: Services }> {
   const { config, adapters } = options;
+  const platform: Platform = {
+    config,
+    adapters,
+    logger: options.logger ?? pino(loggerOptions(config)),
+  };
+  // One set of services per process: the worker in the same process must share the catalog's cache.
+  const services = options.services ?? createServices(platform);
   const app = await createHttpApp({
     config,
-    readinessChecks: readinessChecks(adapters),
+    readinessChecks: [
+      ...readinessChecks(adapters),
+      ...modules.flatMap((module) =>
+        'readiness' in module && module.readiness
+          ? module.readiness(platform, services as never)
+          : [],
+      ),
+    ],
     auth: {
       secret: resolveJwtSecret(config),
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL,
@@ -37,13 +52,6 @@ export async function buildApi(options: {
     },
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const platform: Platform = {
-    config,
-    adapters,
-    logger: options.logger ?? (app.log as unknown as Logger) ?? pino({ level: 'silent' }),
-  };
-  // One set of services per process: the worker in the same process must share the catalog's cache.
-  const services = options.services ?? createServices(platform);
   await registerRateLimit(app, adapters.cache);
   for (const module of modules) {
     await module.routes?.(app, platform, services as never);

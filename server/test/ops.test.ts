@@ -29,7 +29,7 @@ describe.each(backends())('operations endpoints on %s backends', (backend) => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({
       status: 'ready',
-      checks: { database: 'up', cache: 'up', bus: 'up' },
+      checks: { database: 'up', cache: 'up', bus: 'up', relay: 'up' },
     });
   });
 

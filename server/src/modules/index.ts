@@ -2,6 +2,7 @@ import type { Platform, StoreModule } from '../platform/module.js';
 import { accountsModule } from './accounts/module.js';
 import { cartModule } from './cart/module.js';
 import { catalogModule } from './catalog/module.js';
+import { eventsModule } from './events/module.js';
 import { inventoryModule } from './inventory/module.js';
 import { ordersModule } from './orders/module.js';
 import { pricingModule } from './pricing/module.js';
@@ -17,6 +18,7 @@ export const modules = [
   cartModule,
   accountsModule,
   ordersModule,
+  eventsModule,
 ] as const;
 
 type AnyModule = StoreModule<object, never>;

@@ -17,7 +17,15 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's Prometheus registry, for modules that publish metrics of their own. */
+    metricsRegistry: Registry;
+  }
+}
+
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.decorate('metricsRegistry', metrics.registry);
   // One labelled child per route and status, looked up once rather than hashed on every request.
   const series = new Map<string, { observe(value: number): void }>();
   app.addHook('onResponse', (request, reply, done) => {

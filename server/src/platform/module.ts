@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Adapters } from './adapters.js';
 import type { Subscription } from './bus/port.js';
 import type { Config } from './config.js';
+import type { ReadinessCheck } from './http/ops.js';
 
 /**
  * A commerce module: one folder under `src/modules/` whose `module.ts` declares everything it brings.
@@ -33,6 +34,8 @@ export interface StoreModule<Provides extends object, Requires extends object> {
   consumers?(platform: Platform, services: Provides & Requires): Promise<Subscription[]>;
   /** The module's recurring jobs (worker role). */
   jobs?(platform: Platform, services: Provides & Requires): Job[];
+  /** What `/ready` should check for this module (api role). */
+  readiness?(platform: Platform, services: Provides & Requires): ReadinessCheck[];
 }
 
 export const apiPrefix = '/api/v1';

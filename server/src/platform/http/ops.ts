@@ -6,11 +6,16 @@ import { problemBody, HttpProblem, problemSchema } from './problem.js';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * An advisory check is reported ('degraded') without making the process unready: a stalled event
+   * relay is a worker's problem, and taking every API process out of rotation would not fix it.
+   */
+  advisory?: boolean;
 }
 
 const checkTimeoutMs = 2_000;
 
-const backendStates = z.record(z.string(), z.enum(['up', 'down']));
+const backendStates = z.record(z.string(), z.enum(['up', 'down', 'degraded']));
 
 const notReadySchema = problemSchema
   .extend({ checks: backendStates, down: z.array(z.string()) })
@@ -27,7 +32,7 @@ const notReadySchema = problemSchema
     ],
   });
 
-async function probe(check: ReadinessCheck): Promise<'up' | 'down'> {
+async function probe(check: ReadinessCheck): Promise<'up' | 'down' | 'degraded'> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -38,7 +43,7 @@ async function probe(check: ReadinessCheck): Promise<'up' | 'down'> {
     ]);
     return 'up';
   } catch {
-    return 'down';
+    return check.advisory ? 'degraded' : 'down';
   } finally {
     clearTimeout(timer);
   }
