@@ -82,7 +82,7 @@ export function createCartService(deps: CartServiceDeps) {
   const mutate = (
     ctx: Context,
     cartId: string,
-    change: (doc: CartDocument) => Promise<CartDocument> | CartDocument,
+    change: (doc: CartDocument) => Promise<CartDocument | null> | CartDocument | null,
   ) => store.mutate(cartId, mayAccess(ctx), change);
 
   /** The user's cart, created and bound on first use; two first uses at once end up with one cart. */
@@ -277,23 +277,27 @@ export function createCartService(deps: CartServiceDeps) {
     },
 
     /**
-     * After an order was placed from `version` of this cart: a cart still holding exactly that is
-     * emptied; one changed meanwhile (another tab added a line) loses only what was ordered, and
-     * keeps the rest. With `onlyIfUnchanged` (a replayed order request), a changed cart is left alone.
+     * After order `orderId` was placed from `version` of this cart: a cart still holding exactly that
+     * is emptied; one changed meanwhile (another tab added a line) loses only what was ordered and
+     * keeps the rest. The order's id is remembered in the cart, so doing it again (a replayed request
+     * finishing a job a crash interrupted) takes nothing out twice.
      */
     async removeOrdered(
       ctx: Context,
       cartId: string,
       order: {
+        orderId: string;
         version: string;
         lines: { variantId: string; quantity: number }[];
         discountCode: string | null;
-        onlyIfUnchanged?: boolean;
       },
     ): Promise<void> {
       await mutate(ctx, cartId, (cart) => {
-        if (versionOf(cart) === order.version) return { ...cart, items: [], discountCode: null };
-        if (order.onlyIfUnchanged) return cart;
+        if (cart.orderedIds?.includes(order.orderId)) return null;
+        const orderedIds = [...(cart.orderedIds ?? []), order.orderId].slice(-20);
+        if (versionOf(cart) === order.version) {
+          return { ...cart, items: [], discountCode: null, orderedIds };
+        }
         const ordered = new Map<string, number>();
         for (const line of order.lines) {
           ordered.set(line.variantId, (ordered.get(line.variantId) ?? 0) + line.quantity);
@@ -307,7 +311,7 @@ export function createCartService(deps: CartServiceDeps) {
           order.discountCode !== null && cart.discountCode === order.discountCode
             ? null
             : cart.discountCode;
-        return { ...cart, items, discountCode };
+        return { ...cart, items, discountCode, orderedIds };
       });
     },
   };

@@ -22,6 +22,8 @@ export interface CartDocument {
   userId: string | null;
   items: CartLine[];
   discountCode: string | null;
+  /** Orders already taken out of this cart, newest last: taking one out again changes nothing. */
+  orderedIds?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -39,6 +41,7 @@ const documentSchema = z.object({
     }),
   ),
   discountCode: z.string().nullable(),
+  orderedIds: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -125,17 +128,19 @@ export function createCartStore(deps: { cache: Cache; now: () => Date }) {
     /**
      * Apply `change` to a fresh copy of the cart until the write lands on the version it read. `change`
      * may throw a domain error (nothing is written) and may run more than once, so it must only compute.
-     * `allowed` decides from the stored cart whether the caller may touch it (else 404).
+     * `allowed` decides from the stored cart whether the caller may touch it (else 404). When `change`
+     * returns null, nothing is written and the cart is returned as it is.
      */
     async mutate(
       id: string,
       allowed: (doc: CartDocument) => boolean,
-      change: (doc: CartDocument) => Promise<CartDocument> | CartDocument,
+      change: (doc: CartDocument) => Promise<CartDocument | null> | CartDocument | null,
     ): Promise<CartDocument> {
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         const found = await read(id);
         if (!found || !allowed(found.doc)) throw new NotFound('No such cart.');
         const changed = await change(structuredClone(found.doc));
+        if (changed === null) return found.doc;
         const next: CartDocument = { ...changed, id, updatedAt: timestamp() };
         if (await cache.compareAndSet(cartKey(id), found.raw, JSON.stringify(next), ttlOf(next))) {
           if (next.userId) await cache.expire(userCartKey(next.userId), ttlOf(next));

@@ -32,10 +32,10 @@ export interface CheckoutCarts {
     ctx: Context,
     cartId: string,
     order: {
+      orderId: string;
       version: string;
       lines: { variantId: string; quantity: number }[];
       discountCode: string | null;
-      onlyIfUnchanged?: boolean;
     },
   ): Promise<unknown>;
 }
@@ -152,11 +152,17 @@ export function createCheckout(deps: CheckoutDeps) {
   ): Promise<Order & { accessToken?: string }> {
     const userId = ctx.actor?.id ?? null;
     // Prices, stock and the code are read again inside the transaction: this is what is sold.
+    const createdAt = await repository.lockCustomer(ctx.tx, { userId, email: body.email });
     const lines = await pricedLines(ctx, cart);
     // Sold out already: refuse before writing anything. The reservation below stays the guard; this
-    // only spares a sell-out's many refusals the order's writes and their rollback.
-    const short = lines.filter((l) => l.variant.available < l.quantity);
+    // only spares a sell-out's many refusals the order's writes and their rollback. A second click
+    // on an order that just took the last units is told so, not that the item is sold out.
+    const short = lines
+      .filter((l) => l.variant.available < l.quantity)
+      .sort((a, b) => (a.variant.variantId < b.variant.variantId ? -1 : 1));
     if (short.length > 0) {
+      if (await repository.cartOrdered(ctx.tx, cart.id, cart.version))
+        throw refusal('cart_already_ordered');
       throw new InsufficientStock(
         short.map((l) => ({
           variantId: l.variant.variantId,
@@ -208,7 +214,6 @@ export function createCheckout(deps: CheckoutDeps) {
       cartId: cart.id,
       cartVersion: cart.version,
     };
-    const createdAt = new Date();
     const paymentDueAt = new Date(createdAt.getTime() + deps.paymentTimeoutSeconds * 1000);
     // The answer from what is being written: no need to read the order back.
     const answerFor = (number: string): Order =>
@@ -298,22 +303,21 @@ export function createCheckout(deps: CheckoutDeps) {
     return accessToken ? { ...order, accessToken } : order;
   }
 
-  /** Empty the cart of what was ordered; the order stands whatever happens here. */
+  /** Take what was ordered out of the cart; the order stands whatever happens here. */
   async function emptyCart(
     ctx: Context,
-    body: PlaceOrderBody,
-    order: { id: string; version: string; lines: Cart['items']; discountCode: string | null },
-    onlyIfUnchanged = false,
+    cartId: string,
+    order: {
+      orderId: string;
+      version: string;
+      lines: { variantId: string; quantity: number }[];
+      discountCode: string | null;
+    },
   ) {
     try {
-      await deps.carts.removeOrdered(ctx, body.cartId, {
-        version: order.version,
-        lines: order.lines,
-        discountCode: order.discountCode,
-        onlyIfUnchanged,
-      });
+      await deps.carts.removeOrdered(ctx, cartId, order);
     } catch (error) {
-      deps.logger?.warn({ err: error, orderId: order.id }, 'could not empty the cart');
+      deps.logger?.warn({ err: error, orderId: order.orderId }, 'could not empty the cart');
     }
   }
 
@@ -331,7 +335,8 @@ export function createCheckout(deps: CheckoutDeps) {
       if (claim.kind === 'replay') {
         const stored = claim.answer.body as Order;
         const orderId = claim.answer.orderId;
-        // After a crash between the commit and emptying the cart, the retry finishes the job.
+        // After a crash between the commit and emptying the cart, the retry finishes the job (the
+        // cart remembers orders already taken out, so this takes nothing out twice).
         const [origin] = orderId
           ? await queryRows<{ cart_version: string | null }>(
               db,
@@ -339,12 +344,15 @@ export function createCheckout(deps: CheckoutDeps) {
             )
           : [];
         if (orderId && origin?.cart_version) {
-          await emptyCart(
-            ctx,
-            body,
-            { id: orderId, version: origin.cart_version, lines: [], discountCode: null },
-            true,
-          );
+          await emptyCart(ctx, body.cartId, {
+            orderId,
+            version: origin.cart_version,
+            lines: stored.items.map((item) => ({
+              variantId: item.variantId,
+              quantity: item.quantity,
+            })),
+            discountCode: stored.discountCode,
+          });
         }
         // The stored answer never holds the guest's token; it is derived again.
         const token = !ctx.actor && orderId ? deps.accessTokens.issue(orderId) : undefined;
@@ -374,8 +382,8 @@ export function createCheckout(deps: CheckoutDeps) {
         await deps.idempotency.abandon(scope, idempotencyKey, claim.holder).catch(() => {});
         throw error;
       }
-      await emptyCart(ctx, body, {
-        id: order.id,
+      await emptyCart(ctx, body.cartId, {
+        orderId: order.id,
         version: cart.version,
         lines: cart.items,
         discountCode: cart.discountCode,

@@ -55,45 +55,64 @@ export function createIdempotency(options: IdempotencyOptions) {
   const waitMs = options.waitMs ?? 15_000;
 
   return {
+    /**
+     * Claim the key, or get the answer stored with it. Nothing here waits on a lock: the order's
+     * transaction holds the key's row while it stores its answer, so a duplicate reads the row (a
+     * plain read never waits), and takes it over only with SKIP LOCKED. It polls, holding no
+     * connection, until the answer is there.
+     */
     async claim(scope: string, key: string, hash: string): Promise<Claim> {
       const deadline = Date.now() + waitMs;
       const holder = randomUUID();
       for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-        // Insert, or take over an expired key, or a dead holder's claim of the same request.
-        const claimed = await queryRows(
+        const [row] = await queryRows<KeyRow & { retakeable: boolean }>(
           db,
-          sql`INSERT INTO idempotency_keys (scope, key, request_hash, holder, locked_until, expires_at)
-              VALUES (${scope}, ${key}, ${hash}, ${holder}, now() + make_interval(secs => ${lease}),
-                      now() + make_interval(secs => ${ttl}))
-              ON CONFLICT (scope, key) DO UPDATE
-                SET request_hash = EXCLUDED.request_hash, holder = EXCLUDED.holder,
-                    locked_until = EXCLUDED.locked_until,
-                    expires_at = EXCLUDED.expires_at, created_at = now(),
-                    response_status = NULL, response_body = NULL, order_id = NULL
-                WHERE idempotency_keys.expires_at <= now()
-                   OR (idempotency_keys.response_status IS NULL
-                       AND idempotency_keys.locked_until <= now()
-                       AND idempotency_keys.request_hash = EXCLUDED.request_hash)
-              RETURNING key`,
+          sql`SELECT request_hash, response_status, response_body, order_id,
+                     (expires_at <= now() OR (response_status IS NULL AND locked_until <= now())) AS retakeable
+              FROM idempotency_keys WHERE scope = ${scope} AND key = ${key}`,
         );
-        if (claimed.length > 0) return { kind: 'claimed', holder };
-        const [row] = await queryRows<KeyRow>(
-          db,
-          sql`SELECT request_hash, response_status, response_body, order_id FROM idempotency_keys
-              WHERE scope = ${scope} AND key = ${key}`,
-        );
-        if (!row) continue; // given back meanwhile: claim it on the next turn
-        if (row.request_hash !== hash) {
+        if (!row) {
+          const inserted = await queryRows(
+            db,
+            sql`INSERT INTO idempotency_keys (scope, key, request_hash, holder, locked_until, expires_at)
+                VALUES (${scope}, ${key}, ${hash}, ${holder}, now() + make_interval(secs => ${lease}),
+                        now() + make_interval(secs => ${ttl}))
+                ON CONFLICT DO NOTHING RETURNING key`,
+          );
+          if (inserted.length > 0) return { kind: 'claimed', holder };
+          continue; // another request claimed it first: read what it holds
+        }
+        const expired = row.retakeable && row.response_status !== null;
+        if (!expired && row.request_hash !== hash) {
           throw new Conflict(
             'idempotency_key_reused',
             'This Idempotency-Key was used for a different request; use a new key for a new order.',
           );
         }
-        if (row.response_status !== null) {
+        if (!expired && row.response_status !== null) {
           return {
             kind: 'replay',
             answer: { status: row.response_status, body: row.response_body, orderId: row.order_id },
           };
+        }
+        if (row.retakeable) {
+          // An expired key, or a holder presumed dead; a row being written right now is skipped.
+          const retaken = await queryRows(
+            db,
+            sql`UPDATE idempotency_keys k
+                SET request_hash = ${hash}, holder = ${holder},
+                    locked_until = now() + make_interval(secs => ${lease}),
+                    expires_at = now() + make_interval(secs => ${ttl}), created_at = now(),
+                    response_status = NULL, response_body = NULL, order_id = NULL
+                FROM (SELECT scope, key FROM idempotency_keys
+                      WHERE scope = ${scope} AND key = ${key}
+                        AND (expires_at <= now()
+                             OR (response_status IS NULL AND locked_until <= now() AND request_hash = ${hash}))
+                      FOR UPDATE SKIP LOCKED) AS free
+                WHERE k.scope = free.scope AND k.key = free.key
+                RETURNING k.key`,
+          );
+          if (retaken.length > 0) return { kind: 'claimed', holder };
         }
         if (Date.now() > deadline) {
           throw new Conflict(

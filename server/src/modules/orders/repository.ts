@@ -142,6 +142,34 @@ export interface WrittenWith {
 }
 
 /**
+ * Serialise one customer's checkouts for the rest of the transaction, so the unpaid-order limit
+ * counts orders committed by their other requests; and read the database's clock, which every later
+ * status change uses too. A statement of its own: the insert's snapshot must come after the lock.
+ */
+export async function lockCustomer(
+  tx: Queryable,
+  customer: { userId: string | null; email: string },
+): Promise<Date> {
+  const key = customer.userId
+    ? `unpaid:user:${customer.userId}`
+    : `unpaid:email:${customer.email.toLowerCase()}`;
+  const [row] = await queryRows<{ now: Date | string }>(
+    tx,
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0)), date_trunc('milliseconds', now()) AS now`,
+  );
+  return new Date(row?.now ?? Date.now());
+}
+
+/** Whether an order was already placed from exactly these cart contents. */
+export async function cartOrdered(tx: Queryable, cartId: string, version: string) {
+  const rows = await queryRows(
+    tx,
+    sql`SELECT 1 FROM orders WHERE cart_id = ${cartId} AND cart_version = ${version}`,
+  );
+  return rows.length > 0;
+}
+
+/**
  * The order, its lines, its payment, its first timeline entry, its `order_created` event and the
  * idempotency answer, in one statement (one round trip instead of six). The insert happens only
  * while the customer holds fewer than `maxUnpaid` unpaid orders, and the answer is stored only by
@@ -160,10 +188,12 @@ export async function insertOrder(
   times: { createdAt: Date; paymentDueAt: Date },
   writtenWith: (number: string) => WrittenWith,
 ): Promise<{ refused: Refusal } | { refused?: undefined; number: string }> {
-  const unpaid = sql`(SELECT count(*) FROM orders
-      WHERE status = 'pending_payment'
-        AND (lower(email) = ${order.email.toLowerCase()}
-             ${order.userId ? sql`OR user_id = ${order.userId}::uuid` : sql``}))`;
+  // A customer's own unpaid orders: by account when signed in, by email among guest orders
+  // otherwise (an email is not proven, so guests must not be able to block an account holder).
+  const unpaid = order.userId
+    ? sql`(SELECT count(*) FROM orders WHERE status = 'pending_payment' AND user_id = ${order.userId}::uuid)`
+    : sql`(SELECT count(*) FROM orders WHERE status = 'pending_payment' AND user_id IS NULL
+             AND lower(email) = ${order.email.toLowerCase()})`;
   const lineRows = sql.join(
     lines.map(
       (

@@ -37,7 +37,9 @@ describe.each(backends())('checkout safeguards on %s backends', (backend) => {
     const ordered = await cart.document(anonymous, cartId);
     await cart.addItem(anonymous, cartId, { variantId: c.variantId, quantity: 1 });
     await cart.addItem(anonymous, cartId, { variantId: a.variantId, quantity: 1 });
+    const orderId = randomUUID();
     await cart.removeOrdered(anonymous, cartId, {
+      orderId,
       version: ordered.version,
       lines: ordered.items,
       discountCode: null,
@@ -47,14 +49,17 @@ describe.each(backends())('checkout safeguards on %s backends', (backend) => {
       [a.variantId, 1],
       [c.variantId, 1],
     ]);
-    // A replay finishes emptying only a cart that still holds exactly what was ordered.
+    // Done again (a replayed request finishing an interrupted job): nothing more is taken out, and
+    // the cart is not even rewritten.
     await cart.removeOrdered(anonymous, cartId, {
+      orderId,
       version: ordered.version,
       lines: ordered.items,
       discountCode: null,
-      onlyIfUnchanged: true,
     });
-    expect((await cart.document(anonymous, cartId)).items).toHaveLength(2);
+    const again = await cart.document(anonymous, cartId);
+    expect(again.items).toHaveLength(2);
+    expect(again.version).toBe(left.version);
   });
 
   it('lets only the holder of an idempotency claim store its answer, even after its lease', async () => {
@@ -128,6 +133,38 @@ describe.each(backends())('checkout safeguards on %s backends', (backend) => {
     expect(await stockOf(v.variantId)).toEqual({ onHand: 20, reserved: maxUnpaidOrders });
   });
 
+  it('keeps the unpaid limit when a customer sends orders in parallel', async () => {
+    const v = await stockedVariant(30);
+    const email = `parallel-${randomUUID().slice(0, 8)}@example.com`;
+    for (let i = 0; i < maxUnpaidOrders - 1; i++) {
+      const cartId = await cartWith([{ variantId: v.variantId, quantity: 1 }]);
+      expect((await placeOrder(cartId, { email })).statusCode).toBe(201);
+    }
+    const carts = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(() => cartWith([{ variantId: v.variantId, quantity: 1 }])),
+    );
+    const answers = await Promise.all(carts.map((cartId) => placeOrder(cartId, { email })));
+    expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(1);
+    expect(
+      await count(
+        sql`SELECT count(*)::int AS n FROM orders WHERE lower(email) = ${email} AND status = 'pending_payment'`,
+      ),
+    ).toBe(maxUnpaidOrders);
+  });
+
+  it('tells a second click on an order that took the last units that it was ordered', async () => {
+    const v = await stockedVariant(2);
+    const cartId = await cartWith([{ variantId: v.variantId, quantity: 2 }]);
+    const key = `cart:${cartId}`;
+    const before = await ctx.store.adapters.cache.get(key);
+    expect((await placeOrder(cartId)).statusCode).toBe(201);
+    // As if the cart had not been emptied yet when the second click arrived.
+    await ctx.store.adapters.cache.set(key, before as string, 60);
+    const second = await placeOrder(cartId);
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ code: 'cart_already_ordered' });
+  });
+
   it('never deadlocks expiry with a checkout that holds the same variants in another order', async () => {
     const a = await stockedVariant(10);
     const b = await stockedVariant(10);
@@ -176,3 +213,43 @@ describe('the order rate limit', () => {
     expect(statuses).toEqual([201, 201, 429]);
   });
 });
+
+if (backends().includes('services')) {
+  describe('retries of an order waiting on a busy stock row', () => {
+    const kit = checkoutKit('services');
+
+    it('poll without holding connections, so other shoppers are served meanwhile', async () => {
+      const busy = await kit.stockedVariant(10);
+      const other = await kit.stockedVariant(10);
+      const db = kit.ctx.store.adapters.database.db;
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      // Someone holds the busy variant's stock row for two seconds (an admin's long transaction).
+      const holding = db.transaction(async (tx) => {
+        await tx.execute(
+          sql`SELECT 1 FROM stock_levels WHERE variant_id = ${busy.variantId}::uuid FOR UPDATE`,
+        );
+        await pause(2_000);
+      });
+      await pause(50);
+      const cartId = await kit.cartWith([{ variantId: busy.variantId, quantity: 1 }]);
+      const body = kit.orderBody(cartId);
+      const key = randomUUID();
+      const first = kit.post('/orders', body, { 'idempotency-key': key });
+      await pause(200);
+      const retries = [1, 2, 3, 4, 5].map(() =>
+        kit.post('/orders', body, { 'idempotency-key': key }),
+      );
+      await pause(100);
+      const started = Date.now();
+      const unrelated = await kit.placeOrder(
+        await kit.cartWith([{ variantId: other.variantId, quantity: 1 }]),
+      );
+      expect(unrelated.statusCode, unrelated.body).toBe(201);
+      expect(Date.now() - started).toBeLessThan(1_500);
+      const answers = await Promise.all([first, ...retries]);
+      expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(201));
+      expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+      await holding;
+    });
+  });
+}
