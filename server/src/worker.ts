@@ -1,7 +1,9 @@
 import type { Subscription } from './platform/bus/port.js';
 import { createOutboxRelay } from './platform/bus/outbox.js';
-import type { Job, Platform } from './platform/module.js';
+import type { Job, Platform, StoreModule } from './platform/module.js';
 import { modules, type Services } from './modules/index.js';
+
+type AnyStoreModule = StoreModule<object, never>;
 
 /** Runs a job again `intervalMs` after each run ends; a failing run is logged and tried next time. */
 function scheduleJob(platform: Platform, job: Job) {
@@ -32,7 +34,13 @@ function scheduleJob(platform: Platform, job: Job) {
  * same process as the API (embedded mode) or as any number of separate processes; consumers with one
  * name compete for one queue, and jobs are written to be safe when several workers run them at once.
  */
-export async function startWorker(options: Platform & { services: Services }) {
+export async function startWorker(
+  options: Platform & {
+    services: Services;
+    /** The modules whose consumers and jobs run; every module by default (tests swap one in). */
+    modules?: readonly AnyStoreModule[];
+  },
+) {
   const { adapters, services, logger } = options;
   const platform: Platform = { config: options.config, adapters, logger };
   const relay = createOutboxRelay({
@@ -43,7 +51,7 @@ export async function startWorker(options: Platform & { services: Services }) {
   });
   const subscriptions: Subscription[] = [];
   const jobs: { stop(): Promise<void> }[] = [];
-  for (const module of modules) {
+  for (const module of options.modules ?? modules) {
     const own = services as never;
     if (module.consumers) subscriptions.push(...(await module.consumers(platform, own)));
     const moduleJobs = 'jobs' in module && module.jobs ? module.jobs(platform, own) : [];

@@ -4,6 +4,7 @@ import { cartModule } from './cart/module.js';
 import { catalogModule } from './catalog/module.js';
 import { eventsModule } from './events/module.js';
 import { inventoryModule } from './inventory/module.js';
+import { notificationsModule } from './notifications/module.js';
 import { ordersModule } from './orders/module.js';
 import { pricingModule } from './pricing/module.js';
 
@@ -18,6 +19,7 @@ export const modules = [
   cartModule,
   accountsModule,
   ordersModule,
+  notificationsModule,
   eventsModule,
 ] as const;
 

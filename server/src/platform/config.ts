@@ -55,6 +55,17 @@ const environmentSchema = z.object({
   LOGIN_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Where shoppers reach the store; links in emails point here. Default: http://localhost:PORT */
   PUBLIC_URL: z.url().optional(),
+  /** Where email goes out (smtp://user:pass@host:587, smtps://…:465). Unset: a dev mailbox records it. */
+  SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  /** The From of every email: an address, or `Name <address>`. */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(
+      /^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/,
+      'must be an email address or Name <address>',
+    )
+    .default('Stride <orders@stride.local>'),
   /**
    * Which proxies to believe about the client address (X-Forwarded-For), for per-IP rate limits
    * behind a load balancer: `true`, a hop count, or comma-separated addresses/CIDRs. Default: none.

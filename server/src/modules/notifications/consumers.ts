@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import type { EventType } from '../../platform/bus/events.js';
+import type {
+  EventEnvelope,
+  MessageBus,
+  SubscribeOptions,
+  Subscription,
+} from '../../platform/bus/port.js';
+import { anonymous } from '../../platform/context.js';
+import { userRegistered } from '../accounts/events.js';
+import type { CatalogService } from '../catalog/service.js';
+import { orderCancelled, orderCreated, orderFulfilled } from '../orders/events.js';
+import type { Delivery, EmailRequest } from './delivery.js';
+import { sendEmail } from './events.js';
+import type { TemplateData, TemplateName } from './templates.js';
+
+export const emailConsumer = 'notifications-email';
+
+/**
+ * How long the bus keeps trying an email before dead-lettering it: 8 tries, 5 s doubling, about
+ * 10 minutes in all, so a mail server down for a few minutes delays emails without losing them. The
+ * span also outlasts a send's lease (`delivery.ts`), so a worker that died mid-send is taken over.
+ */
+export const defaultEmailRetry: Required<SubscribeOptions> = {
+  maxAttempts: 8,
+  retryDelayMs: 5_000,
+};
+
+type Request = Omit<EmailRequest, 'eventId'>;
+
+const request = <Name extends TemplateName>(
+  to: string,
+  template: Name,
+  data: TemplateData<Name>,
+): Request => ({ to, template, data });
+
+/**
+ * One consumer (`notifications-email`, one queue) turns the events that notify a person into emails.
+ * Each event type maps to the emails it asks for; each email is delivered once per event by
+ * `delivery.ts`, which keeps its own record (the `notifications` row), not the inbox: the inbox
+ * records a message in the transaction of its effect, and an email is not a database effect.
+ */
+export async function startNotificationConsumers(
+  deps: { bus: MessageBus; delivery: Delivery; catalog: CatalogService; logger: Logger },
+  options: SubscribeOptions = defaultEmailRetry,
+): Promise<Subscription[]> {
+  const routes = new Map<string, (envelope: EventEnvelope) => Promise<Request[]>>();
+  const on = <Data>(event: EventType<string, Data>, emails: (data: Data) => Promise<Request[]>) =>
+    routes.set(event.name, (envelope) => emails(event.parse(envelope)));
+
+  // Any module's request; the renderer checks the template's data.
+  on(sendEmail, async (d) => [{ to: d.to, template: d.template, data: d.data }]);
+
+  on(userRegistered, async (d) => [request(d.email, 'welcome', { email: d.email })]);
+
+  on(orderCreated, async (d) => {
+    // The event names variants by SKU; the email names them as the shopper saw them.
+    const variants = await deps.catalog.saleVariants(
+      anonymous,
+      d.items.map((item) => item.variantId),
+    );
+    const items = d.items.map((item) => {
+      const variant = variants.get(item.variantId);
+      return {
+        name: variant?.name ?? item.sku,
+        ...(variant ? { details: `${variant.size} / ${variant.color}` } : {}),
+        quantity: item.quantity,
+        lineTotal: { amount: item.unitPrice * item.quantity, currency: d.total.currency },
+      };
+    });
+    return [
+      request(d.email, 'order_received', {
+        orderId: d.orderId,
+        number: d.number,
+        items,
+        total: d.total,
+        paymentDueAt: d.paymentDueAt,
+      }),
+    ];
+  });
+
+  on(orderFulfilled, async (d) => [
+    request(d.email, 'order_shipped', {
+      orderId: d.orderId,
+      number: d.number,
+      carrier: d.carrier,
+      trackingNumber: d.trackingNumber,
+    }),
+  ]);
+
+  on(orderCancelled, async (d) => [
+    request(d.email, 'order_cancelled', {
+      orderId: d.orderId,
+      number: d.number,
+      reason: d.reason,
+      refundDue: d.refundDue,
+    }),
+  ]);
+
+  const subscription = await deps.bus.subscribe(
+    emailConsumer,
+    [...routes.keys()],
+    async (envelope) => {
+      const emails = routes.get(envelope.type);
+      if (!emails) throw new Error(`${emailConsumer} does not handle ${envelope.type}`);
+      // One by one: a failure stops here, and the retry skips the emails already sent.
+      for (const email of await emails(envelope)) {
+        await deps.delivery.deliver({ eventId: envelope.id, ...email });
+      }
+    },
+    options,
+  );
+  return [subscription];
+}
