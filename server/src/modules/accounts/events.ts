@@ -4,7 +4,7 @@ import { defineEvent } from '../../platform/bus/events.js';
 export const userRegistered = defineEvent(
   'user_registered',
   1,
-  z.object({ userId: z.string(), email: z.string() }),
+  z.object({ userId: z.string(), email: z.string(), firstName: z.string().optional() }),
 );
 
 /** Queued by the API so the request's timing reveals nothing; the worker issues the link. */

@@ -129,7 +129,11 @@ export function createAccountService(deps: AccountServiceDeps) {
               ON CONFLICT DO NOTHING RETURNING *`,
         );
         if (!user) return null;
-        await writeEvent(tx, userRegistered, { userId: user.id, email });
+        await writeEvent(tx, userRegistered, {
+          userId: user.id,
+          email,
+          firstName: user.first_name,
+        });
         const session = await sessions.start(tx, user.id, context);
         return { user, ...session };
       });

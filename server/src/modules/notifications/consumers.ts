@@ -51,7 +51,12 @@ export async function startNotificationConsumers(
   // Any module's request; the renderer checks the template's data.
   on(sendEmail, async (d) => [{ to: d.to, template: d.template, data: d.data }]);
 
-  on(userRegistered, async (d) => [request(d.email, 'welcome', { email: d.email })]);
+  on(userRegistered, async (d) => [
+    request(d.email, 'welcome', {
+      email: d.email,
+      ...(d.firstName ? { firstName: d.firstName } : {}),
+    }),
+  ]);
 
   on(orderCreated, async (d) => {
     // The event names variants by SKU; the email names them as the shopper saw them.

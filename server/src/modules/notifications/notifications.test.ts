@@ -45,6 +45,7 @@ describe.each(backends())('notification emails on %s backends', (backend) => {
     expect(welcome?.subject).toBe('Welcome to Stride');
     expect(welcome?.from).toBe('Stride <orders@stride.local>');
     expect(welcome?.text).toContain(`Your account ${email} is ready`);
+    expect(welcome?.text).toContain('Hi Ada,');
     expect(welcome?.html).toContain('href="http://localhost:3000"');
     const [row] = await rowsFor(email);
     expect(row).toMatchObject({ template: 'welcome', status: 'sent', attempts: 1 });
