@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { connect } from 'amqplib';
 import pg from 'pg';
 import pino from 'pino';
 import type { Adapters } from '../src/platform/adapters.js';
@@ -99,12 +100,30 @@ export async function openTestAdapters(
     bus,
     databaseUrl: created.url,
     async dispose() {
+      const queues = bus.declaredQueues();
       await bus.close();
+      await deleteQueues(env.AMQP_URL as string, queues, `${prefix}.events`);
       await cache.close();
       await database.close();
       await created.drop();
     },
   };
+}
+
+/**
+ * A test's queues and exchange, deleted when it ends: durable queues outlive the test otherwise, and
+ * each one holds file handles in RabbitMQ until the broker runs out of them.
+ */
+async function deleteQueues(url: string, queues: string[], exchange: string): Promise<void> {
+  const connection = await connect(url).catch(() => null);
+  if (!connection) return;
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue).catch(() => {});
+    await channel.deleteExchange(exchange).catch(() => {});
+  } finally {
+    await connection.close().catch(() => {});
+  }
 }
 
 /** A migrated, seeded store with its API built (not listening; use `app.inject`). */

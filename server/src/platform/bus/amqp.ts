@@ -1,7 +1,13 @@
 import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { assertBindableTypes } from './memory.js';
-import type { EventEnvelope, EventHandler, MessageBus, Subscription } from './port.js';
+import type {
+  DeadLetterListener,
+  EventEnvelope,
+  EventHandler,
+  MessageBus,
+  Subscription,
+} from './port.js';
 
 export interface AmqpBusOptions {
   /** Topic exchange all events go through (default `store.events`). */
@@ -65,6 +71,7 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
     opts.onError ??
     ((err: unknown, context: string) => console.error(`[amqp bus] ${context}:`, err));
   const subs = new Set<SubState>();
+  const deadLetterListeners = new Set<DeadLetterListener>();
   const declared = new Set<string>();
   let conn: ChannelModel | null = null;
   let pub: ConfirmChannel | null = null;
@@ -234,6 +241,24 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
     // redelivered when the channel goes away, so the message is never lost (at worst handled twice).
     await forward(msg, target, attempt + 1, failure);
     ch.ack(msg);
+    if (target === dlqName(sub.consumer)) tellDeadLetter(sub.consumer, msg, failure);
+  }
+
+  function tellDeadLetter(consumer: string, msg: ConsumeMessage, failure: unknown): void {
+    let event: EventEnvelope;
+    try {
+      event = JSON.parse(msg.content.toString('utf8')) as EventEnvelope;
+    } catch {
+      return; // an unparseable body is in the queue for an operator; there is no event to name
+    }
+    const message = String(failure instanceof Error ? failure.message : failure).slice(0, 500);
+    for (const listener of deadLetterListeners) {
+      try {
+        listener(consumer, event, message);
+      } catch (error) {
+        report(error, 'dead-letter listener failed');
+      }
+    }
   }
 
   async function forward(
@@ -295,6 +320,10 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
     kind: 'amqp',
 
     declaredQueues: () => [...declared],
+
+    onDeadLetter(listener) {
+      deadLetterListeners.add(listener);
+    },
 
     async publish(event) {
       if (closing) throw new Error('message bus is closed');

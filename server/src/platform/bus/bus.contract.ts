@@ -136,6 +136,8 @@ export function busContract(name: string, make: () => Promise<MessageBus>): void
         { maxAttempts: 3, ...FAST },
       );
       await bus.subscribe(bystander, [type], async () => {});
+      const told: [string, EventEnvelope, string][] = [];
+      bus.onDeadLetter((name, dead, error) => void told.push([name, dead, error]));
       const event = envelope(type, { sku: 'X-1', qty: 2, note: 'ß' });
       await bus.publish(event);
 
@@ -148,6 +150,8 @@ export function busContract(name: string, make: () => Promise<MessageBus>): void
       expect(dead).toEqual([event]);
       await sleep(400);
       expect(calls).toBe(3);
+      // Listeners hear of it once, with the consumer and the last error.
+      expect(told).toEqual([[consumer, event, 'always']]);
       // Listing is non-destructive and per consumer.
       expect(await bus.deadLetters(consumer)).toEqual([event]);
       expect(await bus.deadLetters(bystander)).toEqual([]);

@@ -1,4 +1,5 @@
 import type {
+  DeadLetterListener,
   EventEnvelope,
   EventHandler,
   MessageBus,
@@ -16,6 +17,7 @@ interface Delivery {
 }
 
 interface Sub {
+  consumer: string;
   handler: EventHandler;
   maxAttempts: number;
   retryDelayMs: number;
@@ -53,6 +55,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MessageBus {
   const queues = new Map<string, ConsumerQueue>();
   const retryTimers = new Set<NodeJS.Timeout>();
   const inflight = new Set<Promise<void>>();
+  const deadLetterListeners = new Set<DeadLetterListener>();
   let closed = false;
 
   const queueFor = (consumer: string): ConsumerQueue => {
@@ -102,7 +105,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MessageBus {
       .then(() => sub.handler(JSON.parse(delivery.body) as EventEnvelope))
       .catch((err: unknown) => {
         report(err, `handler failed (attempt ${delivery.attempt}/${sub.maxAttempts})`);
-        if (!closed) fail(q, sub, delivery);
+        if (!closed) fail(q, sub, delivery, err);
       })
       .finally(() => {
         sub.inflight--;
@@ -112,9 +115,17 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MessageBus {
     inflight.add(task);
   };
 
-  const fail = (q: ConsumerQueue, sub: Sub, delivery: Delivery): void => {
+  const fail = (q: ConsumerQueue, sub: Sub, delivery: Delivery, err: unknown): void => {
     if (delivery.attempt >= sub.maxAttempts) {
       q.dead.push(delivery.body);
+      const message = String(err instanceof Error ? err.message : err).slice(0, 500);
+      for (const listener of deadLetterListeners) {
+        try {
+          listener(sub.consumer, JSON.parse(delivery.body) as EventEnvelope, message);
+        } catch (error) {
+          report(error, 'dead-letter listener failed');
+        }
+      }
       return;
     }
     const delay = sub.retryDelayMs * 2 ** (delivery.attempt - 1);
@@ -132,6 +143,10 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MessageBus {
 
   return {
     kind: 'memory',
+
+    onDeadLetter(listener) {
+      deadLetterListeners.add(listener);
+    },
 
     async publish(event) {
       assertOpen();
@@ -155,6 +170,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MessageBus {
       // Bindings outlive a subscription, as they do on a durable queue.
       for (const type of types) q.types.add(type);
       const sub: Sub = {
+        consumer,
         handler,
         maxAttempts: Math.max(1, options.maxAttempts ?? 5),
         retryDelayMs: options.retryDelayMs ?? 1000,

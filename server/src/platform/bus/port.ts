@@ -28,6 +28,9 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** Told of each message a consumer gave up on, once it is safely in the dead-letter queue. */
+export type DeadLetterListener = (consumer: string, event: EventEnvelope, error: string) => void;
+
 export interface MessageBus {
   readonly kind: 'amqp' | 'memory';
   /** Publish one event; resolves once the broker has confirmed it (publisher confirms). */
@@ -43,6 +46,8 @@ export interface MessageBus {
     handler: EventHandler,
     options?: SubscribeOptions,
   ): Promise<Subscription>;
+  /** Call `listener` for every message dead-lettered by this process's consumers from now on. */
+  onDeadLetter(listener: DeadLetterListener): void;
   /** Messages currently dead-lettered for a consumer (for the admin API and tests). */
   deadLetters(consumer: string): Promise<EventEnvelope[]>;
   /** Throws when the backend cannot be reached (used by /ready). */
