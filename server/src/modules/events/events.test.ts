@@ -170,4 +170,52 @@ describe.each(backends())('the outbox for operators on %s backends', (backend) =
     expect((await store.app.inject('/ready')).json()).toMatchObject({ checks: { relay: 'up' } });
     expect(row?.id).toBeDefined();
   });
+
+  it('records what a consumer gave up on, lists it, and a replay applies it once', async () => {
+    const db = store.adapters.database.db;
+    const consumer = `ops-flaky-${randomBytes(3).toString('hex')}`;
+    let broken = true;
+    const done: number[] = [];
+    const flaky = await consumeOnce(
+      { db, bus: store.adapters.bus },
+      consumer,
+      [probeEvent],
+      async (_ctx, { data }) => {
+        if (broken) throw new Error('the mail server is down');
+        done.push(data.n);
+      },
+      { maxAttempts: 2, retryDelayMs: 20 },
+    );
+    try {
+      const id = await db.transaction((tx) => writeEvent(tx, probeEvent, { n: 11 }));
+      const listed = async () =>
+        (await get(`/admin/events/dead-letters?consumer=${consumer}`)).json() as {
+          items: { eventId: string; error: string; data: unknown }[];
+        };
+      await eventually(async () => (await listed()).items.length === 1);
+      expect((await listed()).items[0]).toMatchObject({
+        eventId: id,
+        error: 'the mail server is down',
+        data: { n: 11 },
+      });
+      expect(done).toEqual([]);
+
+      broken = false;
+      const replay = await store.app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/events/${id}/replay`,
+        headers: admin,
+      });
+      expect(replay.statusCode).toBe(200);
+      await eventually(async () => done.includes(11));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toEqual([11]);
+      expect(applied.filter((n) => n === 11)).toHaveLength(1);
+      expect((await listed()).items).toEqual([]);
+      expect((await get('/admin/events/dead-letters?cursor=nonsense')).statusCode).toBe(400);
+      expect((await get('/admin/events/dead-letters', customer)).statusCode).toBe(403);
+    } finally {
+      await flaky.close();
+    }
+  });
 });

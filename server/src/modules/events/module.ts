@@ -9,6 +9,17 @@ export const eventsModule = defineModule<{ events: EventLog }>({
   createServices: ({ adapters }) => ({ events: createEventLog({ db: adapters.database.db }) }),
   routes: (app, _platform, { events }) =>
     app.register(eventRoutes, { prefix: apiPrefix, events }) as unknown as Promise<void>,
+  // Where consumers run, every message they give up on is recorded for the admin API.
+  consumers: async ({ adapters, logger }, { events }) => {
+    adapters.bus.onDeadLetter((consumer, event, error) => {
+      events
+        .recordDeadLetter(anonymous, { consumer, event, error })
+        .catch((err: unknown) =>
+          logger.error({ err, consumer, eventId: event.id }, 'dead letter not recorded'),
+        );
+    });
+    return [];
+  },
   readiness: (_platform, { events }) => [
     {
       name: 'relay',

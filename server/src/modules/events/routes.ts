@@ -51,6 +51,42 @@ export async function eventRoutes(app: FastifyInstance, options: { events: Event
     async (request) => events.list(contextOf(request), request.query),
   );
 
+  typed.get(
+    '/admin/events/dead-letters',
+    {
+      ...admin,
+      schema: {
+        tags: ['admin'],
+        operationId: 'adminListDeadLetters',
+        summary: 'Messages consumers gave up on after their last retry, not yet replayed',
+        description: 'Replay one with `POST /admin/events/{eventId}/replay`.',
+        querystring: z.strictObject({
+          consumer: z.string().trim().max(120).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(24),
+          cursor: z.string().max(300).optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                consumer: z.string(),
+                eventId: z.string(),
+                type: z.string(),
+                version: z.number().int(),
+                data: z.unknown(),
+                error: z.string(),
+                deadAt: z.string(),
+              }),
+            ),
+            nextCursor: z.string().nullable(),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => events.deadLetters(contextOf(request), request.query),
+  );
+
   typed.post(
     '/admin/events/:id/replay',
     {

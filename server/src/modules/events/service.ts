@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../platform/context.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
-import { NotFound } from '../../platform/errors.js';
+import type { EventEnvelope } from '../../platform/bus/port.js';
+import { NotFound, ValidationFailed } from '../../platform/errors.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 
 /**
@@ -47,6 +48,38 @@ const stateFilter: Record<EventState, SQL> = {
   failed: sql`failed_at IS NOT NULL AND published_at IS NULL`,
 };
 
+interface DeadRow {
+  consumer: string;
+  event_id: string;
+  type: string;
+  version: number;
+  payload: unknown;
+  error: string;
+  dead_at: Date | string;
+  dead_key: string;
+}
+
+function decodeDeadCursor(cursor: string) {
+  try {
+    const [at, consumer, eventId] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as [string, string, string];
+    if (
+      typeof consumer === 'string' &&
+      /^[0-9a-f-]{36}$/.test(eventId) &&
+      typeof at === 'string' &&
+      /^\d{4}-\d{2}-\d{2} [\d:.]+[+-]\d{2}(:\d{2})?$/.test(at)
+    ) {
+      return { at, consumer, eventId };
+    }
+  } catch {
+    // fall through to the same answer as any other bad cursor
+  }
+  throw new ValidationFailed([
+    { path: 'query.cursor', message: 'is not a cursor for this listing' },
+  ]);
+}
+
 /** Seconds the oldest due event may wait before the relay counts as stalled. */
 export const relayStallSeconds = 60;
 
@@ -77,16 +110,73 @@ export function createEventLog(deps: { db: Db }) {
       return { items: page.items.map(toEvent), nextCursor: page.nextCursor };
     },
 
-    /** Send an event again, now, with its own id (consumers' inboxes keep it from applying twice). */
+    /**
+     * Send an event again, now, with its own id: consumers' inboxes keep it from applying twice, and
+     * its dead letters count as handled.
+     */
     async replay(ctx: Context, id: string) {
       const [row] = await queryRows<EventRow>(
         ctx.tx ?? db,
-        sql`UPDATE outbox SET published_at = NULL, failed_at = NULL, attempts = 0, last_error = NULL,
+        sql`WITH handled AS (
+              UPDATE dead_letters SET replayed_at = now()
+              WHERE event_id = ${id}::uuid AND replayed_at IS NULL
+            )
+            UPDATE outbox SET published_at = NULL, failed_at = NULL, attempts = 0, last_error = NULL,
                               next_attempt_at = now()
             WHERE id = ${id}::uuid RETURNING *`,
       );
       if (!row) throw new NotFound('No such event.');
       return toEvent(row);
+    },
+
+    /** Record a message a consumer gave up on (called in the worker that dead-lettered it). */
+    async recordDeadLetter(
+      ctx: Context,
+      letter: { consumer: string; event: EventEnvelope; error: string },
+    ): Promise<void> {
+      await (ctx.tx ?? db).execute(sql`
+        INSERT INTO dead_letters (consumer, event_id, type, version, payload, error)
+        VALUES (${letter.consumer}, ${letter.event.id}::uuid, ${letter.event.type},
+                ${letter.event.version}, ${JSON.stringify(letter.event.data ?? null)}::jsonb,
+                ${letter.error})
+        ON CONFLICT (consumer, event_id)
+        DO UPDATE SET error = EXCLUDED.error, dead_at = now(), replayed_at = NULL`);
+    },
+
+    /** Messages consumers gave up on and nobody has replayed yet, newest first. */
+    async deadLetters(
+      ctx: Context,
+      query: { consumer?: string | undefined; limit: number; cursor?: string | undefined },
+    ) {
+      const after = query.cursor ? decodeDeadCursor(query.cursor) : undefined;
+      const rows = await queryRows<DeadRow>(
+        ctx.tx ?? db,
+        // The cursor keeps dead_at to the microsecond (as text): a millisecond could skip rows.
+        sql`SELECT *, dead_at::text AS dead_key FROM dead_letters
+            WHERE replayed_at IS NULL
+              ${query.consumer ? sql`AND consumer = ${query.consumer}` : sql``}
+              ${after ? sql`AND (dead_at, consumer, event_id) < (${after.at}::timestamptz, ${after.consumer}, ${after.eventId}::uuid)` : sql``}
+            ORDER BY dead_at DESC, consumer DESC, event_id DESC LIMIT ${query.limit + 1}`,
+      );
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => ({
+          consumer: row.consumer,
+          eventId: row.event_id,
+          type: row.type,
+          version: row.version,
+          data: row.payload,
+          error: row.error,
+          deadAt: iso(row.dead_at) as string,
+        })),
+        nextCursor:
+          rows.length > query.limit && last
+            ? Buffer.from(JSON.stringify([last.dead_key, last.consumer, last.event_id])).toString(
+                'base64url',
+              )
+            : null,
+      };
     },
 
     /** Backlog, how long the oldest due event has waited, failures, and recent publish latency. */
