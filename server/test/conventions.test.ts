@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createMemoryCache } from '../src/platform/cache/memory.js';
 import { defineEvent } from '../src/platform/bus/events.js';
 import { writeEvent } from '../src/platform/bus/outbox.js';
-import { loadConfig } from '../src/platform/config.js';
 import { anonymous, inTransaction } from '../src/platform/context.js';
 import { openPglite } from '../src/platform/db/index.js';
 import { Conflict, InsufficientStock, InvalidTransition } from '../src/platform/errors.js';
-import { createHttpApp } from '../src/platform/http/app.js';
-import { silentLogger, testJwtSecret } from './harness.js';
+import { bareApp } from './harness.js';
 
 /** The conventions every module relies on: declared authorisation, domain errors, typed events, context. */
-
-async function bareApp() {
-  return createHttpApp({
-    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret }),
-    readinessChecks: [],
-    logger: silentLogger,
-    auth: { secret: testJwtSecret, accessTokenTtlSeconds: 900, cache: createMemoryCache() },
-  });
-}
 
 describe('declared authorisation', () => {
   it('refuses to start when a route declares no auth, wherever it is registered', async () => {

@@ -11,6 +11,7 @@ import { createRedisCache } from '../src/platform/cache/redis.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { connectPostgres, openPglite } from '../src/platform/db/index.js';
 import { seedCatalogIfEmpty } from '../src/seed/seed.js';
+import { createHttpApp } from '../src/platform/http/app.js';
 import { buildApi, type Services } from '../src/server.js';
 
 /**
@@ -160,6 +161,16 @@ export async function createTestStore(
       await adapters.dispose();
     },
   };
+}
+
+/** The HTTP platform alone (errors, auth, docs, ops), with no module, for tests of the platform. */
+export function bareApp() {
+  return createHttpApp({
+    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret }),
+    readinessChecks: [],
+    logger: silentLogger,
+    auth: { secret: testJwtSecret, accessTokenTtlSeconds: 900, cache: createMemoryCache() },
+  });
 }
 
 /** Wait until `check` holds (for work a worker does asynchronously). */

@@ -2,11 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createMemoryCache } from '../src/platform/cache/memory.js';
-import { loadConfig } from '../src/platform/config.js';
-import { createHttpApp } from '../src/platform/http/app.js';
 import { problemResponses, problemSchema } from '../src/platform/http/problem.js';
-import { createTestStore, silentLogger, testJwtSecret, type TestStore } from './harness.js';
+import { bareApp, createTestStore, type TestStore } from './harness.js';
 
 /**
  * The published OpenAPI document against the server: every operation of the whole document is
@@ -246,15 +243,6 @@ describe('the OpenAPI document', () => {
     expect(reset.headers['content-type']).toBeUndefined();
   });
 });
-
-async function bareApp() {
-  return createHttpApp({
-    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret }),
-    readinessChecks: [],
-    logger: silentLogger,
-    auth: { secret: testJwtSecret, accessTokenTtlSeconds: 900, cache: createMemoryCache() },
-  });
-}
 
 describe('the route documentation hook', () => {
   it('derives security and problems from a route’s declarations, keeping its own examples', async () => {
