@@ -109,23 +109,30 @@ if (backends().includes('services')) {
   describe('two API processes on one database', () => {
     const kit = checkoutKit('services');
 
-    it('still sells the last 5 units exactly once each', { timeout: 120_000 }, async () => {
-      const v = await kit.stockedVariant(5);
-      const databaseUrl = kit.ctx.store.adapters.databaseUrl as string;
-      const ports = [await freePort(), await freePort()];
-      const processes = ports.map((port) =>
-        startApiProcess({
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          DATABASE_URL: databaseUrl,
-          SEED_ON_START: 'false',
-          JWT_SECRET: testJwtSecret,
-          NODE_ENV: 'test',
-          AUTH_RATE_LIMIT: '100000',
-          ORDER_RATE_LIMIT: '100000',
-        }),
-      );
-      try {
+    it(
+      'still sells the last 5 units exactly once each',
+      { timeout: 120_000 },
+      async ({ onTestFinished }) => {
+        const v = await kit.stockedVariant(5);
+        const databaseUrl = kit.ctx.store.adapters.databaseUrl as string;
+        const ports = [await freePort(), await freePort()];
+        const processes = ports.map((port) =>
+          startApiProcess({
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            DATABASE_URL: databaseUrl,
+            SEED_ON_START: 'false',
+            JWT_SECRET: testJwtSecret,
+            NODE_ENV: 'test',
+            AUTH_RATE_LIMIT: '100000',
+            ORDER_RATE_LIMIT: '100000',
+          }),
+        );
+        // Stopped however the test ends, a timeout included: a process left running would outlive it.
+        onTestFinished(async () => {
+          for (const p of processes) p.child.kill('SIGTERM');
+          await Promise.all(processes.map((p) => p.exited));
+        });
         await Promise.all(processes.map((p) => p.ready));
         const base = (i: number) => `http://127.0.0.1:${ports[i % 2]}/api/v1`;
         const buyers = Array.from({ length: 40 }, (_, i) => i);
@@ -160,10 +167,7 @@ if (backends().includes('services')) {
         expect(statuses.filter((s) => s === 201)).toHaveLength(5);
         expect(statuses.filter((s) => s === 409)).toHaveLength(35);
         expect(await kit.stockOf(v.variantId)).toEqual({ onHand: 5, reserved: 5 });
-      } finally {
-        for (const p of processes) p.child.kill('SIGTERM');
-        await Promise.all(processes.map((p) => p.exited));
-      }
-    });
+      },
+    );
   });
 }
