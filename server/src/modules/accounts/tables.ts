@@ -1,18 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  char,
-  check,
-  index,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { id, timestamps } from '../../platform/db/columns.js';
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { boolean, char, check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { at, id, timestamps } from '../../platform/db/columns.js';
 
 export const users = pgTable(
   'users',

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { Conflict, InsufficientStock, Unprocessable } from '../../platform/errors.js';
+import type { CartService } from '../cart/service.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { KnownMethods, PricingService } from '../pricing/service.js';
@@ -15,30 +16,8 @@ import * as repository from './repository.js';
 import type { Order, PlaceOrderBody } from './schemas.js';
 import { toOrder, type AccessTokens } from './view.js';
 
-/** What checkout needs of a cart: its lines and code, read with the cart's ownership rules. */
-export interface CheckoutCarts {
-  document(
-    ctx: Context,
-    cartId: string,
-  ): Promise<{
-    id: string;
-    userId: string | null;
-    items: { variantId: string; quantity: number }[];
-    discountCode: string | null;
-    /** A fingerprint of the contents: one cart's contents make one order. */
-    version: string;
-  }>;
-  removeOrdered(
-    ctx: Context,
-    cartId: string,
-    order: {
-      orderId: string;
-      version: string;
-      lines: { variantId: string; quantity: number }[];
-      discountCode: string | null;
-    },
-  ): Promise<unknown>;
-}
+/** What checkout needs of the cart module: a cart's contents and version, and emptying it after. */
+export type CheckoutCarts = Pick<CartService, 'document' | 'removeOrdered'>;
 
 /** Unpaid orders one email (or account) may hold at once: more is someone hoarding stock. */
 export const maxUnpaidOrders = 5;

@@ -8,13 +8,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { id, timestamps } from '../../platform/db/columns.js';
+import { at, id, timestamps } from '../../platform/db/columns.js';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const money = (name: string) => integer(name).notNull();
 
 export const orderStatuses = [

@@ -8,13 +8,10 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { id, timestamps } from '../../platform/db/columns.js';
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { at, id, timestamps } from '../../platform/db/columns.js';
 
 /**
  * Discount codes. `value` is a percentage (1–100) for `percent` and minor units for `fixed`. A code is

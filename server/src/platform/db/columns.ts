@@ -7,6 +7,9 @@ export const id = () =>
     .primaryKey()
     .default(sql`uuid_generate_v7()`);
 
+/** A point in time, stored with its time zone, read as a Date. */
+export const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
 export const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
