@@ -6,6 +6,7 @@ import { eventsModule } from './events/module.js';
 import { inventoryModule } from './inventory/module.js';
 import { notificationsModule } from './notifications/module.js';
 import { ordersModule } from './orders/module.js';
+import { paymentsModule } from './payments/module.js';
 import { pricingModule } from './pricing/module.js';
 
 /**
@@ -18,6 +19,7 @@ export const modules = [
   pricingModule,
   cartModule,
   accountsModule,
+  paymentsModule,
   ordersModule,
   notificationsModule,
   eventsModule,

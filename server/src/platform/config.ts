@@ -77,6 +77,23 @@ const environmentSchema = z.object({
       if (value === 'true' || value === 'false') return value === 'true';
       return /^\d+$/.test(value) ? Number(value) : value;
     }),
+  /** Who takes payments: the local test gateway (default) or Stripe. */
+  PAYMENT_PROVIDER: z.enum(['local', 'stripe']).default('local'),
+  /**
+   * The local gateway's address when it runs as its own process (`npm run start:gateway`). Unset: it
+   * runs inside the store, under /gateway.
+   */
+  PAYMENT_GATEWAY_URL: optionalUrl(['http', 'https']),
+  /** The local gateway's secret API key. Unset: derived from the access-token key. */
+  PAYMENT_GATEWAY_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** The local gateway's webhook signing secret. Unset: derived from the access-token key. */
+  PAYMENT_WEBHOOK_SECRET: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Where the in-store gateway sends webhooks. Default: this process, http://127.0.0.1:PORT/api/v1/webhooks/payments/local */
+  PAYMENT_WEBHOOK_URL: optionalUrl(['http', 'https']),
+  STRIPE_SECRET_KEY: z.string().trim().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().trim().optional(),
+  /** Another Stripe API endpoint (a proxy, or a stand-in in tests), e.g. http://127.0.0.1:12111 */
+  STRIPE_API_URL: optionalUrl(['http', 'https']),
   SEED_ON_START: z
     .enum(['true', 'false'])
     .default('true')
@@ -109,6 +126,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)',
+    );
+  }
+  if (
+    config.PAYMENT_PROVIDER === 'stripe' &&
+    (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe',
     );
   }
   return {

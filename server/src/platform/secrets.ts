@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
@@ -23,4 +23,15 @@ export function resolveJwtSecret(config: Pick<Config, 'JWT_SECRET' | 'DATA_DIR'>
       return readFileSync(file, 'utf8').trim();
     }
   }
+}
+
+/**
+ * A secret for another purpose derived from the access-token key (HMAC with a label), for defaults
+ * that every process of one store must agree on without more configuration.
+ */
+export function derivedSecret(
+  config: Pick<Config, 'JWT_SECRET' | 'DATA_DIR'>,
+  label: string,
+): string {
+  return createHmac('sha256', resolveJwtSecret(config)).update(label).digest('base64url');
 }

@@ -1,66 +1,11 @@
 /**
- * The building blocks of every email: an `html` tag that escapes everything interpolated into it
- * (so no template can forget to), money in minor units, dates, and the shared layout. Email clients
- * ignore `<style>` blocks unevenly, so the layout uses inline styles and one table.
+ * The building blocks of every email: the escaping `html` tag and money (from `platform/html.ts`),
+ * dates, links into the store, and the shared layout. Email clients ignore `<style>` blocks unevenly,
+ * so the layout uses inline styles and one table.
  */
 
-/** Markup that is already safe: only `html` and `raw` make one. */
-export class SafeHtml {
-  constructor(readonly value: string) {}
-  toString() {
-    return this.value;
-  }
-}
-
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => entities[c] ?? c);
-
-/** Markup written in this codebase (never data): passed through as it is. */
-export const raw = (markup: string) => new SafeHtml(markup);
-
-function interpolate(value: unknown): string {
-  if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map(interpolate).join('');
-  if (value === null || value === undefined || value === false) return '';
-  return escapeHtml(String(value));
-}
-
-/**
- * A template literal whose interpolated values are HTML-escaped, unless they are `SafeHtml` (from
- * another `html` or `raw`). Escaping quotes too makes values safe inside quoted attributes.
- */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
-  let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    out += interpolate(value) + (strings[i + 1] ?? '');
-  });
-  return new SafeHtml(out);
-}
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
-const formatters = new Map<string, Intl.NumberFormat>();
-
-/** An amount in integer minor units, with as many minor digits as the currency has (JPY 0, KWD 3). */
-export function formatMoney({ amount, currency }: Money): string {
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    formatters.set(currency, formatter);
-  }
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(amount / 10 ** digits);
-}
+export { SafeHtml, escapeHtml, formatMoney, html, raw, type Money } from '../../platform/html.js';
+import { html, type SafeHtml } from '../../platform/html.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', {
   dateStyle: 'medium',

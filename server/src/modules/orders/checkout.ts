@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { outboxRow } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
@@ -9,6 +8,7 @@ import { Conflict, InsufficientStock, Unprocessable } from '../../platform/error
 import type { CartService } from '../cart/service.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { InventoryService } from '../inventory/service.js';
+import type { PaymentService } from '../payments/service.js';
 import type { KnownMethods, PricingService } from '../pricing/service.js';
 import { orderCreated } from './events.js';
 import { idempotencyKeyRequired, requestHash, type Idempotency } from './idempotency.js';
@@ -51,7 +51,8 @@ export interface CheckoutDeps {
   idempotency: Idempotency;
   accessTokens: AccessTokens;
   paymentTimeoutSeconds: number;
-  paymentProvider: string;
+  /** The payment provider's intent for an order, asked for once the order has committed. */
+  payments: Pick<PaymentService, 'providerName' | 'ensureIntent'>;
   logger?: Logger;
 }
 
@@ -169,8 +170,7 @@ export function createCheckout(deps: CheckoutDeps) {
     }));
     const payment = {
       id: uuidv7(),
-      provider: deps.paymentProvider,
-      clientSecret: `pi_${orderId.replaceAll('-', '')}_secret_${randomBytes(18).toString('base64url')}`,
+      provider: deps.payments.providerName,
     };
     const newOrder = {
       id: orderId,
@@ -230,7 +230,7 @@ export function createCheckout(deps: CheckoutDeps) {
           id: payment.id,
           status: 'pending',
           provider: payment.provider,
-          client_secret: payment.clientSecret,
+          client_secret: null,
         },
       });
     let order: Order | undefined;
@@ -280,6 +280,17 @@ export function createCheckout(deps: CheckoutDeps) {
       });
     }
     return accessToken ? { ...order, accessToken } : order;
+  }
+
+  /**
+   * The order with its payment intent's client secret. The provider is asked only now, after the
+   * commit, so no transaction or lock waits on it; if it cannot be reached, the order is answered
+   * without a secret and reading the order later asks again.
+   */
+  async function withPaymentIntent(ctx: Context, order: Order): Promise<Order> {
+    if (order.status !== 'pending_payment') return order;
+    const clientSecret = await deps.payments.ensureIntent({ actor: ctx.actor }, order.id);
+    return clientSecret ? { ...order, payment: { ...order.payment, clientSecret } } : order;
   }
 
   /** Take what was ordered out of the cart; the order stands whatever happens here. */
@@ -333,9 +344,14 @@ export function createCheckout(deps: CheckoutDeps) {
             discountCode: stored.discountCode,
           });
         }
-        // The stored answer never holds the guest's token; it is derived again.
+        // The stored answer never holds the guest's token; it is derived again. Its payment is
+        // the one the order has now: the intent may have been created after the answer was stored.
         const token = !ctx.actor && orderId ? deps.accessTokens.issue(orderId) : undefined;
-        return { order: token ? { ...stored, accessToken: token } : stored, replayed: true };
+        const withIntent = orderId ? await withPaymentIntent(ctx, stored) : stored;
+        return {
+          order: token ? { ...withIntent, accessToken: token } : withIntent,
+          replayed: true,
+        };
       }
       let order: Order;
       let cart: Cart;
@@ -367,7 +383,7 @@ export function createCheckout(deps: CheckoutDeps) {
         lines: cart.items,
         discountCode: cart.discountCode,
       });
-      return { order, replayed: false };
+      return { order: await withPaymentIntent(ctx, order), replayed: false };
     },
   };
 }

@@ -51,3 +51,22 @@ export const orderFulfilled = defineEvent(
     trackingNumber: z.string(),
   }),
 );
+
+/**
+ * Money is going back to the buyer: an admin's refund, a paid order's cancellation, or a payment
+ * that arrived for an order already cancelled. The payments module asks the provider for it.
+ */
+export const orderRefunded = defineEvent(
+  'order_refunded',
+  1,
+  z.object({
+    orderId: z.string(),
+    number: z.string(),
+    email: z.string(),
+    refundId: z.string(),
+    amount: money,
+    /** Everything paid has now been refunded. */
+    full: z.boolean(),
+    reason: z.enum(['admin', 'cancelled', 'late_payment']),
+  }),
+);

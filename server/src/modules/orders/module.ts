@@ -3,7 +3,9 @@ import { apiPrefix, defineModule } from '../../platform/module.js';
 import { resolveJwtSecret } from '../../platform/secrets.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { InventoryService } from '../inventory/service.js';
+import type { PaymentService } from '../payments/service.js';
 import type { PricingService } from '../pricing/service.js';
+import { startOrderConsumers } from './consumers.js';
 import { createCheckout, type Checkout, type CheckoutCarts } from './checkout.js';
 import { createIdempotency } from './idempotency.js';
 import { orderRoutes } from './routes.js';
@@ -18,10 +20,14 @@ export const ordersModule = defineModule<
     inventory: InventoryService;
     pricing: PricingService;
     cart: CheckoutCarts;
+    payments: PaymentService;
   }
 >({
   name: 'orders',
-  createServices: ({ config, adapters, logger }, { catalog, inventory, pricing, cart }) => {
+  createServices: (
+    { config, adapters, logger },
+    { catalog, inventory, pricing, cart, payments },
+  ) => {
     const db = adapters.database.db;
     const accessTokens = createAccessTokens(resolveJwtSecret(config));
     return {
@@ -34,10 +40,10 @@ export const ordersModule = defineModule<
         idempotency: createIdempotency({ db }),
         accessTokens,
         paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT,
-        paymentProvider: 'local',
+        payments,
         logger,
       }),
-      orders: createOrderService({ db, inventory, pricing, accessTokens }),
+      orders: createOrderService({ db, inventory, pricing, payments, accessTokens }),
     };
   },
   routes: (app, { config }, { checkout, orders }) =>
@@ -47,6 +53,8 @@ export const ordersModule = defineModule<
       orders,
       ordersPerMinute: config.ORDER_RATE_LIMIT,
     }) as unknown as Promise<void>,
+  consumers: ({ adapters, logger }, { orders }) =>
+    startOrderConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, orders),
   jobs: ({ config, adapters }, { orders }) => [
     {
       name: 'expire-unpaid-orders',

@@ -50,6 +50,10 @@ export interface OrderRow {
     status: string;
     provider: string;
     client_secret: string | null;
+    payment_method?: string | null;
+    failure_code?: string | null;
+    failure_message?: string | null;
+    amount_refunded?: number;
   } | null;
 }
 
@@ -64,7 +68,9 @@ export interface HistoryRow {
 const orderColumns = sql`
   o.*,
   COALESCE((SELECT json_agg(l ORDER BY l.position) FROM order_lines l WHERE l.order_id = o.id), '[]'::json) AS lines,
-  (SELECT json_build_object('id', p.id, 'status', p.status, 'provider', p.provider, 'client_secret', p.client_secret)
+  (SELECT json_build_object('id', p.id, 'status', p.status, 'provider', p.provider, 'client_secret', p.client_secret,
+                            'payment_method', p.payment_method, 'failure_code', p.failure_code,
+                            'failure_message', p.failure_message, 'amount_refunded', p.amount_refunded)
      FROM payments p WHERE p.order_id = o.id ORDER BY p.created_at DESC LIMIT 1) AS payment`;
 
 export async function findOrder(db: Queryable, id: string, lock = false): Promise<OrderRow | null> {
@@ -127,10 +133,10 @@ export interface NewLine {
   quantity: number;
 }
 
+/** The order's payment, written with it; the provider's intent is asked for after the commit. */
 export interface NewPayment {
   id: string;
   provider: string;
-  clientSecret: string;
 }
 
 export type Refusal = 'cart_already_ordered' | 'too_many_unpaid_orders' | 'claim_lost';
@@ -233,9 +239,9 @@ export async function insertOrder(
             FROM o, (VALUES ${lineRows})
               AS l(id, variant_id, sku, product_slug, name, size, color, image_url, unit_price, quantity, position)
           ), payment AS (
-            INSERT INTO payments (id, order_id, provider, status, amount, currency, client_secret)
+            INSERT INTO payments (id, order_id, provider, status, amount, currency)
             SELECT ${payment.id}::uuid, o.id, ${payment.provider}, 'pending', ${order.total}::int,
-                   ${order.currency}, ${payment.clientSecret}
+                   ${order.currency}
             FROM o
           ), history AS (
             INSERT INTO order_history (order_id, from_status, to_status, actor, created_at)
@@ -294,11 +300,6 @@ export async function updateStatus(
         WHERE id = ${orderId}::uuid AND status = ${from} RETURNING id`,
   );
   return rows.length > 0;
-}
-
-export async function setPaymentStatus(tx: Queryable, orderId: string, from: string, to: string) {
-  await tx.execute(sql`UPDATE payments SET status = ${to}, updated_at = now()
-                       WHERE order_id = ${orderId}::uuid AND status = ${from}`);
 }
 
 export interface SummaryRow {

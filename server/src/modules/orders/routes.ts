@@ -14,6 +14,7 @@ import {
   orderSchema,
   orderTokenQuery,
   placeOrderBody,
+  refundBody,
 } from './schemas.js';
 import type { OrderService } from './service.js';
 
@@ -180,5 +181,23 @@ export async function orderRoutes(
       },
     },
     async (request) => orders.cancel(contextOf(request), request.params.id),
+  );
+
+  typed.post(
+    '/admin/orders/:id/refund',
+    {
+      ...admin,
+      schema: {
+        tags: adminTags,
+        operationId: 'adminRefundOrder',
+        summary: 'Refund a paid order in full or in part, through its payment provider',
+        description:
+          'Never more than was paid and not yet refunded (422 `refund_exceeds_payment`). The order becomes `refunded` or `partially_refunded` at once; the provider is asked right after, retried until it accepts, and the refund appears under `refunds` with its status.',
+        params: orderParams,
+        body: refundBody,
+        response: { 200: adminOrderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => orders.refund(contextOf(request), request.params.id, request.body.amount),
   );
 }

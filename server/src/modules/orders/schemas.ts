@@ -84,7 +84,23 @@ export const orderSchema = z
       id: z.string(),
       status: z.string(),
       provider: z.string(),
-      clientSecret: z.string().optional(),
+      clientSecret: z
+        .string()
+        .optional()
+        .describe(
+          "While payment is due: confirm it with the provider (the local gateway's page is /gateway/pay/:clientSecret)",
+        ),
+      paymentMethod: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('e.g. "Visa ending in 4242", once paid'),
+      failure: z
+        .object({ code: z.string(), message: z.string() })
+        .nullable()
+        .optional()
+        .describe('The last declined attempt, while the order is still payable'),
+      amountRefunded: moneySchema.optional(),
     }),
     paymentDueAt: z.string().nullable().describe('An unpaid order is cancelled after this'),
     fulfilment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
@@ -109,7 +125,22 @@ export const orderHistorySchema = z.array(
 );
 
 export const adminOrderSchema = orderSchema
-  .extend({ userId: z.string().nullable(), history: orderHistorySchema })
+  .extend({
+    userId: z.string().nullable(),
+    history: orderHistorySchema,
+    refunds: z.array(
+      z.object({
+        id: z.string(),
+        amount: moneySchema,
+        status: z.enum(['pending', 'succeeded', 'failed']),
+        reason: z.string(),
+        createdAt: z.string(),
+      }),
+    ),
+    paymentEvents: z
+      .array(z.object({ id: z.string(), type: z.string(), receivedAt: z.string() }))
+      .describe("The provider's webhooks for this order, each recorded once"),
+  })
   .meta({ id: 'AdminOrder' });
 
 export const orderSummarySchema = z
@@ -157,3 +188,13 @@ export const fulfilBody = z.strictObject({
 
 export const orderParams = z.object({ id: z.uuid() });
 export const orderTokenQuery = z.strictObject({ token: z.string().max(200).optional() });
+
+export const refundBody = z.strictObject({
+  amount: z
+    .number()
+    .int()
+    .positive()
+    .max(100_000_000)
+    .optional()
+    .describe('Minor units; everything still refundable when omitted'),
+});

@@ -5,8 +5,11 @@ import type { Db } from '../../platform/db/index.js';
 import { InvalidTransition, NotFound, Unauthenticated } from '../../platform/errors.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import type { InventoryService, StockLine } from '../inventory/service.js';
+import { sendEmail } from '../notifications/events.js';
+import type { paymentFailed, paymentSucceeded } from '../payments/events.js';
+import type { PaymentService } from '../payments/service.js';
 import type { PricingService } from '../pricing/service.js';
-import { orderCancelled, orderFulfilled } from './events.js';
+import { orderCancelled, orderFulfilled, orderRefunded } from './events.js';
 import * as repository from './repository.js';
 import type { AdminListOrdersQuery } from './schemas.js';
 import { assertTransition, type OrderStatus } from './status.js';
@@ -16,8 +19,15 @@ export interface OrderServiceDeps {
   db: Db;
   inventory: InventoryService;
   pricing: PricingService;
+  payments: PaymentService;
   accessTokens: AccessTokens;
 }
+
+type PaymentSuccess = typeof paymentSucceeded.schema._output;
+type PaymentFailure = typeof paymentFailed.schema._output;
+
+/** Orders whose payment has been collected and can be refunded. */
+const refundable: readonly OrderStatus[] = ['paid', 'fulfilled', 'delivered', 'partially_refunded'];
 
 type Who = 'customer' | 'guest' | 'admin' | 'system';
 const who = (ctx: Context): Who =>
@@ -81,10 +91,11 @@ export function createOrderService(deps: OrderServiceDeps) {
     if (row.status === 'pending_payment') {
       await deps.inventory.release(ctx, stockLines(row), row.id);
       await deps.pricing.discounts.release(ctx, row.id);
-      await repository.setPaymentStatus(ctx.tx, row.id, 'pending', 'cancelled');
+      await deps.payments.recordCancelled(ctx, row.id);
     } else {
       // Paid: the units were committed; they go back on the shelf, and the money back to the buyer.
       await deps.inventory.restock(ctx, stockLines(row), row.id);
+      await refundLocked(ctx, row, undefined, 'cancelled');
     }
     await writeEvent(ctx.tx, orderCancelled, {
       orderId: row.id,
@@ -94,6 +105,26 @@ export function createOrderService(deps: OrderServiceDeps) {
       reason,
       refundDue: row.status !== 'pending_payment',
     });
+  }
+
+  /** Record a refund and its event; the caller holds the order's lock and moves its status. */
+  async function refundLocked(
+    ctx: TxContext,
+    row: repository.OrderRow,
+    amount: number | undefined,
+    reason: 'admin' | 'cancelled' | 'late_payment',
+  ) {
+    const refund = await deps.payments.requestRefund(ctx, { orderId: row.id, amount, reason });
+    await writeEvent(ctx.tx, orderRefunded, {
+      orderId: row.id,
+      number: row.number,
+      email: row.email,
+      refundId: refund.id,
+      amount: { amount: refund.amount, currency: refund.currency },
+      full: refund.full,
+      reason,
+    });
+    return refund;
   }
 
   async function lockedOrder(ctx: TxContext, id: string, token?: string) {
@@ -108,7 +139,11 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   return {
     async get(ctx: Context, id: string, token?: string) {
-      return toOrder(visible(ctx, await repository.findOrder(ctx.tx ?? db, id), token));
+      const order = toOrder(visible(ctx, await repository.findOrder(ctx.tx ?? db, id), token));
+      if (order.status !== 'pending_payment' || order.payment.clientSecret) return order;
+      // The provider could not be reached at checkout: ask again now.
+      const clientSecret = await deps.payments.ensureIntent(ctx, id);
+      return clientSecret ? { ...order, payment: { ...order.payment, clientSecret } } : order;
     },
 
     async listOwn(ctx: Context, options: { limit: number; cursor?: string | undefined }) {
@@ -159,18 +194,121 @@ export function createOrderService(deps: OrderServiceDeps) {
     },
 
     /**
-     * Payment confirmed (called by the payments module inside its own transaction): the reserved
-     * units are committed. Returns false when the order can no longer be paid (expired or cancelled
-     * meanwhile), so the caller refunds instead of losing the money.
+     * Payment confirmed: the reserved units are committed and the payment recorded. Returns false
+     * when the order can no longer be paid (expired or cancelled meanwhile), so the caller refunds
+     * instead of losing the money.
      */
-    async markPaid(ctx: TxContext, id: string): Promise<boolean> {
+    async markPaid(
+      ctx: TxContext,
+      id: string,
+      payment: { reference: string; paymentMethod: string | null } = {
+        reference: '',
+        paymentMethod: null,
+      },
+    ): Promise<boolean> {
       const row = await repository.findOrder(ctx.tx, id, true);
       if (!row) throw new NotFound('No such order.');
       if (row.status !== 'pending_payment') return false;
       await move(ctx, row, 'paid', 'system', 'payment confirmed');
       await deps.inventory.commit(ctx, stockLines(row), row.id);
-      await repository.setPaymentStatus(ctx.tx, row.id, 'pending', 'succeeded');
+      await deps.payments.recordSuccess(ctx, row.id, payment);
       return true;
+    },
+
+    /**
+     * The provider collected the money (the `payment_success` consumer, in its inbox transaction,
+     * under the order's row lock). A payable order becomes paid, with a receipt. Money for an order
+     * that expired or was cancelled meanwhile, or that does not match its total, is refunded in the
+     * same transaction, never kept and never lost.
+     */
+    async applyPaymentSuccess(
+      ctx: TxContext,
+      data: PaymentSuccess,
+    ): Promise<'paid' | 'refunded' | 'already_paid'> {
+      const row = await repository.findOrder(ctx.tx, data.orderId, true);
+      if (!row) throw new NotFound('No such order.');
+      const matches = data.amount.amount === row.total && data.amount.currency === row.currency;
+      const details = { reference: data.reference, paymentMethod: data.paymentMethod };
+      if (row.status === 'pending_payment' && matches) {
+        await this.markPaid(ctx, row.id, details);
+        await writeEvent(ctx.tx, sendEmail, {
+          to: row.email,
+          template: 'payment_receipt',
+          data: {
+            orderId: row.id,
+            number: row.number,
+            amount: data.amount,
+            paidAt: new Date().toISOString(),
+            ...(data.paymentMethod ? { paymentMethod: data.paymentMethod } : {}),
+          },
+        });
+        return 'paid';
+      }
+      if (
+        row.payment?.status !== 'pending' &&
+        row.payment?.status !== 'failed' &&
+        row.payment?.status !== 'cancelled'
+      ) {
+        // This payment was recorded already (the provider sent the success under two event ids).
+        return 'already_paid';
+      }
+      await deps.payments.recordSuccess(ctx, row.id, details);
+      await repository.recordHistory(ctx.tx, {
+        orderId: row.id,
+        from: row.status,
+        to: row.status,
+        actor: 'system',
+        reason: matches
+          ? 'payment arrived after the order closed: refunded'
+          : 'payment amount did not match the order: refunded',
+      });
+      await refundLocked(ctx, row, undefined, 'late_payment');
+      return 'refunded';
+    },
+
+    /** A declined attempt: noted on the order's timeline and emailed; the order stays payable. */
+    async applyPaymentFailure(ctx: TxContext, data: PaymentFailure): Promise<boolean> {
+      const row = await repository.findOrder(ctx.tx, data.orderId, true);
+      if (!row || row.status !== 'pending_payment') return false;
+      if (
+        !(await deps.payments.recordDecline(ctx, row.id, {
+          code: data.failureCode,
+          message: data.failureMessage,
+        }))
+      ) {
+        return false;
+      }
+      await repository.recordHistory(ctx.tx, {
+        orderId: row.id,
+        from: row.status,
+        to: row.status,
+        actor: 'system',
+        reason: `payment declined (${data.failureCode})`,
+      });
+      await writeEvent(ctx.tx, sendEmail, {
+        to: row.email,
+        template: 'payment_failed',
+        data: {
+          orderId: row.id,
+          number: row.number,
+          amount: data.amount,
+          reason: data.failureMessage,
+          payBy: new Date(row.payment_due_at).toISOString(),
+        },
+      });
+      return true;
+    },
+
+    /** An admin's refund, full or partial, of a paid order. */
+    async refund(ctx: Context, id: string, amount?: number) {
+      await inTransaction(db, ctx, async (tx) => {
+        const row = await lockedOrder(tx, id);
+        if (!refundable.includes(row.status)) throw new InvalidTransition(row.status, 'refunded');
+        const refund = await refundLocked(tx, row, amount, 'admin');
+        const to: OrderStatus = refund.full ? 'refunded' : 'partially_refunded';
+        await move(tx, row, to, 'admin', `refund of ${refund.amount} ${refund.currency}`);
+      });
+      return this.adminGet(ctx, id);
     },
 
     /**
@@ -217,7 +355,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     async adminGet(ctx: Context, id: string) {
       const row = await reload(ctx, id);
       const history = await repository.orderHistory(ctx.tx ?? db, id);
-      return { ...toOrder(row), userId: row.user_id, history: toHistory(history) };
+      const payment = await deps.payments.forOrder(ctx, id);
+      return {
+        ...toOrder(row),
+        userId: row.user_id,
+        history: toHistory(history),
+        refunds: payment.refunds,
+        paymentEvents: payment.events,
+      };
     },
   };
 }

@@ -3,7 +3,10 @@ import { InvalidTransition } from '../../platform/errors.js';
 import { orderStatuses } from './tables.js';
 import { assertTransition, canTransition } from './status.js';
 
-/** Every pair of statuses: exactly the moves the contract lists are allowed. */
+/**
+ * Every pair of statuses: exactly the moves the contract lists are allowed, plus refunds after
+ * delivery (returns) and delivery of a partly refunded order.
+ */
 const allowed = new Set([
   'pending_payment→paid',
   'pending_payment→cancelled',
@@ -14,7 +17,10 @@ const allowed = new Set([
   'fulfilled→delivered',
   'fulfilled→refunded',
   'fulfilled→partially_refunded',
+  'delivered→refunded',
+  'delivered→partially_refunded',
   'partially_refunded→fulfilled',
+  'partially_refunded→delivered',
   'partially_refunded→refunded',
   'partially_refunded→partially_refunded',
 ]);

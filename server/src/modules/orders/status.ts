@@ -12,8 +12,9 @@ export const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ['paid', 'cancelled'],
   paid: ['fulfilled', 'cancelled', 'refunded', 'partially_refunded'],
   fulfilled: ['delivered', 'refunded', 'partially_refunded'],
-  partially_refunded: ['fulfilled', 'refunded', 'partially_refunded'],
-  delivered: [],
+  partially_refunded: ['fulfilled', 'delivered', 'refunded', 'partially_refunded'],
+  // Returns after delivery are refunded too.
+  delivered: ['refunded', 'partially_refunded'],
   cancelled: [],
   refunded: [],
 };

@@ -123,31 +123,6 @@ export const orderHistory = pgTable(
   (t) => [index('order_history_order_idx').on(t.orderId, t.createdAt)],
 );
 
-/** A payment attempt for an order; the payments module fills in the provider's side. */
-export const payments = pgTable(
-  'payments',
-  {
-    id: id(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => orders.id, { onDelete: 'cascade' }),
-    provider: text('provider').notNull(),
-    status: text('status').notNull(),
-    amount: money('amount'),
-    currency: char('currency', { length: 3 }).notNull(),
-    clientSecret: text('client_secret'),
-    providerReference: text('provider_reference'),
-    ...timestamps,
-  },
-  (t) => [
-    index('payments_order_idx').on(t.orderId),
-    check(
-      'payments_status_check',
-      sql`${t.status} IN ('pending', 'succeeded', 'failed', 'cancelled', 'refunded', 'partially_refunded')`,
-    ),
-  ],
-);
-
 /**
  * Idempotency keys of order-creating requests: the first request claims the key, and its answer is
  * stored with it in the order's own transaction, so a retry gets the same answer and a concurrent

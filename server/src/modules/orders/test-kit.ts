@@ -5,6 +5,7 @@ import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import {
   createTestStore,
+  freePort,
   silentLogger,
   type Backend,
   type TestStore,
@@ -36,7 +37,12 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export function checkoutKit(
   backend: Backend,
-  options: { env?: Record<string, string>; worker?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    /** Listen on a free port (PORT is set to it): for webhooks the store must receive over HTTP. */
+    listen?: boolean;
+  } = {},
 ) {
   const ctx = {} as {
     store: TestStore;
@@ -46,7 +52,12 @@ export function checkoutKit(
   let nextVariant = 0;
 
   beforeAll(async () => {
-    ctx.store = await createTestStore(backend, options.env ?? {});
+    const port = options.listen ? await freePort() : undefined;
+    ctx.store = await createTestStore(backend, {
+      ...(port ? { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+      ...options.env,
+    });
+    if (port) await ctx.store.app.listen({ port, host: '127.0.0.1' });
     if (options.worker) {
       ctx.worker = await startWorker({
         config: ctx.store.config,

@@ -66,6 +66,12 @@ export function toOrder(row: OrderRow): Order {
       ...(row.status === 'pending_payment' && payment.client_secret
         ? { clientSecret: payment.client_secret }
         : {}),
+      paymentMethod: payment.payment_method ?? null,
+      failure:
+        row.status === 'pending_payment' && payment.failure_code
+          ? { code: payment.failure_code, message: payment.failure_message ?? '' }
+          : null,
+      amountRefunded: money(payment.amount_refunded ?? 0, c),
     },
     paymentDueAt: row.status === 'pending_payment' ? iso(row.payment_due_at) : null,
     fulfilment:

@@ -4,6 +4,7 @@ export * from '../../modules/inventory/tables.js';
 export * from '../../modules/accounts/tables.js';
 export * from '../../modules/pricing/tables.js';
 export * from '../../modules/orders/tables.js';
+export * from '../../modules/payments/tables.js';
 export * from '../../modules/events/tables.js';
 export * from '../../modules/notifications/tables.js';
 export * from '../bus/tables.js';

@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import { consumeOnce } from '../../platform/bus/consumer.js';
+import type { MessageBus, Subscription } from '../../platform/bus/port.js';
+import type { Db } from '../../platform/db/index.js';
+import { paymentFailed, paymentSucceeded } from '../payments/events.js';
+import type { OrderService } from './service.js';
+
+/**
+ * The orders module's consumers: the provider's verdicts applied to orders, each in its inbox
+ * transaction under the order's row lock, so a redelivered message has no second effect.
+ */
+export async function startOrderConsumers(
+  deps: { db: Db; bus: MessageBus; logger: Logger },
+  orders: OrderService,
+): Promise<Subscription[]> {
+  return [
+    await consumeOnce(deps, 'orders-payment-success', [paymentSucceeded], async (ctx, { data }) => {
+      const outcome = await orders.applyPaymentSuccess(ctx, data);
+      if (outcome !== 'paid')
+        deps.logger.info({ orderId: data.orderId, outcome }, 'payment not applied to the order');
+    }),
+    await consumeOnce(deps, 'orders-payment-failed', [paymentFailed], async (ctx, { data }) => {
+      await orders.applyPaymentFailure(ctx, data);
+    }),
+  ];
+}

@@ -1,0 +1,116 @@
+import { consume } from '../../platform/bus/consumer.js';
+import type { Config } from '../../platform/config.js';
+import { apiPrefix, defineModule } from '../../platform/module.js';
+import { derivedSecret } from '../../platform/secrets.js';
+import { createGateway, type Gateway } from '../../gateway/gateway.js';
+import type { Db } from '../../platform/db/index.js';
+import type { Logger } from 'pino';
+import { orderCancelled, orderRefunded } from '../orders/events.js';
+import { createLocalProvider, gatewayOverHttp } from './local.js';
+import type { PaymentProvider } from './provider.js';
+import { paymentRoutes } from './routes.js';
+import { createPaymentService, type PaymentService } from './service.js';
+import { createStripeProvider } from './stripe.js';
+
+export const gatewayPrefix = '/gateway';
+
+export interface PaymentsModuleOptions {
+  /** The in-store gateway's webhook retry delay (tests use short ones). */
+  gatewayRetryDelayMs?: number;
+}
+
+/** The provider the configuration names, and the in-store gateway when the local one runs inside. */
+function providerFor(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  options: PaymentsModuleOptions,
+): { provider: PaymentProvider; gateway: Gateway | null } {
+  if (config.PAYMENT_PROVIDER === 'stripe') {
+    return {
+      provider: createStripeProvider({
+        secretKey: config.STRIPE_SECRET_KEY as string,
+        webhookSecret: config.STRIPE_WEBHOOK_SECRET as string,
+        ...(config.STRIPE_API_URL ? { apiUrl: config.STRIPE_API_URL } : {}),
+      }),
+      gateway: null,
+    };
+  }
+  const apiKey = config.PAYMENT_GATEWAY_KEY ?? derivedSecret(config, 'payment-gateway-key');
+  const webhookSecret =
+    config.PAYMENT_WEBHOOK_SECRET ?? derivedSecret(config, 'payment-webhook-secret');
+  if (config.PAYMENT_GATEWAY_URL) {
+    return {
+      provider: createLocalProvider({
+        gateway: gatewayOverHttp(`${config.PAYMENT_GATEWAY_URL.replace(/\/+$/, '')}`, apiKey),
+        webhookSecret,
+      }),
+      gateway: null,
+    };
+  }
+  const gateway = createGateway({
+    db,
+    apiKey,
+    webhookSecret,
+    webhookUrl:
+      config.PAYMENT_WEBHOOK_URL ??
+      `http://127.0.0.1:${config.PORT}${apiPrefix}/webhooks/payments/local`,
+    logger,
+    ...(options.gatewayRetryDelayMs !== undefined
+      ? { retryDelayMs: options.gatewayRetryDelayMs, pollMs: options.gatewayRetryDelayMs }
+      : {}),
+  });
+  return { provider: createLocalProvider({ gateway: gateway.ledger, webhookSecret }), gateway };
+}
+
+/**
+ * Payments: the provider port (the local gateway or Stripe), intents, webhooks recorded once and
+ * queued as `payment_success` / `payment_failed`, and refunds sent to the provider. In embedded
+ * mode (no PAYMENT_GATEWAY_URL) the local gateway itself is served under `/gateway`.
+ */
+export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
+  return defineModule<{ payments: PaymentService; paymentGateway: Gateway | null }>({
+    name: 'payments',
+    createServices: ({ config, adapters, logger }) => {
+      const db = adapters.database.db;
+      const { provider, gateway } = providerFor(config, db, logger, options);
+      return {
+        payments: createPaymentService({
+          db,
+          provider,
+          publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
+          logger,
+        }),
+        paymentGateway: gateway,
+      };
+    },
+    routes: async (app, _platform, { payments, paymentGateway }) => {
+      await app.register(paymentRoutes, { prefix: apiPrefix, payments });
+      if (paymentGateway) await paymentGateway.mount(app, gatewayPrefix);
+    },
+    consumers: async ({ adapters }, { payments }) => [
+      // Refunds are sent to the provider outside any transaction, keyed by the refund's id: a
+      // redelivery finds the refund no longer pending, or the provider answers the first refund.
+      await consume(adapters.bus, 'payments-refunds', [orderRefunded], async ({ data }) => {
+        await payments.executeRefund(data.refundId);
+      }),
+      await consume(
+        adapters.bus,
+        'payments-cancelled-intents',
+        [orderCancelled],
+        async ({ data }) => {
+          if (data.previousStatus === 'pending_payment') await payments.cancelIntent(data.orderId);
+        },
+      ),
+    ],
+    jobs: (_platform, { payments }) => [
+      {
+        name: 'retry-pending-refunds',
+        intervalMs: 60_000,
+        run: () => payments.retryPendingRefunds(),
+      },
+    ],
+  });
+}
+
+export const paymentsModule = createPaymentsModule();

@@ -1,0 +1,70 @@
+/**
+ * The payment-provider port. The store never sees a card: it asks the provider for an intent to
+ * collect an order's total, hands the intent's client secret to the shopper's browser, and learns
+ * the outcome from the provider's signed webhooks. Two adapters: the local gateway (`local.ts`) and
+ * Stripe (`stripe.ts`); both pass `provider.contract.ts`.
+ */
+export interface PaymentProvider {
+  readonly name: 'local' | 'stripe';
+
+  /** An intent to collect `amount`; the same `idempotencyKey` always answers the same intent. */
+  createIntent(input: {
+    orderId: string;
+    amount: number;
+    currency: string;
+    idempotencyKey: string;
+    /** Where the provider's hosted page sends the shopper afterwards. */
+    returnUrl: string;
+  }): Promise<{ reference: string; clientSecret: string }>;
+
+  /** Stop an unpaid intent from being paid (the order was cancelled). Best effort. */
+  cancelIntent(reference: string): Promise<void>;
+
+  /**
+   * Check a webhook's signature over its raw body and read it. Throws `InvalidWebhook` for a bad or
+   * stale signature or a body that is not the provider's event.
+   */
+  parseWebhook(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): ProviderEvent;
+
+  /** Give back part or all of a collected payment; the same `idempotencyKey` refunds once. */
+  refund(input: {
+    reference: string;
+    amount: number;
+    currency: string;
+    idempotencyKey: string;
+  }): Promise<{ reference: string }>;
+}
+
+export type ProviderEvent =
+  | {
+      id: string;
+      type: 'payment_succeeded';
+      reference: string;
+      /** The order the intent was created for, from its metadata. */
+      orderId: string | null;
+      amount: number;
+      currency: string;
+      paymentMethod: string | null;
+      raw: unknown;
+    }
+  | {
+      id: string;
+      type: 'payment_failed';
+      reference: string;
+      orderId: string | null;
+      amount: number;
+      currency: string;
+      failureCode: string;
+      failureMessage: string;
+      raw: unknown;
+    }
+  /** Anything else the provider sends (acknowledged, recorded, not acted on). */
+  | { id: string; type: 'other'; providerType: string; raw: unknown };
+
+export class InvalidWebhook extends Error {}
+
+/** The provider could not be reached or refused the call; the caller retries later. */
+export class ProviderUnavailable extends Error {}

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { writeEvent } from '../../platform/bus/outbox.js';
+import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
+import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { Conflict, DomainError, NotFound, Unprocessable } from '../../platform/errors.js';
+import { paymentFailed, paymentSucceeded } from './events.js';
+import { InvalidWebhook, type PaymentProvider, type ProviderEvent } from './provider.js';
+import type { refundStatuses } from './tables.js';
+
+export interface PaymentServiceDeps {
+  db: Db;
+  provider: PaymentProvider;
+  /** Where the provider's page sends the shopper back to: `${publicUrl}/orders/:id/confirmation`. */
+  publicUrl: string;
+  logger: Logger;
+}
+
+/** A webhook whose signature or body does not hold up: 400, and nothing changes. */
+export class InvalidWebhookSignature extends DomainError {
+  constructor(detail: string) {
+    super('invalid', 'invalid_webhook_signature', detail);
+  }
+}
+
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  provider: string;
+  status: string;
+  amount: number;
+  currency: string;
+  client_secret: string | null;
+  provider_reference: string | null;
+  amount_refunded: number;
+}
+
+export interface RefundRequest {
+  orderId: string;
+  /** Minor units; all that remains when omitted. */
+  amount?: number | undefined;
+  reason: 'admin' | 'cancelled' | 'late_payment';
+}
+
+/**
+ * Payments: intents asked of the provider, the provider's webhooks recorded once and turned into
+ * bus events, and refunds (recorded in the caller's transaction, sent to the provider afterwards).
+ * The order's own status is the orders module's: it consumes `payment_success` / `payment_failed`.
+ */
+export function createPaymentService(deps: PaymentServiceDeps) {
+  const { db, provider, logger } = deps;
+
+  const paymentOf = async (q: Queryable, orderId: string, lock = false) =>
+    (
+      await queryRows<PaymentRow>(
+        q,
+        sql`SELECT id, order_id, provider, status, amount, currency, client_secret, provider_reference, amount_refunded
+            FROM payments WHERE order_id = ${orderId}::uuid ORDER BY created_at DESC LIMIT 1
+            ${lock ? sql`FOR UPDATE` : sql``}`,
+      )
+    )[0] ?? null;
+
+  /** The order a provider event is about: by the intent's reference, else by its metadata. */
+  async function orderOf(q: Queryable, event: Extract<ProviderEvent, { reference: string }>) {
+    const [byReference] = await queryRows<{ order_id: string }>(
+      q,
+      sql`SELECT order_id FROM payments WHERE provider = ${provider.name} AND provider_reference = ${event.reference}`,
+    );
+    if (byReference) return byReference.order_id;
+    if (!event.orderId || !/^[0-9a-f-]{36}$/i.test(event.orderId)) return null;
+    const [byMetadata] = await queryRows<{ order_id: string }>(
+      q,
+      sql`SELECT order_id FROM payments WHERE order_id = ${event.orderId}::uuid AND provider = ${provider.name} LIMIT 1`,
+    );
+    return byMetadata?.order_id ?? null;
+  }
+
+  return {
+    providerName: provider.name,
+
+    /**
+     * The client secret the shopper pays with, asking the provider for an intent the first time.
+     * Idempotent per order (the payment's id is the provider's idempotency key), so two requests
+     * racing here get the same intent. Null when the order is no longer payable or the provider
+     * cannot be reached; the next read of the order tries again.
+     */
+    async ensureIntent(ctx: Context, orderId: string): Promise<string | null> {
+      const payment = await paymentOf(ctx.tx ?? db, orderId);
+      if (!payment || !['pending', 'failed'].includes(payment.status)) return null;
+      if (payment.client_secret) return payment.client_secret;
+      try {
+        const intent = await provider.createIntent({
+          orderId,
+          amount: payment.amount,
+          currency: payment.currency.trim(),
+          idempotencyKey: payment.id,
+          returnUrl: `${deps.publicUrl}/orders/${orderId}/confirmation`,
+        });
+        await (ctx.tx ?? db).execute(
+          sql`UPDATE payments SET client_secret = ${intent.clientSecret}, provider_reference = ${intent.reference},
+                                  updated_at = now()
+              WHERE id = ${payment.id}::uuid AND client_secret IS NULL`,
+        );
+        return intent.clientSecret;
+      } catch (error) {
+        logger.warn({ err: error, orderId }, 'could not create a payment intent; will try again');
+        return null;
+      }
+    },
+
+    /**
+     * A provider's webhook: verified, recorded once per provider event id, and turned into a bus
+     * event in the same transaction. Everything else happens in consumers, so the provider gets its
+     * 200 as soon as this commits.
+     */
+    async receiveWebhook(
+      providerName: string,
+      rawBody: Buffer,
+      headers: Record<string, string | string[] | undefined>,
+    ): Promise<{ duplicate: boolean }> {
+      if (providerName !== provider.name) throw new NotFound('No such payment provider.');
+      let event: ProviderEvent;
+      try {
+        event = provider.parseWebhook(rawBody, headers);
+      } catch (error) {
+        if (error instanceof InvalidWebhook) throw new InvalidWebhookSignature(error.message);
+        throw error;
+      }
+      return inTransaction(db, { actor: null }, async ({ tx }) => {
+        const orderId = event.type === 'other' ? null : await orderOf(tx, event);
+        const recorded = await queryRows(
+          tx,
+          sql`INSERT INTO payment_events (provider, event_id, type, order_id, provider_reference, payload)
+              VALUES (${provider.name}, ${event.id}, ${event.type === 'other' ? event.providerType : event.type},
+                      ${orderId}::uuid, ${event.type === 'other' ? null : event.reference}, ${JSON.stringify(event.raw)}::jsonb)
+              ON CONFLICT DO NOTHING RETURNING event_id`,
+        );
+        if (recorded.length === 0) return { duplicate: true };
+        if (event.type === 'other') return { duplicate: false };
+        if (!orderId) {
+          logger.warn(
+            { eventId: event.id, reference: event.reference },
+            'payment event for no known order',
+          );
+          return { duplicate: false };
+        }
+        const common = {
+          orderId,
+          provider: provider.name,
+          reference: event.reference,
+          providerEventId: event.id,
+          amount: { amount: event.amount, currency: event.currency.toUpperCase() },
+        };
+        if (event.type === 'payment_succeeded') {
+          await writeEvent(tx, paymentSucceeded, { ...common, paymentMethod: event.paymentMethod });
+        } else {
+          await writeEvent(tx, paymentFailed, {
+            ...common,
+            failureCode: event.failureCode,
+            failureMessage: event.failureMessage,
+          });
+        }
+        return { duplicate: false };
+      });
+    },
+
+    /** The money arrived (in the caller's transaction). Also for an order cancelled meanwhile. */
+    async recordSuccess(
+      ctx: TxContext,
+      orderId: string,
+      details: { reference: string; paymentMethod: string | null },
+    ) {
+      await ctx.tx.execute(
+        sql`UPDATE payments SET status = 'succeeded', payment_method = ${details.paymentMethod},
+                                provider_reference = coalesce(provider_reference, nullif(${details.reference}, '')),
+                                failure_code = NULL, failure_message = NULL, paid_at = now(), updated_at = now()
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed', 'cancelled')`,
+      );
+    },
+
+    /** A declined attempt: noted on the payment, which stays payable. */
+    async recordDecline(
+      ctx: TxContext,
+      orderId: string,
+      failure: { code: string; message: string },
+    ) {
+      const rows = await queryRows(
+        ctx.tx,
+        sql`UPDATE payments SET status = 'failed', failure_code = ${failure.code},
+                                failure_message = ${failure.message}, updated_at = now()
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed') RETURNING id`,
+      );
+      return rows.length > 0;
+    },
+
+    /** An unpaid order was cancelled: its payment will never be collected. */
+    async recordCancelled(ctx: TxContext, orderId: string) {
+      await ctx.tx.execute(
+        sql`UPDATE payments SET status = 'cancelled', updated_at = now()
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed')`,
+      );
+    },
+
+    /**
+     * Record a refund in the caller's transaction (the caller holds the order's lock and writes the
+     * event): never more than what was collected and not yet refunded.
+     */
+    async requestRefund(ctx: TxContext, request: RefundRequest) {
+      const payment = await paymentOf(ctx.tx, request.orderId, true);
+      if (!payment || !['succeeded', 'partially_refunded'].includes(payment.status)) {
+        throw new Conflict('not_paid', 'This order has no collected payment to refund.');
+      }
+      const refundable = payment.amount - payment.amount_refunded;
+      if (refundable <= 0)
+        throw new Conflict('already_refunded', 'This payment has been refunded in full.');
+      const amount = request.amount ?? refundable;
+      if (amount > refundable) {
+        throw new Unprocessable(
+          'refund_exceeds_payment',
+          `At most ${refundable} (minor units) can still be refunded.`,
+          { refundable: { amount: refundable, currency: payment.currency.trim() } },
+        );
+      }
+      const full = amount === refundable;
+      const id = randomUUID();
+      await ctx.tx.execute(
+        sql`INSERT INTO refunds (id, order_id, payment_id, amount, currency, status, reason)
+            VALUES (${id}::uuid, ${request.orderId}::uuid, ${payment.id}::uuid, ${amount}, ${payment.currency}, 'pending', ${request.reason})`,
+      );
+      await ctx.tx.execute(
+        sql`UPDATE payments SET amount_refunded = amount_refunded + ${amount},
+                                status = ${full ? 'refunded' : 'partially_refunded'}, updated_at = now()
+            WHERE id = ${payment.id}::uuid`,
+      );
+      return { id, amount, currency: payment.currency.trim(), full };
+    },
+
+    /**
+     * Ask the provider for a recorded refund. Safe to repeat: the refund's id is the provider's
+     * idempotency key, and only a pending refund is sent. Throws when the provider fails, so the
+     * bus (or the retry job) tries again.
+     */
+    async executeRefund(refundId: string): Promise<'sent' | 'not_pending'> {
+      const [refund] = await queryRows<{
+        amount: number;
+        currency: string;
+        reference: string | null;
+      }>(
+        db,
+        sql`SELECT r.amount, r.currency, p.provider_reference AS reference
+            FROM refunds r JOIN payments p ON p.id = r.payment_id
+            WHERE r.id = ${refundId}::uuid AND r.status = 'pending'`,
+      );
+      if (!refund) return 'not_pending';
+      try {
+        if (!refund.reference) throw new Error('the payment has no provider reference');
+        const done = await provider.refund({
+          reference: refund.reference,
+          amount: refund.amount,
+          currency: refund.currency.trim(),
+          idempotencyKey: refundId,
+        });
+        await db.execute(
+          sql`UPDATE refunds SET status = 'succeeded', provider_reference = ${done.reference},
+                                 attempts = attempts + 1, last_error = NULL, updated_at = now()
+              WHERE id = ${refundId}::uuid AND status = 'pending'`,
+        );
+        return 'sent';
+      } catch (error) {
+        await db.execute(
+          sql`UPDATE refunds SET attempts = attempts + 1, last_error = ${String(error).slice(0, 500)}, updated_at = now()
+              WHERE id = ${refundId}::uuid`,
+        );
+        throw error;
+      }
+    },
+
+    /** Refunds still pending after `olderThanMs` (their message was lost or dead-lettered): send them. */
+    async retryPendingRefunds(olderThanMs = 60_000, limit = 50): Promise<number> {
+      const pending = await queryRows<{ id: string }>(
+        db,
+        sql`SELECT id FROM refunds WHERE status = 'pending'
+              AND updated_at < now() - ${olderThanMs} * interval '1 millisecond'
+            ORDER BY updated_at LIMIT ${limit}`,
+      );
+      let sent = 0;
+      for (const { id } of pending) {
+        try {
+          if ((await this.executeRefund(id)) === 'sent') sent++;
+        } catch (error) {
+          logger.warn({ err: error, refundId: id }, 'refund still not accepted by the provider');
+        }
+      }
+      return sent;
+    },
+
+    /** Stop an unpaid, cancelled order's intent from being paid. Best effort. */
+    async cancelIntent(orderId: string) {
+      const payment = await paymentOf(db, orderId);
+      if (!payment?.provider_reference || payment.status !== 'cancelled') return;
+      await provider.cancelIntent(payment.provider_reference).catch((error: unknown) => {
+        logger.warn({ err: error, orderId }, 'could not cancel the payment intent');
+      });
+    },
+
+    /** The payment, its refunds and the provider's events, for the admin's view of an order. */
+    async forOrder(ctx: Context, orderId: string) {
+      const q = ctx.tx ?? db;
+      const payment = await paymentOf(q, orderId);
+      const refundRows = await queryRows<{
+        id: string;
+        amount: number;
+        currency: string;
+        status: (typeof refundStatuses)[number];
+        reason: string;
+        created_at: Date | string;
+      }>(
+        q,
+        sql`SELECT id, amount, currency, status, reason, created_at FROM refunds
+            WHERE order_id = ${orderId}::uuid ORDER BY created_at`,
+      );
+      const events = await queryRows<{
+        event_id: string;
+        type: string;
+        received_at: Date | string;
+      }>(
+        q,
+        sql`SELECT event_id, type, received_at FROM payment_events
+            WHERE order_id = ${orderId}::uuid ORDER BY received_at`,
+      );
+      return {
+        payment,
+        refunds: refundRows.map((r) => ({
+          id: r.id,
+          amount: { amount: r.amount, currency: r.currency.trim() },
+          status: r.status,
+          reason: r.reason,
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
+        events: events.map((e) => ({
+          id: e.event_id,
+          type: e.type,
+          receivedAt: new Date(e.received_at).toISOString(),
+        })),
+      };
+    },
+  };
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;
