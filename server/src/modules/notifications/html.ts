@@ -20,6 +20,11 @@ export interface Brand {
   storeName: string;
   /** Where shoppers reach the store (PUBLIC_URL), without a trailing slash. */
   publicUrl: string;
+  /**
+   * The token that opens an order without signing in (the one a guest got at checkout), so every
+   * order email's link works for guests too. Absent: links to orders carry no token.
+   */
+  orderAccessToken?: (orderId: string) => string;
 }
 
 /** A link into the store; every path segment is encoded, so an id cannot change the path. */

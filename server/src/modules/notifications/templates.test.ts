@@ -65,6 +65,16 @@ describe('email templates', () => {
     }
   });
 
+  it('links every order email to the order with its access token, escaped for HTML', () => {
+    const withTokens: Brand = { ...brand, orderAccessToken: (id) => `tok&${id.slice(0, 4)}` };
+    for (const name of templateNames.filter((n) => 'orderId' in samples[n])) {
+      const email = renderEmail(withTokens, name, samples[name]);
+      const link = `https://shop.example.com/orders/${orderId}?token=tok%26${orderId.slice(0, 4)}`;
+      expect(email.text, name).toContain(link);
+      expect(email.html, name).toContain(`href="${link}"`);
+    }
+  });
+
   it('lists an order’s lines and total in the store’s currency format', () => {
     const { subject, text } = renderEmail(brand, 'order_received', samples.order_received);
     expect(subject).toBe('Order SR-ABCD2345 received');

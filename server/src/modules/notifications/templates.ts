@@ -123,7 +123,11 @@ function email(
 }
 
 const greeting = (firstName: string | undefined) => (firstName ? `Hi ${firstName},` : 'Hello,');
-const orderLink = (brand: Brand, orderId: string) => storeLink(brand, 'orders', orderId);
+const orderLink = (brand: Brand, orderId: string) => {
+  const link = storeLink(brand, 'orders', orderId);
+  const token = brand.orderAccessToken?.(orderId);
+  return token ? `${link}?token=${encodeURIComponent(token)}` : link;
+};
 
 const renderers: Renderers = {
   welcome: (d, brand) =>

@@ -37,6 +37,10 @@ describe.each(backends())('payments (%s)', (backend) => {
     );
     const receipt = kit.mail.smtp.to(order.email).find((m) => m.subject.startsWith('Receipt'));
     expect(receipt?.text).toContain('Visa ending in 4242');
+    // The guest's link opens the order without an account.
+    const link = `/orders/${order.id}?token=${encodeURIComponent(order.accessToken ?? '')}`;
+    expect(receipt?.text).toContain(link);
+    expect((await kit.get(link)).statusCode).toBe(200);
   });
 
   it('a declined card leaves the order payable, says why, and a second card pays it', async () => {
