@@ -5,7 +5,7 @@ import { loggerOptions } from './platform/logger.js';
 import { ensureAdmin } from './modules/accounts/bootstrap.js';
 import { seedCatalogIfEmpty } from './seed/seed.js';
 import { buildApi, createServices } from './server.js';
-import { startWorker } from './worker.js';
+import { serveMetrics, startWorker } from './worker.js';
 
 /** Documented in the README; used only in embedded mode, where the store is a local demo. */
 export const embeddedAdmin = { email: 'admin@stride.local', password: 'stride-admin-2026' };
@@ -60,6 +60,13 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
   const services = createServices({ config, adapters, logger });
   const worker = roles.worker ? await startWorker({ config, adapters, services, logger }) : null;
   const api = roles.api ? (await buildApi({ config, adapters, logger, services })).app : null;
+  if (api && worker) api.exposeMetrics(worker.metricsRegistry);
+  const workerMetrics =
+    worker && !api && config.WORKER_METRICS_PORT
+      ? await serveMetrics(worker.metricsRegistry, config.WORKER_METRICS_PORT, config.HOST)
+      : null;
+  if (workerMetrics)
+    logger.info(`worker metrics at http://localhost:${config.WORKER_METRICS_PORT}/metrics`);
   if (api) {
     await api.listen({ port: config.PORT, host: config.HOST });
     logger.info(`store ready at http://localhost:${config.PORT}`);
@@ -73,6 +80,7 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await api?.close();
+      await workerMetrics?.close();
       await worker?.stop();
       await closeAdapters(adapters);
     } finally {

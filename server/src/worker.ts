@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import { Registry } from 'prom-client';
+import { createBusMetrics, instrumentBus } from './platform/bus/metrics.js';
 import type { Subscription } from './platform/bus/port.js';
 import { createOutboxRelay } from './platform/bus/outbox.js';
 import type { Job, Platform, StoreModule } from './platform/module.js';
@@ -39,15 +42,22 @@ export async function startWorker(
     services: Services;
     /** The modules whose consumers and jobs run; every module by default (tests swap one in). */
     modules?: readonly AnyStoreModule[];
+    /** Where the relay's and the consumers' metrics go; a new registry by default. */
+    metricsRegistry?: Registry;
   },
 ) {
-  const { adapters, services, logger } = options;
+  const { services, logger } = options;
+  const metricsRegistry = options.metricsRegistry ?? new Registry();
+  const metrics = createBusMetrics(metricsRegistry);
+  // Consumers subscribe through a bus that counts and times what they handle.
+  const adapters = { ...options.adapters, bus: instrumentBus(options.adapters.bus, metrics) };
   const platform: Platform = { config: options.config, adapters, logger };
   const relay = createOutboxRelay({
     db: adapters.database.db,
-    bus: adapters.bus,
+    bus: options.adapters.bus,
     logger,
     listen: (onNotify) => adapters.database.listen('outbox', onNotify),
+    metrics,
   });
   const subscriptions: Subscription[] = [];
   const jobs: { stop(): Promise<void> }[] = [];
@@ -64,10 +74,28 @@ export async function startWorker(
   );
   return {
     relay,
+    metricsRegistry,
     async stop() {
       await Promise.allSettled(jobs.map((job) => job.stop()));
       await relay.stop();
       await Promise.allSettled(subscriptions.map((s) => s.close()));
     },
   };
+}
+
+/** A worker on its own has no API: its metrics get a small server of their own (and a liveness check). */
+export async function serveMetrics(registry: Registry, port: number, host: string) {
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      registry
+        .metrics()
+        .then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text))
+        .catch(() => response.writeHead(500).end());
+      return;
+    }
+    if (request.url === '/health') return void response.writeHead(200).end('ok');
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

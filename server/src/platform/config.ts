@@ -94,6 +94,11 @@ const environmentSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().trim().optional(),
   /** Another Stripe API endpoint (a proxy, or a stand-in in tests), e.g. http://127.0.0.1:12111 */
   STRIPE_API_URL: optionalUrl(['http', 'https']),
+  /**
+   * A worker running on its own serves its metrics (relay, consumers) at http://HOST:PORT/metrics
+   * on this port. Unset: not served. A process running the API as well shows them on the API's /metrics.
+   */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SEED_ON_START: z
     .enum(['true', 'false'])
     .default('true')

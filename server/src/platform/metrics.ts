@@ -21,11 +21,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The app's Prometheus registry, for modules that publish metrics of their own. */
     metricsRegistry: Registry;
+    /** Serve another registry's metrics on `/metrics` too (the worker's, when it shares the process). */
+    exposeMetrics(registry: Registry): void;
   }
 }
 
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.decorate('metricsRegistry', metrics.registry);
+  const others: Registry[] = [];
+  app.decorate('exposeMetrics', (registry: Registry) => void others.push(registry));
   // One labelled child per route and status, looked up once rather than hashed on every request.
   const series = new Map<string, { observe(value: number): void }>();
   app.addHook('onResponse', (request, reply, done) => {
@@ -45,7 +49,8 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
     { config: { auth: 'public' }, schema: { hide: true } },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
+      const parts = await Promise.all([metrics.registry, ...others].map((r) => r.metrics()));
+      return parts.join('\n');
     },
   );
 }

@@ -41,6 +41,13 @@ describe.each(backends())('payments (%s)', (backend) => {
     const link = `/orders/${order.id}?token=${encodeURIComponent(order.accessToken ?? '')}`;
     expect(receipt?.text).toContain(link);
     expect((await kit.get(link)).statusCode).toBe(200);
+    // The worker counted it: the relay's publishes and the consumer's success.
+    const metrics = await kit.ctx.worker?.metricsRegistry.metrics();
+    expect(metrics).toMatch(/outbox_published_total [1-9]/);
+    expect(metrics).toMatch(/outbox_publish_latency_seconds_count [1-9]/);
+    expect(metrics).toMatch(
+      /bus_consumer_messages_total\{consumer="orders-payment-success",outcome="success"\} [1-9]/,
+    );
   });
 
   it('a declined card leaves the order payable, says why, and a second card pays it', async () => {

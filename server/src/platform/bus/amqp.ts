@@ -226,7 +226,7 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
     let failure: unknown;
     try {
       const event = JSON.parse(msg.content.toString('utf8')) as EventEnvelope;
-      await sub.handler(event);
+      await sub.handler(event, { attempt, maxAttempts: sub.maxAttempts });
       ch.ack(msg);
       return;
     } catch (err) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, type TestContext } from 'vitest';
-import type { EventEnvelope, MessageBus } from './port.js';
+import type { DeliveryAttempt, EventEnvelope, MessageBus } from './port.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const uid = () => randomUUID().slice(0, 8);
@@ -100,11 +100,13 @@ export function busContract(name: string, make: () => Promise<MessageBus>): void
       const type = `flaky_${uid()}`;
       const consumer = `flaky_${uid()}`;
       const calls: number[] = [];
+      const tries: DeliveryAttempt[] = [];
       await bus.subscribe(
         consumer,
         [type],
-        async () => {
+        async (_event, delivery) => {
           calls.push(Date.now());
+          tries.push(delivery);
           if (calls.length <= 2) throw new Error(`boom ${calls.length}`);
         },
         { maxAttempts: 5, ...FAST },
@@ -117,6 +119,8 @@ export function busContract(name: string, make: () => Promise<MessageBus>): void
       // Delays 50ms then 100ms; a small allowance for timer granularity.
       expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(40);
       expect(calls[2]! - calls[1]!).toBeGreaterThanOrEqual(90);
+      // Each try is told which it is.
+      expect(tries).toEqual([1, 2, 3].map((attempt) => ({ attempt, maxAttempts: 5 })));
       expect(await bus.deadLetters(consumer)).toEqual([]);
     });
 

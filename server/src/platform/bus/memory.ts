@@ -102,7 +102,12 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MessageBus {
     // Promise chain rather than an async IIFE: a handler that throws synchronously must not
     // reach the cleanup before `task` is assigned.
     const task: Promise<void> = Promise.resolve()
-      .then(() => sub.handler(JSON.parse(delivery.body) as EventEnvelope))
+      .then(() =>
+        sub.handler(JSON.parse(delivery.body) as EventEnvelope, {
+          attempt: delivery.attempt,
+          maxAttempts: sub.maxAttempts,
+        }),
+      )
       .catch((err: unknown) => {
         report(err, `handler failed (attempt ${delivery.attempt}/${sub.maxAttempts})`);
         if (!closed) fail(q, sub, delivery, err);

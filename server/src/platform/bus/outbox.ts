@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { queryRows, type Db, type Queryable } from '../db/index.js';
 import type { EventType } from './events.js';
+import type { BusMetrics } from './metrics.js';
 import type { MessageBus } from './port.js';
 import { outbox } from './tables.js';
 
@@ -49,6 +50,7 @@ export interface OutboxRelayOptions {
   backoffMs?: (failures: number) => number;
   /** Subscribe to the outbox's NOTIFY channel (see `Database.listen`); without it, the relay polls. */
   listen?: (onNotify: () => void) => Promise<() => Promise<void>>;
+  metrics?: BusMetrics;
 }
 
 interface OutboxRow {
@@ -105,7 +107,17 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
           }),
         ),
       );
-      const sent = rows.filter((_, i) => outcomes[i]?.status === 'fulfilled').map((r) => r.id);
+      const confirmedAt = Date.now();
+      const sentRows = rows.filter((_, i) => outcomes[i]?.status === 'fulfilled');
+      const sent = sentRows.map((r) => r.id);
+      if (options.metrics) {
+        options.metrics.published.inc(sent.length);
+        options.metrics.publishFailures.inc(rows.length - sent.length);
+        for (const row of sentRows) {
+          const waited = (confirmedAt - new Date(row.occurred_at).getTime()) / 1000;
+          options.metrics.publishLatency.observe(Math.max(0, waited));
+        }
+      }
       if (sent.length > 0) {
         await tx.execute(sql`
           UPDATE outbox SET published_at = now(), attempts = attempts + 1

@@ -14,7 +14,13 @@ export interface EventEnvelope<T = unknown> {
   data: T;
 }
 
-export type EventHandler = (event: EventEnvelope) => Promise<void>;
+/** Which try this is: a handler (or a wrapper counting retries) may want to know. */
+export interface DeliveryAttempt {
+  attempt: number;
+  maxAttempts: number;
+}
+
+export type EventHandler = (event: EventEnvelope, delivery: DeliveryAttempt) => Promise<void>;
 
 export interface SubscribeOptions {
   /** Attempts before a message is dead-lettered (default 5). */
