@@ -7,6 +7,9 @@ const resultsDir = process.env.TEST_RESULTS_DIR;
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The fault tests stop and restart the shared RabbitMQ and Redis: they run on their own
+    // (`npm run test:faults`), never beside tests that use those services.
+    exclude: ['test/faults/**', '**/node_modules/**'],
     testTimeout: 30000,
     hookTimeout: 60000,
     pool: 'forks',

@@ -27,6 +27,15 @@ export function startApiProcess(env: Record<string, string>) {
   return startProcess('src/main-api.ts', { ...process.env, LOG_LEVEL: 'info', ...env });
 }
 
+/** One worker process (`npm run start:worker`): the relay, the consumers and the jobs. */
+export function startWorkerProcess(env: Record<string, string>) {
+  return startProcess(
+    'src/main-worker.ts',
+    { ...process.env, LOG_LEVEL: 'info', ...env },
+    'worker started',
+  );
+}
+
 /** The embedded store as `npm start` runs it: no service URLs, whatever the test's environment has. */
 export function startStoreProcess(env: Record<string, string>) {
   const clean = Object.fromEntries(
@@ -37,7 +46,7 @@ export function startStoreProcess(env: Record<string, string>) {
   return startProcess('src/main-all.ts', { ...clean, LOG_LEVEL: 'info', ...env });
 }
 
-function startProcess(entry: string, env: NodeJS.ProcessEnv) {
+function startProcess(entry: string, env: NodeJS.ProcessEnv, readyLine = 'store ready') {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: serverDir,
     env,
@@ -51,7 +60,7 @@ function startProcess(entry: string, env: NodeJS.ProcessEnv) {
   );
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (output.includes('store ready')) {
+      if (output.includes(readyLine)) {
         clearInterval(timer);
         resolve();
       }

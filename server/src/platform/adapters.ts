@@ -16,19 +16,61 @@ export interface Adapters {
   bus: MessageBus;
 }
 
+/**
+ * A service that is not up yet at start-up (containers starting together, a broker restarting) is
+ * waited for, up to a minute, rather than ending the process at the first refused connection.
+ */
+async function whenReachable<T>(
+  what: string,
+  connect: () => Promise<T>,
+  logger: Logger,
+  waitMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      logger.warn({ err: error, attempt }, `${what} not reachable yet; trying again`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+    }
+  }
+}
+
 export async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
   const database = config.DATABASE_URL
-    ? await connectPostgres(config.DATABASE_URL)
+    ? await whenReachable(
+        'PostgreSQL',
+        () => connectPostgres(config.DATABASE_URL as string),
+        logger,
+      )
     : await openPglite(config.DATA_DIR);
   const cache = config.REDIS_URL
-    ? await createRedisCache(config.REDIS_URL, {
-        onError: (err) => logger.warn({ err }, 'redis connection problem'),
-      })
+    ? await whenReachable(
+        'Redis',
+        () =>
+          createRedisCache(config.REDIS_URL as string, {
+            onError: (err) => logger.warn({ err }, 'redis connection problem'),
+          }),
+        logger,
+      )
     : createMemoryCache();
   const bus = config.AMQP_URL
-    ? await createAmqpBus(config.AMQP_URL, {
-        onError: (err, context) => logger.warn({ err, context }, 'message bus problem'),
-      })
+    ? await whenReachable(
+        'RabbitMQ',
+        () =>
+          createAmqpBus(config.AMQP_URL as string, {
+            onError: (err, context) => logger.warn({ err, context }, 'message bus problem'),
+            ...(config.AMQP_NAMESPACE
+              ? {
+                  exchange: `${config.AMQP_NAMESPACE}.events`,
+                  queuePrefix: `${config.AMQP_NAMESPACE}.`,
+                }
+              : {}),
+          }),
+        logger,
+      )
     : createMemoryBus();
   logger.info(
     { database: database.kind, cache: cache.kind, bus: bus.kind },

@@ -24,6 +24,14 @@ const environmentSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   AMQP_URL: optionalUrl(['amqp', 'amqps']),
+  /**
+   * Keeps several stores on one RabbitMQ apart: exchange `<namespace>.events`, queues
+   * `<namespace>.<consumer>`. Unset: exchange `store.events`, queues named after their consumers.
+   */
+  AMQP_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, - or _')
+    .optional(),
   DATA_DIR: z.string().default('./.data'),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -57,6 +65,12 @@ const environmentSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   /** Where email goes out (smtp://user:pass@host:587, smtps://…:465). Unset: a dev mailbox records it. */
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  /**
+   * Seconds a worker holds an email it is sending before another worker may take it over (after a
+   * crash mid-send). Must outlast a slow SMTP send; shorter means a crashed worker's email goes
+   * out sooner.
+   */
+  EMAIL_SEND_LEASE: durationSeconds.default(180),
   /** The From of every email: an address, or `Name <address>`. */
   MAIL_FROM: z
     .string()

@@ -33,7 +33,13 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
         publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
         orderAccessToken: createAccessTokens(resolveJwtSecret(config)).issue,
       };
-      const delivery = createDelivery({ db, mailer, brand, logger });
+      const delivery = createDelivery({
+        db,
+        mailer,
+        brand,
+        logger,
+        leaseSeconds: config.EMAIL_SEND_LEASE,
+      });
       return { notifications: createNotificationService({ db, mailer, delivery }) };
     },
     routes: (app, _platform, { notifications }) =>

@@ -57,12 +57,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Quorum queues exist from RabbitMQ 3.8; anything else (or an unknown broker) gets classic queues. */
-function supportsQuorum(version: unknown): boolean {
+function versionAtLeast(version: unknown, wantMajor: number, wantMinor: number): boolean {
   const [major = NaN, minor = NaN] = String(version ?? '')
     .split('.')
     .map(Number);
-  return major > 3 || (major === 3 && minor >= 8);
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
 }
+const supportsQuorum = (version: unknown) => versionAtLeast(version, 3, 8);
+/** Quorum queues with a message TTL and at-least-once dead-lettering: RabbitMQ 3.10 and later. */
+const supportsSafeRetries = (version: unknown) => versionAtLeast(version, 3, 10);
 
 export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Promise<AmqpBus> {
   const exchange = opts.exchange ?? 'store.events';
@@ -76,6 +79,7 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
   let conn: ChannelModel | null = null;
   let pub: ConfirmChannel | null = null;
   let quorum = false;
+  let safeRetries = false;
   let closing = false;
   let connecting = false;
   let reconnectTimer: NodeJS.Timeout | null = null;
@@ -84,7 +88,7 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
   const mainQueue = (consumer: string) => `${prefix}${consumer}`;
   const dlqName = (consumer: string) => `${mainQueue(consumer)}.dlq`;
   const retryQueue = (consumer: string, delayMs: number) =>
-    `${mainQueue(consumer)}.retry.${delayMs}`;
+    `${mainQueue(consumer)}.retry.${delayMs}ms`;
   const retryDelay = (sub: SubState, attempt: number) => sub.retryDelayMs * 2 ** (attempt - 1);
 
   // A lost heartbeat is the only way to notice a silently dropped network; 10s beats the 60s default.
@@ -113,6 +117,7 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
       p.on('close', () => void (pub === p && conn === self && self.close().catch(noop)));
       await p.assertExchange(exchange, 'topic', { durable: true });
       quorum = supportsQuorum(c.connection.serverProperties.version);
+      safeRetries = supportsSafeRetries(c.connection.serverProperties.version);
       conn = c;
       pub = p;
       for (const sub of subs) await attach(sub);
@@ -150,7 +155,10 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
     declared.add(q);
     for (const type of sub.types) await ch.bindQueue(q, exchange, type);
     // One retry queue per delay, each with a queue-wide TTL: with per-message expiry in a single queue
-    // a short retry would wait behind a long one at its head.
+    // a short retry would wait behind a long one at its head. A message leaves it by dead-lettering
+    // back to the main queue, which classic queues do at most once: a message whose time ran out
+    // while the broker restarted could be dropped on the way. Quorum retry queues dead-letter at
+    // least once (RabbitMQ 3.10+; the strategy needs reject-publish overflow), so none is lost.
     for (let attempt = 1; attempt < sub.maxAttempts; attempt++) {
       const delay = retryDelay(sub, attempt);
       const name = retryQueue(sub.consumer, delay);
@@ -160,6 +168,13 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
           'x-message-ttl': delay,
           'x-dead-letter-exchange': '',
           'x-dead-letter-routing-key': q,
+          ...(safeRetries
+            ? {
+                'x-queue-type': 'quorum',
+                'x-dead-letter-strategy': 'at-least-once',
+                'x-overflow': 'reject-publish',
+              }
+            : {}),
         },
       });
       declared.add(name);

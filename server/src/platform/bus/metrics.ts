@@ -22,8 +22,8 @@ export function createBusMetrics(registry: Registry) {
       registers,
     }),
     publishLatency: new Histogram({
-      name: 'outbox_publish_latency_seconds',
-      help: 'From the commit that wrote an event to its confirmed publish',
+      name: 'outbox_relay_publish_seconds',
+      help: 'From the commit that wrote an event to its confirmed publish, per event this relay sent',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
