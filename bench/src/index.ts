@@ -4,7 +4,9 @@
  * - `catalog` (the default, alone): the catalog, accounts and scale cases (catalog.ts).
  * - `checkout`: both checkout benchmarks (checkout.ts), which need DATABASE_URL and REDIS_URL;
  *   `orders` or `flash-sale` runs one of them.
- * - `all`: `catalog`, then `checkout`.
+ * - `payments`: confirm → paid → email latency and relay throughput (payments.ts), which needs
+ *   DATABASE_URL, REDIS_URL and AMQP_URL.
+ * - `all`: `catalog`, then `checkout`, then `payments`.
  *
  * BENCH_ONLY (names separated by commas or spaces) selects as the arguments do. Exits non-zero when a
  * benchmark fails; the servers, databases and Redis keys it made are removed in every case, on
@@ -12,10 +14,11 @@
  */
 import { runCatalog } from './catalog.js';
 import { runCheckout } from './checkout.js';
+import { runPayments } from './payments.js';
 import { runCleanups } from './cleanup.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
-const names = ['catalog', 'checkout', 'orders', 'flash-sale', 'all'] as const;
+const names = ['catalog', 'checkout', 'orders', 'flash-sale', 'payments', 'all'] as const;
 type Name = (typeof names)[number];
 
 function selection(): Set<Name> {
@@ -27,7 +30,7 @@ function selection(): Set<Name> {
     throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${names.join(', ')}`);
   }
   const selected = new Set<Name>(given.length > 0 ? (given as Name[]) : ['catalog']);
-  if (selected.has('all')) return new Set(['catalog', 'checkout']);
+  if (selected.has('all')) return new Set(['catalog', 'checkout', 'payments']);
   return selected;
 }
 
@@ -48,6 +51,11 @@ try {
   if (orders || flashSale) {
     if (selected.has('catalog')) log('');
     await runCheckout({ orders, flashSale });
+    await runCleanups(log);
+  }
+  if (selected.has('payments')) {
+    log('');
+    await runPayments();
   }
 } catch (err) {
   process.exitCode = 1;
