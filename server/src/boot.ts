@@ -1,14 +1,11 @@
 import pino from 'pino';
 import { closeAdapters, openAdapters } from './platform/adapters.js';
-import { ConfigError, loadConfig, type Config } from './platform/config.js';
+import { ConfigError, embeddedAdmin, loadConfig, type Config } from './platform/config.js';
 import { loggerOptions } from './platform/logger.js';
 import { ensureAdmin } from './modules/accounts/bootstrap.js';
 import { seedCatalogIfEmpty } from './seed/seed.js';
 import { buildApi, createServices } from './server.js';
 import { serveMetrics, startWorker } from './worker.js';
-
-/** Documented in the README; used only in embedded mode, where the store is a local demo. */
-export const embeddedAdmin = { email: 'admin@stride.local', password: 'stride-admin-2026' };
 
 function readConfig(): Config {
   try {

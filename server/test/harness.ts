@@ -138,6 +138,9 @@ export async function createTestStore(
     JWT_SECRET: testJwtSecret,
     AUTH_RATE_LIMIT: '1000',
     ORDER_RATE_LIMIT: '100000',
+    // A test store does not listen unless the test says so: the in-store gateway's webhooks go
+    // nowhere (never to whatever runs on the default port).
+    PAYMENT_WEBHOOK_URL: 'http://127.0.0.1:9/no-store-listening',
     ...env,
   });
   const adapters = await openTestAdapters(backend);

@@ -71,6 +71,10 @@ const environmentSchema = z.object({
    * out sooner.
    */
   EMAIL_SEND_LEASE: durationSeconds.default(180),
+  /** A variant with this many units or fewer left to sell triggers one alert to the store team. */
+  LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
+  /** Who gets low-stock alerts. Default: ADMIN_EMAIL (embedded: the demo administrator). */
+  LOW_STOCK_ALERT_EMAIL: z.email().optional(),
   /** The From of every email: an address, or `Name <address>`. */
   MAIL_FROM: z
     .string()
@@ -118,6 +122,18 @@ const environmentSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
 });
+
+/** Documented in the README; used only in embedded mode, where the store is a local demo. */
+export const embeddedAdmin = { email: 'admin@stride.local', password: 'stride-admin-2026' };
+
+/** Where the store team's alerts go: LOW_STOCK_ALERT_EMAIL, else the first administrator. */
+export function storeTeamEmail(config: Config): string | null {
+  return (
+    config.LOW_STOCK_ALERT_EMAIL ??
+    config.ADMIN_EMAIL ??
+    (config.embedded ? embeddedAdmin.email : null)
+  );
+}
 
 export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_URL'> & {
   PUBLIC_URL: string;

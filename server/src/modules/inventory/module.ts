@@ -1,9 +1,11 @@
+import { storeTeamEmail } from '../../platform/config.js';
 import { defineModule } from '../../platform/module.js';
 import type { CatalogService } from '../catalog/service.js';
+import { startInventoryConsumers } from './consumers.js';
 import { inventoryRoutes } from './routes.js';
 import { createInventoryService, type InventoryService } from './service.js';
 
-/** Stock levels, reservations for orders, and the admin's stock changes. */
+/** Stock levels, reservations for orders, the admin's stock changes, and low-stock alerts. */
 export const inventoryModule = defineModule<
   { inventory: InventoryService },
   { catalog: CatalogService }
@@ -16,4 +18,9 @@ export const inventoryModule = defineModule<
     }),
   }),
   routes: (app, _platform, services) => inventoryRoutes(app, services),
+  consumers: ({ config, adapters, logger }, { catalog }) =>
+    startInventoryConsumers(
+      { db: adapters.database.db, bus: adapters.bus, logger, catalog },
+      { threshold: config.LOW_STOCK_THRESHOLD, alertTo: storeTeamEmail(config) },
+    ),
 });

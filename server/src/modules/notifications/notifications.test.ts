@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { anonymous, inTransaction } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { backends, eventually } from '../../../test/harness.js';
 import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
@@ -33,10 +32,7 @@ describe.each(backends())('notification emails on %s backends', (backend) => {
     return { email, order: response.json() as PlacedOrder };
   }
 
-  const markPaid = (orderId: string) =>
-    inTransaction(ctx.store.adapters.database.db, anonymous, (tx) =>
-      ctx.store.services.orders.markPaid(tx, orderId),
-    );
+  const { markPaid } = kit;
 
   it('welcomes a new account with one email, recorded as sent', async () => {
     const email = await registerAs('Ada');

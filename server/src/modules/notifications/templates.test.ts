@@ -43,6 +43,13 @@ const samples: { [Name in TemplateName]: TemplateData<Name> } = {
     payBy: '2026-11-20T14:35:00Z',
   },
   order_refunded: { orderId, number: 'SR-ABCD2345', amount: usd(5000), full: false },
+  low_stock: {
+    items: [
+      { sku: 'TRAIL-SOCK-M', name: hostile, details: 'M / Black', available: 2 },
+      { sku: 'RUN-TEE-S', name: 'Run Tee', available: 0 },
+    ],
+    threshold: 5,
+  },
 };
 
 describe('email templates', () => {

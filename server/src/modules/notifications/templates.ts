@@ -81,6 +81,21 @@ const schemas = {
     /** When the unpaid order will be cancelled. */
     payBy: z.iso.datetime({ offset: true }).optional(),
   }),
+  low_stock: z.object({
+    /** Variants that fell to the threshold or below, as the store team knows them. */
+    items: z
+      .array(
+        z.object({
+          sku: name,
+          name,
+          details: z.string().max(200).optional(),
+          available: z.number().int(),
+        }),
+      )
+      .min(1)
+      .max(200),
+    threshold: z.number().int().nonnegative(),
+  }),
   order_refunded: z.object({
     ...orderRef,
     amount: money,
@@ -241,6 +256,26 @@ const renderers: Renderers = {
           : 'You can try again with the same or another card.',
       ],
       action: { label: 'Try again', url: orderLink(brand, d.orderId) },
+    }),
+
+  low_stock: (d, brand) =>
+    email(brand, {
+      subject:
+        d.items.length === 1
+          ? `Low stock: ${d.items[0]?.sku ?? ''}`
+          : `Low stock: ${d.items.length} variants`,
+      title: 'Stock is running low',
+      paragraphs: [
+        `These variants have ${d.threshold} or fewer units left to sell (on hand, less what unpaid orders hold).`,
+      ],
+      table: d.items.map((item) => [
+        `${item.sku} · ${item.name}${item.details ? ` (${item.details})` : ''}`,
+        `${item.available} left`,
+      ]),
+      action: { label: 'Open the admin', url: storeLink(brand, 'admin') },
+      after: [
+        'You will hear again about a variant only after it has been restocked above the threshold.',
+      ],
     }),
 
   order_refunded: (d, brand) =>

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { anonymous } from '../../platform/context.js';
+import { anonymous, inTransaction } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import {
   createTestStore,
@@ -54,7 +54,13 @@ export function checkoutKit(
   beforeAll(async () => {
     const port = options.listen ? await freePort() : undefined;
     ctx.store = await createTestStore(backend, {
-      ...(port ? { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
+      ...(port
+        ? {
+            PORT: String(port),
+            PUBLIC_URL: `http://127.0.0.1:${port}`,
+            PAYMENT_WEBHOOK_URL: `http://127.0.0.1:${port}/api/v1/webhooks/payments/local`,
+          }
+        : {}),
       ...options.env,
     });
     if (port) await ctx.store.app.listen({ port, host: '127.0.0.1' });
@@ -168,6 +174,32 @@ export function checkoutKit(
     };
   }
 
+  /**
+   * Pay an order without the webhook round trip: the in-store gateway charges the test card (so its
+   * books agree, and a later refund goes through), and the order is marked paid as the
+   * payment_success consumer would.
+   */
+  async function markPaid(orderId: string) {
+    const [payment] = await queryRows<{ client_secret: string; provider_reference: string }>(
+      ctx.store.adapters.database.db,
+      sql`SELECT client_secret, provider_reference FROM payments WHERE order_id = ${orderId}::uuid`,
+    );
+    const gateway = ctx.store.services.paymentGateway;
+    if (!payment || !gateway) throw new Error('no payment intent in the in-store gateway');
+    await gateway.ledger.confirm(payment.client_secret, {
+      cardNumber: '4242424242424242',
+      expMonth: 12,
+      expYear: 2034,
+      cvc: '123',
+    });
+    return inTransaction(ctx.store.adapters.database.db, anonymous, (tx) =>
+      ctx.store.services.orders.markPaid(tx, orderId, {
+        reference: payment.provider_reference,
+        paymentMethod: 'Visa ending in 4242',
+      }),
+    );
+  }
+
   const count = async (query: ReturnType<typeof sql>) =>
     (await queryRows<{ n: number }>(ctx.store.adapters.database.db, query))[0]?.n ?? 0;
 
@@ -183,6 +215,7 @@ export function checkoutKit(
     stockOf,
     register,
     count,
+    markPaid,
     admin: () => bearer(ctx.adminToken),
   };
 }
