@@ -5,7 +5,8 @@ import { loggerOptions } from './platform/logger.js';
 import { ensureAdmin } from './modules/accounts/bootstrap.js';
 import { seedCatalogIfEmpty } from './seed/seed.js';
 import { buildApi, createServices } from './server.js';
-import { serveMetrics, startWorker } from './worker.js';
+import { scrapeRegistries, serveMetrics } from './platform/metrics.js';
+import { startWorker } from './worker.js';
 
 function readConfig(): Config {
   try {
@@ -58,12 +59,15 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
   const worker = roles.worker ? await startWorker({ config, adapters, services, logger }) : null;
   const api = roles.api ? (await buildApi({ config, adapters, logger, services })).app : null;
   if (api && worker) api.exposeMetrics(worker.metricsRegistry);
-  const workerMetrics =
-    worker && !api && config.WORKER_METRICS_PORT
-      ? await serveMetrics(worker.metricsRegistry, config.WORKER_METRICS_PORT, config.HOST)
-      : null;
-  if (workerMetrics)
-    logger.info(`worker metrics at http://localhost:${config.WORKER_METRICS_PORT}/metrics`);
+  const localMetrics = config.METRICS_PORT
+    ? await serveMetrics(
+        api
+          ? () => api.scrapeMetrics()
+          : () => scrapeRegistries([worker?.metricsRegistry].filter((r) => r !== undefined)),
+        config.METRICS_PORT,
+      )
+    : null;
+  if (localMetrics) logger.info(`metrics at http://127.0.0.1:${config.METRICS_PORT}/metrics`);
   if (api) {
     await api.listen({ port: config.PORT, host: config.HOST });
     logger.info(`store ready at http://localhost:${config.PORT}`);
@@ -77,7 +81,7 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await api?.close();
-      await workerMetrics?.close();
+      await localMetrics?.close();
       await worker?.stop();
       await closeAdapters(adapters);
     } finally {

@@ -49,6 +49,7 @@ export async function buildApi(options: {
       secret: resolveJwtSecret(config),
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL,
       cache: adapters.cache,
+      sessions: services.accounts.sessionDirectory,
     },
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { Registry } from 'prom-client';
 import { createBusMetrics, instrumentBus } from './platform/bus/metrics.js';
 import type { Subscription } from './platform/bus/port.js';
@@ -81,21 +80,4 @@ export async function startWorker(
       await Promise.allSettled(subscriptions.map((s) => s.close()));
     },
   };
-}
-
-/** A worker on its own has no API: its metrics get a small server of their own (and a liveness check). */
-export async function serveMetrics(registry: Registry, port: number, host: string) {
-  const server = createServer((request, response) => {
-    if (request.url === '/metrics') {
-      registry
-        .metrics()
-        .then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text))
-        .catch(() => response.writeHead(500).end());
-      return;
-    }
-    if (request.url === '/health') return void response.writeHead(200).end('ok');
-    response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

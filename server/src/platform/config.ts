@@ -113,10 +113,15 @@ const environmentSchema = z.object({
   /** Another Stripe API endpoint (a proxy, or a stand-in in tests), e.g. http://127.0.0.1:12111 */
   STRIPE_API_URL: optionalUrl(['http', 'https']),
   /**
-   * A worker running on its own serves its metrics (relay, consumers) at http://HOST:PORT/metrics
-   * on this port. Unset: not served. A process running the API as well shows them on the API's /metrics.
+   * Bearer token that `/metrics` requires (`Authorization: Bearer …`). Unset: `/metrics` is open in
+   * development and test, and not served on the public port in production.
    */
-  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Serve `/metrics` (this process's, API and worker alike) on 127.0.0.1 at this port as well, for
+   * a scraper on the same host; a worker on its own has no other HTTP port. Unset: not served.
+   */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SEED_ON_START: z
     .enum(['true', 'false'])
     .default('true')

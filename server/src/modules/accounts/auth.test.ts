@@ -164,6 +164,95 @@ describe.each(backends())(
         expect((await get('/me', accessToken)).statusCode).toBe(200);
       });
 
+      it('requires exp, iat, sub and sid, within the token lifetime and the clock skew', async () => {
+        const { user, accessToken } = await register();
+        const sid = (
+          JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as {
+            sid: string;
+          }
+        ).sid;
+        const now = Math.floor(Date.now() / 1000);
+        const good = { sub: user.id, role: 'customer', sid };
+        /** A token with exactly these times. */
+        const at = (iat: number, exp: number) =>
+          forge({ ...good, iat, exp }, testJwtSecret, { expiresIn: undefined });
+        expect((await get('/me', forge(good))).statusCode).toBe(200);
+        const rejected = {
+          'no exp': forge(good, testJwtSecret, { expiresIn: undefined }),
+          'no iat': forge(good, testJwtSecret, { noTimestamp: true }),
+          'no sid': forge({ sub: user.id, role: 'customer' }),
+          'no sub': forge({ role: 'customer', sid }),
+          'issued in the future': at(now + 120, now + 600),
+          // A far exp does not stretch a token past its lifetime (15 minutes) counted from iat.
+          'older than its lifetime': at(now - 3600, now + 3600),
+        };
+        for (const [what, token] of Object.entries(rejected)) {
+          const response = await get('/me', token);
+          expect(response.statusCode, what).toBe(401);
+        }
+        // A little skew between servers' clocks is fine.
+        expect((await get('/me', at(now + 10, now + 600))).statusCode).toBe(200);
+        expect((await get('/me', at(now - 600, now + 300))).statusCode).toBe(200);
+      });
+
+      it('rejects a token whose session belongs to another account', async () => {
+        const victim = await register();
+        const attacker = await register();
+        const victimSid = (
+          JSON.parse(
+            Buffer.from(victim.accessToken.split('.')[1] as string, 'base64url').toString(),
+          ) as {
+            sid: string;
+          }
+        ).sid;
+        // Correctly signed, but naming the attacker with the victim's session: not one we issued.
+        const mixed = forge({ sub: attacker.user.id, role: 'customer', sid: victimSid });
+        expect((await get('/me', mixed)).statusCode).toBe(401);
+        const unknownSession = forge({
+          sub: attacker.user.id,
+          role: 'customer',
+          sid: '0190a0a0-0000-7000-8000-000000000000',
+        });
+        expect((await get('/me', unknownSession)).statusCode).toBe(401);
+      });
+
+      it('takes the role from the live account: a demoted admin loses admin access at once', async () => {
+        const { user, accessToken } = await register();
+        const accounts = ctx.store.services.accounts;
+        // Read once while a customer, so a stale cached role would show.
+        expect((await get('/admin/customers', accessToken)).statusCode).toBe(403);
+        await accounts.setRole({ actor: null }, user.id, 'admin');
+        // The token still says customer; the account now says admin.
+        expect((await get('/admin/customers', accessToken)).statusCode).toBe(200);
+        await accounts.setRole({ actor: null }, user.id, 'customer');
+        expect((await get('/admin/customers', accessToken)).statusCode).toBe(403);
+        // A token forged to claim admin for a customer's real session changes nothing.
+        const sid = (
+          JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as {
+            sid: string;
+          }
+        ).sid;
+        expect(
+          (await get('/admin/customers', forge({ sub: user.id, role: 'admin', sid }))).statusCode,
+        ).toBe(403);
+      });
+
+      it('keeps a signed-out session ended even when the cache forgets the denylist', async () => {
+        const { accessToken, refreshToken } = await register();
+        expect((await post('/auth/logout', { refreshToken }, bearer(accessToken))).statusCode).toBe(
+          204,
+        );
+        expect((await get('/me', accessToken)).statusCode).toBe(401);
+        // Redis restarted without saving: the denylist and the cached facts are gone.
+        const sid = (
+          JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString()) as {
+            sid: string;
+          }
+        ).sid;
+        await ctx.store.adapters.cache.del(`auth:revoked-session:${sid}`, `auth:session:${sid}`);
+        expect((await get('/me', accessToken)).statusCode).toBe(401);
+      });
+
       it('gives a customer 403 and an anonymous caller 401 on admin routes', async () => {
         const { accessToken } = await register();
         const customer = await get('/admin/customers', accessToken);

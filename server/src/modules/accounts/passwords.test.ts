@@ -50,6 +50,9 @@ describe.each(backends())('accounts: password change and reset on %s backends', 
       expect(unknown.statusCode).toBe(202);
       expect(known.statusCode).toBe(202);
       expect(known.body).toBe(unknown.body);
+      // 202 Accepted with no body at all, not the four bytes `null`.
+      expect(known.body).toBe('');
+      expect(known.headers['content-type']).toBeUndefined();
 
       await eventually(async () => (await resetEmails(email)).length === 1);
       const [event] = await resetEmails(email);

@@ -207,6 +207,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
         contextOf(request),
         request.body.token,
         request.body.password,
+        request.ip,
       );
       return reply.status(204).send(null);
     },

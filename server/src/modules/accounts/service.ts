@@ -22,6 +22,8 @@ import { normaliseEmail } from './bootstrap.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import type { RegisterBody, User } from './schemas.js';
+import { retireSessionFacts } from '../../platform/http/auth.js';
+import { createLoginThrottle } from './login-throttle.js';
 import { createSessionStore, newToken, sha256, type SessionContext } from './sessions.js';
 
 export interface AccountServiceDeps {
@@ -75,6 +77,12 @@ const passwordResetTtlSeconds = 30 * 60;
 
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, cache } = deps;
+  const throttle = createLoginThrottle({
+    db,
+    cache,
+    perAddressLimit: deps.loginFailureLimit,
+    accountThrottleAfter: deps.loginFailureLimit * 2,
+  });
   const sessions = createSessionStore({
     db,
     cache,
@@ -144,29 +152,18 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     async login(ctx: Context, email: string, password: string, context: SessionContext) {
-      // Attempts are counted before the password is checked, so parallel guesses cannot slip past
-      // the limit while argon2 runs. Per account and address, and more loosely per account alone, so
-      // a stranger cannot lock the owner out from one address while guessing from many stays bounded.
-      const account = `auth:login-attempts:${normaliseEmail(email)}`;
-      const fromHere = `${account}:${context.ip ?? 'unknown'}`;
-      const [here, overall] = await Promise.all([
-        cache.incr(fromHere, loginFailureWindowSeconds),
-        cache.incr(account, loginFailureWindowSeconds),
-      ]);
-      if (here > deps.loginFailureLimit || overall > deps.loginFailureLimit * 5) {
-        throw new RateLimited(
-          loginFailureWindowSeconds,
-          'Too many failed sign-ins for this account; try again later.',
-        );
-      }
+      // Slowed per address and, for addresses new to the account, per account; never locked for
+      // the owner (login-throttle.ts). Counted before the password is checked.
       const user = await findByEmail(email);
+      const address = context.ip ?? 'unknown';
+      await throttle.admit(normaliseEmail(email), address, user?.id ?? null);
       const valid = await verifyPassword(user?.password_hash ?? (await decoyHash), password).catch(
         () => false,
       );
       if (!user || !valid) {
         throw new Unauthenticated('The email or password is incorrect.', 'invalid_credentials');
       }
-      await cache.del(fromHere, account);
+      await throttle.succeeded(normaliseEmail(email), address);
       const session = await inTransaction(db, ctx, ({ tx }) =>
         sessions.start(tx, user.id, context),
       );
@@ -175,6 +172,22 @@ export function createAccountService(deps: AccountServiceDeps) {
         ...tokens(user, session.sessionId, session.refreshToken),
         sessionId: session.sessionId,
       };
+    },
+
+    /** Access-token checks read sessions' live facts here (`platform/http/auth.ts`). */
+    sessionDirectory: { describe: (sessionId: string) => sessions.describe(sessionId) },
+
+    /**
+     * Make an account an administrator or a customer. Its sessions' cached facts are retired at
+     * once, so the next request of every live token is judged by the new role, on every process.
+     */
+    async setRole(_ctx: Context, userId: string, role: 'customer' | 'admin'): Promise<void> {
+      const rows = await queryRows(
+        db,
+        sql`UPDATE users SET role = ${role}, updated_at = now() WHERE id = ${userId}::uuid RETURNING id`,
+      );
+      if (rows.length === 0) throw new NotFound('No such account.');
+      await retireSessionFacts(cache, await sessions.idsOf(userId));
     },
 
     async refresh(_ctx: Context, refreshToken: string) {
@@ -241,7 +254,12 @@ export function createAccountService(deps: AccountServiceDeps) {
       return 'sent';
     },
 
-    async confirmPasswordReset(ctx: Context, token: string, password: string): Promise<void> {
+    async confirmPasswordReset(
+      ctx: Context,
+      token: string,
+      password: string,
+      ip?: string,
+    ): Promise<void> {
       const [reset] = await queryRows<{ user_id: string; email: string }>(
         db,
         sql`SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
@@ -271,6 +289,8 @@ export function createAccountService(deps: AccountServiceDeps) {
         throw invalidResetToken();
       }
       await sessions.denyAccessTokens(revoked);
+      // The owner proved it: their address gets past the account-wide throttle from now on.
+      await throttle.passwordReset(normaliseEmail(reset.email), reset.user_id, ip);
     },
 
     async changePassword(

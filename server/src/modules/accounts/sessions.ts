@@ -3,7 +3,12 @@ import { sql } from 'drizzle-orm';
 import type { Cache } from '../../platform/cache/port.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { Unauthenticated } from '../../platform/errors.js';
-import { revokedSessionKey } from '../../platform/http/auth.js';
+import {
+  retireSessionFacts,
+  revokedSessionKey,
+  type Role,
+  type SessionFacts,
+} from '../../platform/http/auth.js';
 import { refreshTokens, sessions } from './tables.js';
 
 /**
@@ -42,9 +47,10 @@ export function createSessionStore(deps: SessionDeps) {
 
   /** Deny a session's live access tokens until the longest of them has expired. */
   async function denyAccessTokens(sessionIds: string[]): Promise<void> {
-    await Promise.all(
-      sessionIds.map((id) => cache.set(revokedSessionKey(id), '1', deps.accessTtlSeconds + 5)),
-    );
+    await Promise.all([
+      ...sessionIds.map((id) => cache.set(revokedSessionKey(id), '1', deps.accessTtlSeconds + 5)),
+      retireSessionFacts(cache, sessionIds),
+    ]);
   }
 
   async function revokeWhere(
@@ -137,6 +143,26 @@ export function createSessionStore(deps: SessionDeps) {
       if (outcome.kind !== 'rotated')
         throw new Unauthenticated('The refresh token is invalid or has expired.');
       return outcome;
+    },
+
+    /** What access-token checks need to know of a session now (see `platform/http/auth.ts`). */
+    async describe(sessionId: string): Promise<SessionFacts | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
+      const [row] = await queryRows<{ user_id: string; role: Role; ended: boolean }>(
+        db,
+        sql`SELECT s.user_id, u.role, (s.revoked_at IS NOT NULL OR s.expires_at <= now()) AS ended
+            FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${sessionId}::uuid`,
+      );
+      return row ? { userId: row.user_id, role: row.role, ended: row.ended } : null;
+    },
+
+    /** Every session of a user, ended or not, for retiring their cached facts. */
+    async idsOf(userId: string): Promise<string[]> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`SELECT id FROM sessions WHERE user_id = ${userId}::uuid AND expires_at > now()`,
+      );
+      return rows.map((r) => r.id);
     },
 
     /** The session a refresh token belongs to, used or not (sign-out must work with either). */

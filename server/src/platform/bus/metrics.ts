@@ -5,7 +5,7 @@ import type { MessageBus } from './port.js';
  * The worker's metrics: what the relay publishes (and how long events waited in the outbox), and
  * per consumer what it handled, how long it took, how often it failed and was retried, and what it
  * dead-lettered. In a process running both roles they appear on the API's `/metrics`; a worker on
- * its own serves them on WORKER_METRICS_PORT.
+ * its own serves them on METRICS_PORT (127.0.0.1).
  */
 export function createBusMetrics(registry: Registry) {
   const registers = [registry];

@@ -72,7 +72,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   // Before the routes it documents: each one's schema is completed for the document (openapi.ts).
   await registerOpenApi(app);
 
-  registerMetrics(app, createMetrics());
+  registerMetrics(app, createMetrics(), {
+    token: config.METRICS_TOKEN,
+    production: config.NODE_ENV === 'production',
+  });
   registerOpsRoutes(app, options.readinessChecks);
   return app;
 }

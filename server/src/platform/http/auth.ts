@@ -51,11 +51,42 @@ declare module '@fastify/jwt' {
 
 /** Key under which a revoked session's id is kept until its last access token has expired. */
 export const revokedSessionKey = (sessionId: string) => `auth:revoked-session:${sessionId}`;
+/** Key of a session's live facts (owner, role, ended), cached for `sessionFactsSeconds`. */
+export const sessionFactsKey = (sessionId: string) => `auth:session:${sessionId}`;
+const sessionFactsSeconds = 30;
+/** How far a token's times may be off this server's clock. */
+export const clockSkewSeconds = 30;
+
+/** What the accounts module knows of a session now; null when there is no such session. */
+export interface SessionFacts {
+  userId: string;
+  role: Role;
+  /** Revoked, expired, or its account deactivated. */
+  ended: boolean;
+}
+
+export interface SessionDirectory {
+  describe(sessionId: string): Promise<SessionFacts | null>;
+}
 
 export interface AuthOptions {
   secret: string;
   accessTokenTtlSeconds: number;
   cache: Cache;
+  /**
+   * The live facts of sessions. A token is accepted only if its session exists, has not ended and
+   * belongs to the token's subject, and the role that counts is the account's role now, not the one
+   * in the token. Absent only in an app without the accounts module (the platform's own tests).
+   */
+  sessions?: SessionDirectory;
+}
+
+/**
+ * Retire the cached facts of sessions at once (on every process, through the shared cache): after
+ * a role change, a deactivation or a revocation, the next request reads them from the database.
+ */
+export async function retireSessionFacts(cache: Cache, sessionIds: string[]): Promise<void> {
+  if (sessionIds.length > 0) await cache.del(...sessionIds.map(sessionFactsKey));
 }
 
 const requirements = new Set<AuthRequirement>(['public', 'optional', 'customer', 'admin']);
@@ -66,13 +97,21 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     secret: options.secret,
     // The algorithm is pinned: `alg: none` and tokens signed any other way are refused.
     sign: { algorithm: 'HS256', expiresIn: options.accessTokenTtlSeconds },
-    verify: { algorithms: ['HS256'] },
+    // Every claim the store relies on must be there; a token older than its lifetime is refused
+    // whatever its `exp` says, and the clocks of several API processes may differ by a little.
+    verify: {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat', 'sub', 'sid', 'role'],
+      clockTolerance: clockSkewSeconds * 1000,
+      // In seconds here (@fastify/jwt converts it); clockTolerance goes to fast-jwt as it is, in ms.
+      maxAge: options.accessTokenTtlSeconds + clockSkewSeconds,
+    },
   });
   app.decorateRequest('actor', null);
 
   const check = async (request: FastifyRequest, requirement: AuthRequirement) => {
     if (requirement === 'public') return;
-    request.actor = await authenticate(request, options.cache, requirement === 'optional');
+    request.actor = await authenticate(request, options, requirement === 'optional');
     if (requirement === 'admin' && request.actor?.role !== 'admin') throw new Forbidden();
   };
   const undeclared: { method: string | string[]; url: string; config?: { auth?: unknown } }[] = [];
@@ -110,7 +149,7 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     }
   });
   app.decorate('identify', (request: FastifyRequest) =>
-    authenticate(request, options.cache, true).catch(() => null),
+    authenticate(request, options, true).catch(() => null),
   );
 }
 
@@ -128,11 +167,25 @@ export async function registerPublicPlugin<Options extends FastifyPluginOptions>
   });
 }
 
+/** A session's live facts, from the shared cache or, when not there, from the accounts module. */
+async function sessionFacts(
+  options: AuthOptions,
+  sessions: SessionDirectory,
+  sessionId: string,
+): Promise<SessionFacts | null> {
+  const cached = await options.cache.get(sessionFactsKey(sessionId));
+  if (cached !== null) return JSON.parse(cached) as SessionFacts | null;
+  const facts = await sessions.describe(sessionId);
+  await options.cache.set(sessionFactsKey(sessionId), JSON.stringify(facts), sessionFactsSeconds);
+  return facts;
+}
+
 async function authenticate(
   request: FastifyRequest,
-  cache: Cache,
+  options: AuthOptions,
   optional: boolean,
 ): Promise<Actor | null> {
+  const { cache } = options;
   const header = request.headers.authorization;
   if (!header) {
     if (optional) return null;
@@ -147,22 +200,36 @@ async function authenticate(
   } catch {
     throw new Unauthenticated('The access token is invalid or has expired.');
   }
+  const issuedAt = (claims as AccessClaims & { iat?: unknown }).iat;
   if (
     typeof claims.sub !== 'string' ||
     typeof claims.sid !== 'string' ||
-    (claims.role !== 'customer' && claims.role !== 'admin')
+    (claims.role !== 'customer' && claims.role !== 'admin') ||
+    typeof issuedAt !== 'number' ||
+    // Issued in the future: not by this store's clock.
+    issuedAt > Date.now() / 1000 + clockSkewSeconds
   ) {
     throw new Unauthenticated('The access token is invalid or has expired.');
   }
   let revoked: string | null;
+  let facts: SessionFacts | null | undefined;
   try {
-    revoked = await cache.get(revokedSessionKey(claims.sid));
+    [revoked, facts] = await Promise.all([
+      cache.get(revokedSessionKey(claims.sid)),
+      options.sessions ? sessionFacts(options, options.sessions, claims.sid) : undefined,
+    ]);
   } catch {
     // Fail closed: without the denylist a signed-out token could still be used.
     throw new Unavailable('Sign-in checks are unavailable; try again shortly.');
   }
-  if (revoked !== null) throw new Unauthenticated('This session has ended; sign in again.');
-  return { id: claims.sub, role: claims.role, sessionId: claims.sid };
+  if (revoked !== null || facts === null || facts?.ended) {
+    throw new Unauthenticated('This session has ended; sign in again.');
+  }
+  // A token naming another account's session is not one this store issued.
+  if (facts && facts.userId !== claims.sub) {
+    throw new Unauthenticated('The access token is invalid or has expired.');
+  }
+  return { id: claims.sub, role: facts?.role ?? claims.role, sessionId: claims.sid };
 }
 
 /** The acting user of a route declared with `auth: 'customer'` or `'admin'`. */
