@@ -193,6 +193,19 @@ describe('the OpenAPI document', () => {
     expect(documented).toBeGreaterThan(entries.length);
   });
 
+  it('describes the problems any request can get before it reaches an operation', () => {
+    const { description } = (document as unknown as { info: { description: string } }).info;
+    for (const problem of [
+      '413 payload_too_large',
+      '414 uri_too_long',
+      '415 unsupported_media_type',
+      '431 headers_too_large',
+      '400 malformed_url',
+    ]) {
+      expect(description).toContain(problem);
+    }
+  });
+
   it('lists the problems the platform can produce on each route', () => {
     const problems: string[] = [];
     for (const { name, operation } of entries) {

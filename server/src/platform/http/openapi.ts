@@ -267,8 +267,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Stride store API',
         version: '1.0.0',
-        description:
+        description: [
           'The REST API of the Stride athletic apparel store. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
+          '',
+          'Besides the statuses listed per operation, any request may get these, as problems with the same security headers, before it reaches an operation:',
+          '',
+          '- `400 malformed_url`: a path with a percent-encoded sequence that is not valid UTF-8; `400 bad_request`: a request line that is not HTTP.',
+          '- `413 payload_too_large`: a body over 1 MiB (256 KiB for payment webhooks).',
+          '- `414 uri_too_long`: a path segment over 200 characters.',
+          '- `415 unsupported_media_type`: a body that is not `application/json` where JSON is expected.',
+          '- `431 headers_too_large`: a request line and headers over 16 KiB together.',
+          '- `501 method_not_implemented`: a method the server does not implement.',
+        ].join('\n'),
       },
       tags: [
         { name: 'catalog', description: 'Categories, product listings, search and product pages' },
@@ -285,6 +295,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         {
           name: 'orders',
           description: 'Placing orders (idempotent), reading, listing and cancelling them',
+        },
+        {
+          name: 'payments',
+          description: "Payment providers' signed webhooks (the local gateway, Stripe)",
         },
         { name: 'admin', description: 'Store administration (role admin)' },
         { name: 'operations', description: 'Health, readiness and metrics' },
