@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '../../platform/cache/port.js';
+import type { Encoding } from '../../platform/http/compression.js';
 
 /**
  * Cached catalog responses, stored as ready-to-send JSON with their ETag. Every key embeds the catalog
@@ -15,7 +16,19 @@ import type { Cache } from '../../platform/cache/port.js';
 export interface CachedResponse {
   etag: string;
   body: string;
+  /**
+   * The body brotli- or gzip-encoded, made on first need and kept with it (same ETag): a hot page
+   * costs no compression per request. Always an object, so copies of a response share it.
+   */
+  encoded: Partial<Record<Encoding, Buffer>>;
 }
+
+/** A response to cache, with room for its encoded forms. */
+export const cachedResponse = (etag: string, body: string): CachedResponse => ({
+  etag,
+  body,
+  encoded: {},
+});
 
 export interface CatalogCacheOptions {
   ttlSeconds: number;
@@ -105,7 +118,7 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
       const raw = await cache.get(versioned);
       if (raw === null) return { version: current, hit: null };
       const split = raw.indexOf('\n');
-      const hit = { etag: raw.slice(0, split), body: raw.slice(split + 1) };
+      const hit = cachedResponse(raw.slice(0, split), raw.slice(split + 1));
       local.set(versioned, hit);
       return { version: current, hit };
     },

@@ -1,3 +1,4 @@
+import { encodedBody, encodingFor } from '../../platform/http/compression.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,7 +24,8 @@ export interface CatalogRouteOptions {
 
 /**
  * Catalog responses are JSON strings built once and cached with their ETag, so a hit is sent as-is:
- * no query, no serialisation. A matching If-None-Match gets 304 with no body.
+ * no query, no serialisation, and no compression after the first (the encoded bytes are kept with
+ * the response). A matching If-None-Match gets 304 with no body.
  */
 function sendCached(
   request: FastifyRequest,
@@ -45,7 +47,10 @@ function sendCached(
   ) {
     return reply.status(304).send();
   }
-  return reply.type('application/json; charset=utf-8').send(response.body);
+  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+  const encoding = encodingFor(request.headers['accept-encoding'], response.body.length);
+  if (!encoding) return reply.send(response.body);
+  return reply.header('content-encoding', encoding).send(encodedBody(response, encoding));
 }
 
 const errors = { 400: problemSchema, 404: problemSchema };

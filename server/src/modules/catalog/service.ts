@@ -2,7 +2,7 @@ import type { Cache } from '../../platform/cache/port.js';
 import type { Context } from '../../platform/context.js';
 import type { Db } from '../../platform/db/index.js';
 import { NotFound } from '../../platform/errors.js';
-import { createCatalogCache, etagOf, type CachedResponse } from './cache.js';
+import { cachedResponse, createCatalogCache, etagOf, type CachedResponse } from './cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import * as repository from './repository.js';
 import { findAdminProduct, findSaleVariants, type SaleVariant } from './sale.js';
@@ -149,7 +149,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     const value = await build();
     if (value === undefined) throw new NotFound();
     const body = JSON.stringify(value);
-    const response = { etag: etagOf(body), body };
+    const response = cachedResponse(etagOf(body), body);
     await cache.write(version, key, response);
     if (url) cache.rememberUrl(version, url, response);
     return { ...response, cacheHit: false };

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { loggerOptions } from '../logger.js';
 import { createMetrics, registerMetrics } from '../metrics.js';
+import { registerCompression } from './compression.js';
 import { registerAuth, type AuthOptions } from './auth.js';
 import { earlyErrorHandlers, maxHeaderBytes, maxParamLength } from './early-errors.js';
 import { registerOpenApi } from './openapi.js';
@@ -60,6 +61,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   });
 
   registerSecurityHeaders(app);
+  // Before any route: each one's responses are compressed from here on (see compression.ts).
+  await registerCompression(app);
   // Same-origin by default: without configured origins there is nothing for CORS to answer.
   if (config.CORS_ORIGINS.length > 0) {
     await app.register(cors, {
