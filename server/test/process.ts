@@ -46,8 +46,30 @@ export function startStoreProcess(env: Record<string, string>) {
   return startProcess('src/main-all.ts', { ...clean, LOG_LEVEL: 'info', ...env });
 }
 
-function startProcess(entry: string, env: NodeJS.ProcessEnv, readyLine = 'store ready') {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/**
+ * A role from the built JavaScript (`npm run build -w server` first), as `npm start` and the
+ * `start:*` scripts run it: plain node, no TypeScript loader.
+ */
+export function startBuiltProcess(
+  entry: 'main-all' | 'main-api' | 'main-worker' | 'gateway/main',
+  env: Record<string, string>,
+  readyLine: string,
+) {
+  return startProcess(
+    `dist/${entry}.js`,
+    { ...process.env, LOG_LEVEL: 'info', ...env },
+    readyLine,
+    ['--enable-source-maps'],
+  );
+}
+
+function startProcess(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  readyLine = 'store ready',
+  nodeArgs: string[] = ['--import', 'tsx'],
+) {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: serverDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
