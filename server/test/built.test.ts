@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testJwtSecret } from './harness.js';
 import { deleteNamespace } from './faults/services.js';
-import { freePort, startBuiltProcess } from './process.js';
+import { buildServer, freePort, startBuiltProcess } from './process.js';
 
-const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
 const services = env.DATABASE_URL && env.REDIS_URL && env.AMQP_URL;
 
@@ -34,7 +30,7 @@ describe('the built server', () => {
   let dataDir: string;
   beforeAll(async () => {
     // Incremental: after the first build this takes a second or two.
-    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: serverDir });
+    await buildServer();
     dataDir = await mkdtemp(join(tmpdir(), 'stride-built-'));
   }, 120_000);
   afterAll(async () => {

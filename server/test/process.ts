@@ -1,5 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Helpers for tests that run the store as a real process (the start-up tests, the browser tests). */
@@ -44,6 +47,32 @@ export function startStoreProcess(env: Record<string, string>) {
     ),
   );
   return startProcess('src/main-all.ts', { ...clean, LOG_LEVEL: 'info', ...env });
+}
+
+/**
+ * `npm run build` of the server, one test file at a time (files run in parallel, and two builds
+ * writing the same dist/ at once would trip over each other). Incremental: quick after the first.
+ */
+export async function buildServer(): Promise<void> {
+  const lock = join(serverDir, 'dist.build-lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      // A lock left by a test run that died is stale after three minutes.
+      const age = Date.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? Date.now());
+      if (age > 180_000) await rmdir(lock).catch(() => {});
+      if (Date.now() > deadline) throw new Error('the server build lock was never released');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: serverDir });
+  } finally {
+    await rmdir(lock).catch(() => {});
+  }
 }
 
 /**
