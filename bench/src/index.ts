@@ -6,7 +6,9 @@
  *   `orders` or `flash-sale` runs one of them.
  * - `payments`: confirm → paid → email latency and relay throughput (payments.ts), which needs
  *   DATABASE_URL, REDIS_URL and AMQP_URL.
- * - `all`: `catalog`, then `checkout`, then `payments`.
+ * - `process`: start time and resident memory of the built server against the tsx loader
+ *   (process.ts); on PostgreSQL and Redis too when their URLs are set.
+ * - `all`: `catalog`, then `checkout`, then `payments`, then `process`.
  *
  * BENCH_ONLY (names separated by commas or spaces) selects as the arguments do. Exits non-zero when a
  * benchmark fails; the servers, databases and Redis keys it made are removed in every case, on
@@ -15,10 +17,19 @@
 import { runCatalog } from './catalog.js';
 import { runCheckout } from './checkout.js';
 import { runPayments } from './payments.js';
+import { runProcess } from './process.js';
 import { runCleanups } from './cleanup.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
-const names = ['catalog', 'checkout', 'orders', 'flash-sale', 'payments', 'all'] as const;
+const names = [
+  'catalog',
+  'checkout',
+  'orders',
+  'flash-sale',
+  'payments',
+  'process',
+  'all',
+] as const;
 type Name = (typeof names)[number];
 
 function selection(): Set<Name> {
@@ -30,7 +41,7 @@ function selection(): Set<Name> {
     throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${names.join(', ')}`);
   }
   const selected = new Set<Name>(given.length > 0 ? (given as Name[]) : ['catalog']);
-  if (selected.has('all')) return new Set(['catalog', 'checkout', 'payments']);
+  if (selected.has('all')) return new Set(['catalog', 'checkout', 'payments', 'process']);
   return selected;
 }
 
@@ -56,6 +67,11 @@ try {
   if (selected.has('payments')) {
     log('');
     await runPayments();
+    await runCleanups(log);
+  }
+  if (selected.has('process')) {
+    log('');
+    await runProcess();
   }
 } catch (err) {
   process.exitCode = 1;
