@@ -3,7 +3,6 @@ import { closeAdapters, openAdapters } from './platform/adapters.js';
 import { ConfigError, embeddedAdmin, loadConfig, type Config } from './platform/config.js';
 import { loggerOptions } from './platform/logger.js';
 import { ensureAdmin } from './modules/accounts/bootstrap.js';
-import { seedCatalogIfEmpty } from './seed/seed.js';
 import { buildApi, createServices } from './server.js';
 import { scrapeRegistries, serveMetrics } from './platform/metrics.js';
 import { startWorker } from './worker.js';
@@ -37,7 +36,11 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
         ? embeddedAdmin
         : null;
   if (roles.api) {
-    if (config.SEED_ON_START) await seedCatalogIfEmpty(adapters.database.db, logger);
+    if (config.SEED_ON_START) {
+      // The demo catalog's generator is loaded only when it may be needed.
+      const { seedCatalogIfEmpty } = await import('./seed/seed.js');
+      await seedCatalogIfEmpty(adapters.database.db, logger);
+    }
     if (admin) {
       const outcome = await ensureAdmin(adapters.database.db, admin.email, admin.password);
       if (outcome === 'taken_by_customer') {

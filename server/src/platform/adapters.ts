@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
-import { createAmqpBus } from './bus/amqp.js';
 import { createMemoryBus } from './bus/memory.js';
 import type { MessageBus } from './bus/port.js';
 import { createMemoryCache } from './cache/memory.js';
 import type { Cache } from './cache/port.js';
-import { createRedisCache } from './cache/redis.js';
 import type { Config } from './config.js';
 import { connectPostgres, openPglite, type Database } from './db/index.js';
 import type { ReadinessCheck } from './http/ops.js';
@@ -46,32 +44,37 @@ export async function openAdapters(config: Config, logger: Logger): Promise<Adap
         logger,
       )
     : await openPglite(config.DATA_DIR);
-  const cache = config.REDIS_URL
-    ? await whenReachable(
-        'Redis',
-        () =>
-          createRedisCache(config.REDIS_URL as string, {
-            onError: (err) => logger.warn({ err }, 'redis connection problem'),
-          }),
-        logger,
-      )
-    : createMemoryCache();
-  const bus = config.AMQP_URL
-    ? await whenReachable(
-        'RabbitMQ',
-        () =>
-          createAmqpBus(config.AMQP_URL as string, {
-            onError: (err, context) => logger.warn({ err, context }, 'message bus problem'),
-            ...(config.AMQP_NAMESPACE
-              ? {
-                  exchange: `${config.AMQP_NAMESPACE}.events`,
-                  queuePrefix: `${config.AMQP_NAMESPACE}.`,
-                }
-              : {}),
-          }),
-        logger,
-      )
-    : createMemoryBus();
+  // Each real service's client is loaded only when its URL is set.
+  const { createRedisCache } = config.REDIS_URL ? await import('./cache/redis.js') : {};
+  const { createAmqpBus } = config.AMQP_URL ? await import('./bus/amqp.js') : {};
+  const cache =
+    config.REDIS_URL && createRedisCache
+      ? await whenReachable(
+          'Redis',
+          () =>
+            createRedisCache(config.REDIS_URL as string, {
+              onError: (err) => logger.warn({ err }, 'redis connection problem'),
+            }),
+          logger,
+        )
+      : createMemoryCache();
+  const bus =
+    config.AMQP_URL && createAmqpBus
+      ? await whenReachable(
+          'RabbitMQ',
+          () =>
+            createAmqpBus(config.AMQP_URL as string, {
+              onError: (err, context) => logger.warn({ err, context }, 'message bus problem'),
+              ...(config.AMQP_NAMESPACE
+                ? {
+                    exchange: `${config.AMQP_NAMESPACE}.events`,
+                    queuePrefix: `${config.AMQP_NAMESPACE}.`,
+                  }
+                : {}),
+            }),
+          logger,
+        )
+      : createMemoryBus();
   logger.info(
     { database: database.kind, cache: cache.kind, bus: bus.kind },
     config.embedded

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createTransport } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { createTransport as CreateTransport } from 'nodemailer';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -81,6 +82,10 @@ export interface SmtpMailerOptions {
 export function createSmtpMailer(url: string, options: SmtpMailerOptions): Mailer {
   const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
   // Settings in the URL's query (?connectionTimeout=…) win over these.
+  // Required only with SMTP_URL set: the dev mailbox needs none of it.
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as {
+    createTransport: typeof CreateTransport;
+  };
   const transport = createTransport(
     {
       url,

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import { createRequire } from 'node:module';
+import type Stripe from 'stripe';
 import { InvalidWebhook, ProviderUnavailable, type PaymentProvider } from './provider.js';
 
 export interface StripeProviderOptions {
@@ -31,7 +32,9 @@ const failureOf = (intent: Stripe.PaymentIntent) => ({
  * minor units on both sides; Stripe spells currencies in lower case.
  */
 export function createStripeProvider(options: StripeProviderOptions): PaymentProvider {
-  const stripe = new Stripe(options.secretKey, {
+  // Required here, not imported at the top: a store on the local gateway never loads the SDK.
+  const StripeSdk = createRequire(import.meta.url)('stripe') as typeof Stripe;
+  const stripe = new StripeSdk(options.secretKey, {
     maxNetworkRetries: 2,
     timeout: 20_000,
     telemetry: false,
