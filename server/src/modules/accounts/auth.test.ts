@@ -279,6 +279,79 @@ describe.each(backends())(
         expect(response.body).not.toMatch(/argon2|passwordHash|password_hash/);
       });
     });
+    describe('deactivation', () => {
+      it('ends a deactivated account’s sessions at once, and lets it in again after reactivation', async () => {
+        const adminAccount = await register();
+        await ctx.store.services.accounts.setRole({ actor: null }, adminAccount.user.id, 'admin');
+        const adminToken = adminAccount.accessToken;
+        const customer = await register();
+        expect((await get('/me', customer.accessToken)).statusCode).toBe(200);
+
+        // A customer may not; an administrator may not close their own account.
+        const byCustomer = await post(
+          `/admin/customers/${adminAccount.user.id}/deactivate`,
+          undefined,
+          bearer(customer.accessToken),
+        );
+        expect(byCustomer.statusCode).toBe(403);
+        const self = await post(
+          `/admin/customers/${adminAccount.user.id}/deactivate`,
+          undefined,
+          bearer(adminToken),
+        );
+        expect(self.statusCode).toBe(409);
+
+        const closed = await post(
+          `/admin/customers/${customer.user.id}/deactivate`,
+          undefined,
+          bearer(adminToken),
+        );
+        expect(closed.statusCode, closed.body).toBe(200);
+        expect(closed.json().deactivatedAt).toEqual(expect.any(String));
+        // The live access token, the refresh token, and the right password all stop working.
+        expect((await get('/me', customer.accessToken)).statusCode).toBe(401);
+        expect(
+          (await post('/auth/refresh', { refreshToken: customer.refreshToken })).statusCode,
+        ).toBe(401);
+        const login = await post('/auth/login', {
+          email: customer.email,
+          password: strongPassword,
+        });
+        expect(login.statusCode).toBe(403);
+        expect(login.json()).toMatchObject({ code: 'account_deactivated' });
+        // A wrong password learns nothing about the account.
+        const wrong = await post('/auth/login', {
+          email: customer.email,
+          password: 'not it at all!',
+        });
+        expect(wrong.json()).toMatchObject({ code: 'invalid_credentials' });
+
+        const reopened = await post(
+          `/admin/customers/${customer.user.id}/reactivate`,
+          undefined,
+          bearer(adminToken),
+        );
+        expect(reopened.json().deactivatedAt).toBeNull();
+        expect(
+          (await post('/auth/login', { email: customer.email, password: strongPassword }))
+            .statusCode,
+        ).toBe(200);
+      });
+
+      it('takes admin access from a deactivated administrator at once', async () => {
+        const boss = await register();
+        const other = await register();
+        await ctx.store.services.accounts.setRole({ actor: null }, boss.user.id, 'admin');
+        await ctx.store.services.accounts.setRole({ actor: null }, other.user.id, 'admin');
+        expect((await get('/admin/customers', other.accessToken)).statusCode).toBe(200);
+        await post(
+          `/admin/customers/${other.user.id}/deactivate`,
+          undefined,
+          bearer(boss.accessToken),
+        );
+        expect((await get('/admin/customers', other.accessToken)).statusCode).toBe(401);
+      });
+    });
     describe('documentation', () => {
       it('lists the auth and account endpoints with their error responses in /openapi.json', async () => {
         const document = (await ctx.store.app.inject('/openapi.json')).json() as {

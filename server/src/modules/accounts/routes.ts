@@ -365,4 +365,35 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request) => accounts.listCustomers(contextOf(request), request.query),
   );
+
+  const customerParams = z.object({ id: z.uuid() });
+  typed.post(
+    '/admin/customers/:id/deactivate',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        operationId: 'adminDeactivateCustomer',
+        tags: ['admin'],
+        summary: 'Close an account: no sign-in or refresh, and every live session ends at once',
+        params: customerParams,
+        response: { 200: userSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => accounts.deactivate(contextOf(request), request.params.id),
+  );
+
+  typed.post(
+    '/admin/customers/:id/reactivate',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        operationId: 'adminReactivateCustomer',
+        tags: ['admin'],
+        summary: 'Open a deactivated account again (its owner signs in anew)',
+        params: customerParams,
+        response: { 200: userSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => accounts.reactivate(contextOf(request), request.params.id),
+  );
 }

@@ -41,6 +41,10 @@ export const userSchema = z
     lastName: z.string(),
     role: z.enum(['customer', 'admin']),
     createdAt: z.string(),
+    deactivatedAt: z
+      .string()
+      .nullable()
+      .describe('Set when the store team deactivated the account'),
   })
   .meta({ id: 'User' });
 

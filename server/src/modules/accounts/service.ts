@@ -46,6 +46,7 @@ interface UserRow {
   last_name: string;
   role: Role;
   created_at: Date | string;
+  deactivated_at: Date | string | null;
 }
 
 const toUser = (row: UserRow): User => ({
@@ -55,7 +56,11 @@ const toUser = (row: UserRow): User => ({
   lastName: row.last_name,
   role: row.role,
   createdAt: new Date(row.created_at).toISOString(),
+  deactivatedAt: row.deactivated_at ? new Date(row.deactivated_at).toISOString() : null,
 });
+
+const accountDeactivated = () =>
+  new Forbidden('This account has been deactivated; contact the store.', 'account_deactivated');
 
 const invalidResetToken = () =>
   new DomainError('invalid', 'invalid_token', 'The reset link is invalid or has expired.');
@@ -163,6 +168,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!user || !valid) {
         throw new Unauthenticated('The email or password is incorrect.', 'invalid_credentials');
       }
+      // Said only to whoever knows the password: it tells a stranger nothing about the account.
+      if (user.deactivated_at) throw accountDeactivated();
       await throttle.succeeded(normaliseEmail(email), address);
       const session = await inTransaction(db, ctx, ({ tx }) =>
         sessions.start(tx, user.id, context),
@@ -194,6 +201,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       const rotated = await sessions.rotate(refreshToken);
       const user = await findById(rotated.userId);
       if (!user) throw new Unauthenticated('The account no longer exists.');
+      if (user.deactivated_at) throw accountDeactivated();
       return tokens(user, rotated.sessionId, rotated.refreshToken);
     },
 
@@ -348,6 +356,42 @@ export function createAccountService(deps: AccountServiceDeps) {
             WHERE id = ${signedIn(ctx).id}::uuid RETURNING *`,
       );
       if (!user) throw new NotFound('The account no longer exists.');
+      return toUser(user);
+    },
+
+    /**
+     * The store team closes an account: sign-in and refresh are refused, and every live session
+     * (and its access tokens, on every process) ends at once. An administrator cannot close their own.
+     */
+    async deactivate(ctx: Context, userId: string) {
+      if (ctx.actor?.id === userId) {
+        throw new Conflict(
+          'cannot_deactivate_self',
+          'An administrator cannot deactivate their own account.',
+        );
+      }
+      const revoked = await inTransaction(db, ctx, async ({ tx }) => {
+        const rows = await queryRows(
+          tx,
+          sql`UPDATE users SET deactivated_at = coalesce(deactivated_at, now()), updated_at = now()
+              WHERE id = ${userId}::uuid RETURNING id`,
+        );
+        if (rows.length === 0) throw new NotFound('No such account.');
+        return sessions.revokeAllInTx(tx, userId, 'deactivated');
+      });
+      await sessions.denyAccessTokens(revoked);
+      await retireSessionFacts(cache, await sessions.idsOf(userId));
+      const user = await findById(userId);
+      if (!user) throw new NotFound('No such account.');
+      return toUser(user);
+    },
+
+    async reactivate(_ctx: Context, userId: string) {
+      const [user] = await queryRows<UserRow>(
+        db,
+        sql`UPDATE users SET deactivated_at = NULL, updated_at = now() WHERE id = ${userId}::uuid RETURNING *`,
+      );
+      if (!user) throw new NotFound('No such account.');
       return toUser(user);
     },
 

@@ -150,7 +150,8 @@ export function createSessionStore(deps: SessionDeps) {
       if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
       const [row] = await queryRows<{ user_id: string; role: Role; ended: boolean }>(
         db,
-        sql`SELECT s.user_id, u.role, (s.revoked_at IS NOT NULL OR s.expires_at <= now()) AS ended
+        sql`SELECT s.user_id, u.role,
+                   (s.revoked_at IS NOT NULL OR s.expires_at <= now() OR u.deactivated_at IS NOT NULL) AS ended
             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${sessionId}::uuid`,
       );
       return row ? { userId: row.user_id, role: row.role, ended: row.ended } : null;

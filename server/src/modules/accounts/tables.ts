@@ -14,6 +14,8 @@ export const users = pgTable(
     role: text('role', { enum: ['customer', 'admin'] })
       .notNull()
       .default('customer'),
+    /** Set by the store team: no sign-in, no refresh, and every live session ends at once. */
+    deactivatedAt: at('deactivated_at'),
     ...timestamps,
   },
   (t) => [
