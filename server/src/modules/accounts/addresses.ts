@@ -73,6 +73,16 @@ export function createAddressBook(deps: { db: Db }) {
   }
 
   return {
+    /** A customer's address book, for the store team (the route is admin-only). */
+    async ofUser(_ctx: Context, userId: string): Promise<Address[]> {
+      const rows = await queryRows<AddressRow>(
+        db,
+        sql`SELECT * FROM addresses WHERE user_id = ${userId}::uuid
+            ORDER BY is_default_shipping DESC, created_at, id`,
+      );
+      return rows.map(toAddress);
+    },
+
     async list(ctx: Context): Promise<Address[]> {
       const actor = signedIn(ctx);
       const rows = await queryRows<AddressRow>(

@@ -386,6 +386,13 @@ export function createAccountService(deps: AccountServiceDeps) {
       return toUser(user);
     },
 
+    /** One account, for the store team (the route is admin-only). */
+    async adminGet(_ctx: Context, userId: string) {
+      const user = await findById(userId);
+      if (!user) throw new NotFound('No such account.');
+      return toUser(user);
+    },
+
     async reactivate(_ctx: Context, userId: string) {
       const [user] = await queryRows<UserRow>(
         db,

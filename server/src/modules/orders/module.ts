@@ -2,12 +2,15 @@ import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import { resolveJwtSecret } from '../../platform/secrets.js';
 import type { CatalogService } from '../catalog/service.js';
+import type { AddressBook } from '../accounts/addresses.js';
+import type { AccountService } from '../accounts/service.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { PaymentService } from '../payments/service.js';
 import type { PricingService } from '../pricing/service.js';
 import { startOrderConsumers } from './consumers.js';
 import { createCheckout, type Checkout, type CheckoutCarts } from './checkout.js';
 import { createIdempotency } from './idempotency.js';
+import { adminOrderViews } from './admin-routes.js';
 import { orderRoutes } from './routes.js';
 import { createOrderService, type OrderService } from './service.js';
 import { createAccessTokens } from './view.js';
@@ -21,6 +24,8 @@ export const ordersModule = defineModule<
     pricing: PricingService;
     cart: CheckoutCarts;
     payments: PaymentService;
+    accounts: AccountService;
+    addresses: AddressBook;
   }
 >({
   name: 'orders',
@@ -46,13 +51,22 @@ export const ordersModule = defineModule<
       orders: createOrderService({ db, inventory, pricing, payments, accessTokens }),
     };
   },
-  routes: (app, { config }, { checkout, orders }) =>
-    app.register(orderRoutes, {
+  routes: async (app, { config, adapters }, { checkout, orders, accounts, addresses }) => {
+    await app.register(orderRoutes, {
       prefix: apiPrefix,
       checkout,
       orders,
       ordersPerMinute: config.ORDER_RATE_LIMIT,
-    }) as unknown as Promise<void>,
+    });
+    await app.register(adminOrderViews, {
+      prefix: apiPrefix,
+      db: adapters.database.db,
+      accounts,
+      addresses,
+      orders,
+      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+    });
+  },
   consumers: ({ adapters, logger }, { orders }) =>
     startOrderConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, orders),
   jobs: ({ config, adapters }, { orders }) => [

@@ -352,6 +352,20 @@ export function createOrderService(deps: OrderServiceDeps) {
       return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
     },
 
+    /** One customer's orders, newest first, for the store team. */
+    async adminListForUser(
+      ctx: Context,
+      userId: string,
+      options: { limit: number; cursor?: string | undefined },
+    ) {
+      const after = options.cursor ? decodeIdCursor(options.cursor) : undefined;
+      const page = pageOf(
+        await repository.listByUser(ctx.tx ?? db, userId, after, options.limit),
+        options.limit,
+      );
+      return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+    },
+
     async adminGet(ctx: Context, id: string) {
       const row = await reload(ctx, id);
       const history = await repository.orderHistory(ctx.tx ?? db, id);
