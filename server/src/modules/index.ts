@@ -1,5 +1,6 @@
 import type { Platform, StoreModule } from '../platform/module.js';
 import { accountsModule } from './accounts/module.js';
+import { auditModule } from './audit/module.js';
 import { cartModule } from './cart/module.js';
 import { catalogModule } from './catalog/module.js';
 import { eventsModule } from './events/module.js';
@@ -23,6 +24,7 @@ export const modules = [
   ordersModule,
   notificationsModule,
   eventsModule,
+  auditModule,
 ] as const;
 
 type AnyModule = StoreModule<object, never>;

@@ -23,6 +23,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import type { RegisterBody, User } from './schemas.js';
 import { retireSessionFacts } from '../../platform/http/auth.js';
+import { recordAudit } from '../audit/service.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createSessionStore, newToken, sha256, type SessionContext } from './sessions.js';
 
@@ -188,12 +189,23 @@ export function createAccountService(deps: AccountServiceDeps) {
      * Make an account an administrator or a customer. Its sessions' cached facts are retired at
      * once, so the next request of every live token is judged by the new role, on every process.
      */
-    async setRole(_ctx: Context, userId: string, role: 'customer' | 'admin'): Promise<void> {
-      const rows = await queryRows(
-        db,
-        sql`UPDATE users SET role = ${role}, updated_at = now() WHERE id = ${userId}::uuid RETURNING id`,
-      );
-      if (rows.length === 0) throw new NotFound('No such account.');
+    async setRole(ctx: Context, userId: string, role: 'customer' | 'admin'): Promise<void> {
+      await inTransaction(db, ctx, async (txCtx) => {
+        const [before] = await queryRows<{ role: Role }>(
+          txCtx.tx,
+          sql`SELECT role FROM users WHERE id = ${userId}::uuid FOR UPDATE`,
+        );
+        if (!before) throw new NotFound('No such account.');
+        await txCtx.tx.execute(
+          sql`UPDATE users SET role = ${role}, updated_at = now() WHERE id = ${userId}::uuid`,
+        );
+        await recordAudit(txCtx, {
+          action: 'account.role',
+          target: `user:${userId}`,
+          before: { role: before.role },
+          after: { role },
+        });
+      });
       await retireSessionFacts(cache, await sessions.idsOf(userId));
     },
 
@@ -370,13 +382,19 @@ export function createAccountService(deps: AccountServiceDeps) {
           'An administrator cannot deactivate their own account.',
         );
       }
-      const revoked = await inTransaction(db, ctx, async ({ tx }) => {
-        const rows = await queryRows(
+      const revoked = await inTransaction(db, ctx, async (txCtx) => {
+        const { tx } = txCtx;
+        const rows = await queryRows<{ deactivated_at: Date | string }>(
           tx,
           sql`UPDATE users SET deactivated_at = coalesce(deactivated_at, now()), updated_at = now()
-              WHERE id = ${userId}::uuid RETURNING id`,
+              WHERE id = ${userId}::uuid RETURNING deactivated_at`,
         );
-        if (rows.length === 0) throw new NotFound('No such account.');
+        if (!rows[0]) throw new NotFound('No such account.');
+        await recordAudit(txCtx, {
+          action: 'account.deactivate',
+          target: `user:${userId}`,
+          after: { deactivatedAt: new Date(rows[0].deactivated_at).toISOString() },
+        });
         return sessions.revokeAllInTx(tx, userId, 'deactivated');
       });
       await sessions.denyAccessTokens(revoked);
@@ -393,13 +411,20 @@ export function createAccountService(deps: AccountServiceDeps) {
       return toUser(user);
     },
 
-    async reactivate(_ctx: Context, userId: string) {
-      const [user] = await queryRows<UserRow>(
-        db,
-        sql`UPDATE users SET deactivated_at = NULL, updated_at = now() WHERE id = ${userId}::uuid RETURNING *`,
-      );
-      if (!user) throw new NotFound('No such account.');
-      return toUser(user);
+    async reactivate(ctx: Context, userId: string) {
+      return inTransaction(db, ctx, async (txCtx) => {
+        const [user] = await queryRows<UserRow>(
+          txCtx.tx,
+          sql`UPDATE users SET deactivated_at = NULL, updated_at = now() WHERE id = ${userId}::uuid RETURNING *`,
+        );
+        if (!user) throw new NotFound('No such account.');
+        await recordAudit(txCtx, {
+          action: 'account.reactivate',
+          target: `user:${userId}`,
+          after: { deactivatedAt: null },
+        });
+        return toUser(user);
+      });
     },
 
     async listCustomers(

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Context } from '../../platform/context.js';
+import { recordAudit } from '../audit/service.js';
+import { inTransaction, type Context } from '../../platform/context.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import type { EventEnvelope } from '../../platform/bus/port.js';
 import { NotFound, ValidationFailed } from '../../platform/errors.js';
@@ -115,18 +116,25 @@ export function createEventLog(deps: { db: Db }) {
      * its dead letters count as handled.
      */
     async replay(ctx: Context, id: string) {
-      const [row] = await queryRows<EventRow>(
-        ctx.tx ?? db,
-        sql`WITH handled AS (
+      return inTransaction(db, ctx, async (tx) => {
+        const [row] = await queryRows<EventRow>(
+          tx.tx,
+          sql`WITH handled AS (
               UPDATE dead_letters SET replayed_at = now()
               WHERE event_id = ${id}::uuid AND replayed_at IS NULL
             )
             UPDATE outbox SET published_at = NULL, failed_at = NULL, attempts = 0, last_error = NULL,
                               next_attempt_at = now()
             WHERE id = ${id}::uuid RETURNING *`,
-      );
-      if (!row) throw new NotFound('No such event.');
-      return toEvent(row);
+        );
+        if (!row) throw new NotFound('No such event.');
+        await recordAudit(tx, {
+          action: 'event.replay',
+          target: `event:${id}`,
+          after: { type: row.type },
+        });
+        return toEvent(row);
+      });
     },
 
     /** Record a message a consumer gave up on (called in the worker that dead-lettered it). */

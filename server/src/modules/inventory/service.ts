@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/service.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import {
   afterCommit,
@@ -204,6 +205,12 @@ export function createInventoryService(deps: InventoryServiceDeps) {
               WHERE variant_id = ${variantId}::uuid RETURNING variant_id, on_hand, reserved`,
         );
         await announce(tx, 'adjusted', updated ? [updated] : []);
+        await recordAudit(tx, {
+          action: 'inventory.set',
+          target: `variant:${variantId}`,
+          before: { onHand: row.on_hand, reserved: row.reserved },
+          after: { onHand, reserved: row.reserved },
+        });
         return toLevel(updated ?? row);
       });
     },

@@ -4,6 +4,7 @@ import { inTransaction, type Context, type TxContext } from '../../platform/cont
 import type { Db } from '../../platform/db/index.js';
 import { InvalidTransition, NotFound, Unauthenticated } from '../../platform/errors.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
+import { recordAudit } from '../audit/service.js';
 import type { InventoryService, StockLine } from '../inventory/service.js';
 import { sendEmail } from '../notifications/events.js';
 import type { paymentFailed, paymentSucceeded } from '../payments/events.js';
@@ -78,6 +79,12 @@ export function createOrderService(deps: OrderServiceDeps) {
       to,
       actor,
       reason: reason ?? null,
+    });
+    await recordAudit(ctx, {
+      action: `order.${to}`,
+      target: `order:${row.id}`,
+      before: { status: row.status },
+      after: { status: to, ...(reason ? { reason } : {}) },
     });
   }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Context, TxContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
+import { recordAudit } from '../audit/service.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../platform/errors.js';
@@ -157,7 +158,8 @@ export function createDiscounts(deps: { db: Db; now: () => Date }) {
 
     async create(ctx: Context, input: DiscountInput): Promise<DiscountRow> {
       assertWindow(input.startsAt, input.endsAt);
-      return inTransaction(db, ctx, async ({ tx }) => {
+      return inTransaction(db, ctx, async (txCtx) => {
+        const { tx } = txCtx;
         const [row] = await queryRows<DiscountRow>(
           tx,
           sql`INSERT INTO discounts (code, kind, value, currency, min_subtotal, starts_at, ends_at, usage_limit, active)
@@ -168,6 +170,11 @@ export function createDiscounts(deps: { db: Db; now: () => Date }) {
         if (!row) {
           throw new Conflict('discount_code_taken', `The code ${input.code} is already in use.`);
         }
+        await recordAudit(txCtx, {
+          action: 'discount.create',
+          target: `discount:${row.id}`,
+          after: row,
+        });
         return row;
       });
     },
@@ -201,7 +208,8 @@ export function createDiscounts(deps: { db: Db; now: () => Date }) {
      * can still be deactivated, given another window or another limit.
      */
     async update(ctx: Context, id: string, patch: DiscountPatch): Promise<DiscountRow> {
-      return inTransaction(db, ctx, async ({ tx }) => {
+      return inTransaction(db, ctx, async (txCtx) => {
+        const { tx } = txCtx;
         const [current] = await queryRows<DiscountRow>(
           tx,
           sql`SELECT * FROM discounts WHERE id = ${id}::uuid FOR UPDATE`,
@@ -239,6 +247,12 @@ export function createDiscounts(deps: { db: Db; now: () => Date }) {
                 usage_limit = ${usageLimit}, active = ${patch.active ?? current.active}, updated_at = now()
               WHERE id = ${id}::uuid RETURNING *`,
         );
+        await recordAudit(txCtx, {
+          action: 'discount.update',
+          target: `discount:${id}`,
+          before: current,
+          after: row,
+        });
         return row as DiscountRow;
       });
     },

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import type { Context, TxContext } from '../../platform/context.js';
+import { queryRows, type Db } from '../../platform/db/index.js';
+import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
+
+export interface AuditEntry {
+  action: string;
+  target: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Record a write in the caller's transaction when an administrator made it. Writes by customers,
+ * guests and the system (a consumer, a job) are the order's or the event's own history instead.
+ */
+export async function recordAudit(ctx: TxContext, entry: AuditEntry): Promise<void> {
+  if (ctx.actor?.role !== 'admin') return;
+  await ctx.tx.execute(
+    sql`INSERT INTO audit_log (actor_id, action, target, before, after)
+        VALUES (${ctx.actor.id}::uuid, ${entry.action}, ${entry.target},
+                ${entry.before === undefined ? null : JSON.stringify(entry.before)}::jsonb,
+                ${entry.after === undefined ? null : JSON.stringify(entry.after)}::jsonb)`,
+  );
+}
+
+interface AuditRow {
+  id: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+  created_at: Date | string;
+}
+
+export function createAuditService(deps: { db: Db }) {
+  return {
+    /** Newest first; by actor, action or target. */
+    async list(
+      ctx: Context,
+      query: {
+        limit: number;
+        cursor?: string | undefined;
+        actor?: string | undefined;
+        action?: string | undefined;
+        target?: string | undefined;
+      },
+    ) {
+      const after = query.cursor ? decodeIdCursor(query.cursor) : undefined;
+      const rows = await queryRows<AuditRow>(
+        ctx.tx ?? deps.db,
+        sql`SELECT a.*, u.email AS actor_email FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+            WHERE TRUE
+              ${query.actor ? sql`AND a.actor_id = ${query.actor}::uuid` : sql``}
+              ${query.action ? sql`AND a.action = ${query.action}` : sql``}
+              ${query.target ? sql`AND a.target = ${query.target}` : sql``}
+              ${after ? sql`AND a.id < ${after}::uuid` : sql``}
+            ORDER BY a.id DESC LIMIT ${query.limit + 1}`,
+      );
+      const page = pageOf(rows, query.limit);
+      return {
+        items: page.items.map((row) => ({
+          id: row.id,
+          actor: row.actor_id ? { id: row.actor_id, email: row.actor_email } : null,
+          action: row.action,
+          target: row.target,
+          before: row.before ?? null,
+          after: row.after ?? null,
+          createdAt: new Date(row.created_at).toISOString(),
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  };
+}
+
+export type AuditService = ReturnType<typeof createAuditService>;
