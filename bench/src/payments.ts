@@ -20,10 +20,8 @@
  *    last row marked published.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { connect } from 'amqplib';
 import { SMTPServer } from 'smtp-server';
+import { deleteNamespace } from '../../server/test/faults/services.js';
 import { freePort, startApiProcess, startWorkerProcess } from '../../server/test/process.js';
 import { numberFromEnv, runId } from './backends.js';
 import {
@@ -69,25 +67,6 @@ async function smtpRecorder() {
   return { url: `smtp://127.0.0.1:${port}`, accepted };
 }
 
-async function deleteNamespaceQueues(amqpUrl: string, namespace: string) {
-  const { stdout } = await promisify(execFile)('rabbitmqctl', [
-    'list_queues',
-    'name',
-    '--quiet',
-    '--no-table-headers',
-  ]).catch(() => ({ stdout: '' }));
-  const connection = await connect(amqpUrl);
-  try {
-    const channel = await connection.createChannel();
-    for (const name of stdout.split('\n').map((l) => l.trim())) {
-      if (name.startsWith(`${namespace}.`)) await channel.deleteQueue(name).catch(() => {});
-    }
-    await channel.deleteExchange(`${namespace}.events`).catch(() => {});
-  } finally {
-    await connection.close().catch(() => {});
-  }
-}
-
 function startProcess(start: () => ReturnType<typeof startApiProcess>) {
   const proc = start();
   onCleanup(async () => {
@@ -109,7 +88,7 @@ export async function runPayments(): Promise<void> {
   const smtp = await smtpRecorder();
   const database = await storeDatabase(DATABASE_URL, 'payments');
   const namespace = `bench_${runId}`.toLowerCase();
-  onCleanup(() => deleteNamespaceQueues(AMQP_URL, namespace));
+  onCleanup(() => deleteNamespace(AMQP_URL, namespace));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {

@@ -69,6 +69,23 @@ async function figures(how: string, start: () => Started, port: number): Promise
   return { how, readyMs, restMb, loadedMb };
 }
 
+/** The same process built (plain node) and from the sources (tsx), one after the other. */
+async function bothWays(
+  label: string,
+  built: (port: number) => Started,
+  fromSources: (port: number) => Started,
+): Promise<Figures[]> {
+  const rows: Figures[] = [];
+  for (const [how, start] of [
+    [`${label}, node dist/`, built],
+    [`${label}, tsx src/`, fromSources],
+  ] as const) {
+    const port = await freePort();
+    rows.push(await figures(how, () => start(port), port));
+  }
+  return rows;
+}
+
 export async function runProcess(): Promise<void> {
   log('== process: start time and resident memory, built JavaScript against the tsx loader');
   await buildServer();
@@ -93,22 +110,13 @@ export async function runProcess(): Promise<void> {
       ADMIN_EMAIL: 'bench@stride.test',
       ADMIN_PASSWORD: 'bench process admin password',
     });
-    for (const [how, built] of [
-      ['API, PostgreSQL + Redis, node dist/', true],
-      ['API, PostgreSQL + Redis, tsx src/', false],
-    ] as const) {
-      const port = await freePort();
-      rows.push(
-        await figures(
-          how,
-          () =>
-            built
-              ? startBuiltProcess('main-api', env(port), 'store ready')
-              : startApiProcess(env(port)),
-          port,
-        ),
-      );
-    }
+    rows.push(
+      ...(await bothWays(
+        'API, PostgreSQL + Redis',
+        (port) => startBuiltProcess('main-api', env(port), 'store ready'),
+        (port) => startApiProcess(env(port)),
+      )),
+    );
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'stride-bench-process-'));
   onCleanup(() => rm(dataDir, { recursive: true, force: true }));
@@ -126,22 +134,13 @@ export async function runProcess(): Promise<void> {
     REDIS_URL: '',
     AMQP_URL: '',
   });
-  for (const [how, built] of [
-    ['whole store, embedded, node dist/', true],
-    ['whole store, embedded, tsx src/', false],
-  ] as const) {
-    const port = await freePort();
-    rows.push(
-      await figures(
-        how,
-        () =>
-          built
-            ? startBuiltProcess('main-all', embedded(port), 'store ready')
-            : startStoreProcess(embedded(port)),
-        port,
-      ),
-    );
-  }
+  rows.push(
+    ...(await bothWays(
+      'whole store, embedded',
+      (port) => startBuiltProcess('main-all', embedded(port), 'store ready'),
+      (port) => startStoreProcess(embedded(port)),
+    )),
+  );
   log('');
   log('process                                start→ready   RSS at rest   RSS after load');
   for (const row of rows) {

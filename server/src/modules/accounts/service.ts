@@ -6,7 +6,6 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import type { Context, Role, TxContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
-import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import {
   Conflict,
   DomainError,
@@ -22,8 +21,7 @@ import { normaliseEmail } from './bootstrap.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import type { RegisterBody, User } from './schemas.js';
-import { retireSessionFacts } from '../../platform/http/auth.js';
-import { recordAudit } from '../audit/service.js';
+import { createAccountAdmin } from './admin.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createSessionStore, newToken, sha256, type SessionContext } from './sessions.js';
 
@@ -39,7 +37,7 @@ export interface AccountServiceDeps {
   publicUrl: string;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   password_hash: string;
@@ -50,7 +48,7 @@ interface UserRow {
   deactivated_at: Date | string | null;
 }
 
-const toUser = (row: UserRow): User => ({
+export const toUser = (row: UserRow): User => ({
   id: row.id,
   email: row.email,
   firstName: row.first_name,
@@ -185,29 +183,8 @@ export function createAccountService(deps: AccountServiceDeps) {
     /** Access-token checks read sessions' live facts here (`platform/http/auth.ts`). */
     sessionDirectory: { describe: (sessionId: string) => sessions.describe(sessionId) },
 
-    /**
-     * Make an account an administrator or a customer. Its sessions' cached facts are retired at
-     * once, so the next request of every live token is judged by the new role, on every process.
-     */
-    async setRole(ctx: Context, userId: string, role: 'customer' | 'admin'): Promise<void> {
-      await inTransaction(db, ctx, async (txCtx) => {
-        const [before] = await queryRows<{ role: Role }>(
-          txCtx.tx,
-          sql`SELECT role FROM users WHERE id = ${userId}::uuid FOR UPDATE`,
-        );
-        if (!before) throw new NotFound('No such account.');
-        await txCtx.tx.execute(
-          sql`UPDATE users SET role = ${role}, updated_at = now() WHERE id = ${userId}::uuid`,
-        );
-        await recordAudit(txCtx, {
-          action: 'account.role',
-          target: `user:${userId}`,
-          before: { role: before.role },
-          after: { role },
-        });
-      });
-      await retireSessionFacts(cache, await sessions.idsOf(userId));
-    },
+    // The store team's operations on accounts (admin.ts).
+    ...createAccountAdmin({ db, cache, sessions, findById }),
 
     async refresh(_ctx: Context, refreshToken: string) {
       const rotated = await sessions.rotate(refreshToken);
@@ -369,85 +346,6 @@ export function createAccountService(deps: AccountServiceDeps) {
       );
       if (!user) throw new NotFound('The account no longer exists.');
       return toUser(user);
-    },
-
-    /**
-     * The store team closes an account: sign-in and refresh are refused, and every live session
-     * (and its access tokens, on every process) ends at once. An administrator cannot close their own.
-     */
-    async deactivate(ctx: Context, userId: string) {
-      if (ctx.actor?.id === userId) {
-        throw new Conflict(
-          'cannot_deactivate_self',
-          'An administrator cannot deactivate their own account.',
-        );
-      }
-      const revoked = await inTransaction(db, ctx, async (txCtx) => {
-        const { tx } = txCtx;
-        const rows = await queryRows<{ deactivated_at: Date | string }>(
-          tx,
-          sql`UPDATE users SET deactivated_at = coalesce(deactivated_at, now()), updated_at = now()
-              WHERE id = ${userId}::uuid RETURNING deactivated_at`,
-        );
-        if (!rows[0]) throw new NotFound('No such account.');
-        await recordAudit(txCtx, {
-          action: 'account.deactivate',
-          target: `user:${userId}`,
-          after: { deactivatedAt: new Date(rows[0].deactivated_at).toISOString() },
-        });
-        return sessions.revokeAllInTx(tx, userId, 'deactivated');
-      });
-      await sessions.denyAccessTokens(revoked);
-      await retireSessionFacts(cache, await sessions.idsOf(userId));
-      const user = await findById(userId);
-      if (!user) throw new NotFound('No such account.');
-      return toUser(user);
-    },
-
-    /** One account, for the store team (the route is admin-only). */
-    async adminGet(_ctx: Context, userId: string) {
-      const user = await findById(userId);
-      if (!user) throw new NotFound('No such account.');
-      return toUser(user);
-    },
-
-    async reactivate(ctx: Context, userId: string) {
-      return inTransaction(db, ctx, async (txCtx) => {
-        const [user] = await queryRows<UserRow>(
-          txCtx.tx,
-          sql`UPDATE users SET deactivated_at = NULL, updated_at = now() WHERE id = ${userId}::uuid RETURNING *`,
-        );
-        if (!user) throw new NotFound('No such account.');
-        await recordAudit(txCtx, {
-          action: 'account.reactivate',
-          target: `user:${userId}`,
-          after: { deactivatedAt: null },
-        });
-        return toUser(user);
-      });
-    },
-
-    async listCustomers(
-      _ctx: Context,
-      options: {
-        limit: number;
-        q?: string | undefined;
-        cursor?: string | undefined;
-      },
-    ) {
-      const after = options.cursor ? decodeIdCursor(options.cursor) : undefined;
-      const pattern = options.q
-        ? `%${options.q.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`
-        : undefined;
-      const rows = await queryRows<UserRow>(
-        db,
-        sql`SELECT * FROM users
-            WHERE ${pattern ? sql`(lower(email) LIKE ${pattern} OR lower(first_name || ' ' || last_name) LIKE ${pattern})` : sql`TRUE`}
-              ${after ? sql`AND id < ${after}::uuid` : sql``}
-            ORDER BY id DESC LIMIT ${options.limit + 1}`,
-      );
-      const page = pageOf(rows, options.limit);
-      return { items: page.items.map(toUser), nextCursor: page.nextCursor };
     },
   };
 }
