@@ -148,6 +148,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     },
   });
   const port = await freePort();
+  // A client that goes away mid-conversation (a worker killed with SIGKILL in the fault tests) is
+  // an error on its connection, not on the server: it must not end the test process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     url: `smtp://127.0.0.1:${port}`,
