@@ -23,118 +23,37 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runAuth, type AuthResults } from './auth.js';
 import { checkClean, formatMs, formatRps, measure, table, type LoadResult } from './autocannon.js';
-import { createDatabase, deleteRedisKeys, numberFromEnv, runId } from './backends.js';
-import { explain, startChild, type Child } from './children.js';
+import { numberFromEnv } from './backends.js';
+import {
+  authLimits,
+  connections,
+  databaseUrl,
+  describeStore,
+  duration,
+  filteredQuery,
+  get,
+  loadOptions,
+  log,
+  redisUrl,
+  sampleBody,
+  searchQuery,
+  startStore,
+  uncachedPath,
+  uncachedSearchPath,
+  warmup,
+  type Case,
+} from './catalog-kit.js';
+import { startChild } from './children.js';
 import { onCleanup } from './cleanup.js';
-import type { QueryPlan, StoreInfo } from './protocol.js';
+import { printScale, runScale } from './scale.js';
+import type { StoreInfo } from './protocol.js';
 
-const env = process.env;
-
-const duration = numberFromEnv('BENCH_DURATION', 5);
-const warmup = numberFromEnv('BENCH_WARMUP', 1.5);
-const connections = numberFromEnv('BENCH_CONNECTIONS', 10);
 const scaleProducts = numberFromEnv('BENCH_SCALE_PRODUCTS', 100_000);
-const databaseUrl = env.DATABASE_URL || undefined;
-const redisUrl = env.REDIS_URL || undefined;
 /**
  * The generated catalog has 2–4 colours per product (~14 variants). PGlite imports 100k such
  * products in about 3 minutes, PostgreSQL in about 2; fewer colours make a lighter, faster catalog.
  */
 const maxColors = numberFromEnv('BENCH_MAX_COLORS', 0);
-/**
- * The store's per-IP limit on credential endpoints (default 20 a minute) and per-account limit on
- * failed sign-ins (default 10 in 15 minutes), raised: the login runs make thousands from one address.
- */
-const authLimits = { AUTH_RATE_LIMIT: '100000000', LOGIN_FAILURE_LIMIT: '100000000' };
-
-const log = (line = '') => process.stdout.write(`${line}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// Backends
-
-/** A store process over the chosen backends, loaded with `products` generated products (0: demo seed). */
-async function startStore(label: string, products: number, colors = 0): Promise<Child> {
-  const storeEnv: Record<string, string> = {
-    BENCH_ROLE: 'store',
-    BENCH_PRODUCTS: String(products),
-    BENCH_MAX_COLORS: String(colors),
-    ...authLimits,
-  };
-  if (databaseUrl) storeEnv.BENCH_DATABASE_URL = await createDatabase(databaseUrl, label);
-  if (redisUrl) {
-    const prefix = `bench:${runId}:${label}:`;
-    storeEnv.BENCH_REDIS_URL = redisUrl;
-    storeEnv.BENCH_REDIS_PREFIX = prefix;
-    onCleanup(async () => void (await deleteRedisKeys(redisUrl, prefix)));
-  }
-  const child = await startChild(storeEnv, { readyTimeoutMs: 20 * 60_000 });
-  // Stop before the cleanups registered above: a database is dropped after its last client.
-  onCleanup(() => child.stop());
-  return child;
-}
-
-const describeStore = (info: StoreInfo) =>
-  `${info.database === 'pglite' ? 'PGlite (in-memory)' : 'PostgreSQL'} + ${
-    info.cache === 'memory' ? 'in-memory cache' : 'Redis'
-  }`;
-
-// ---------------------------------------------------------------------------------------------
-// Requests
-
-interface Fetched {
-  status: number;
-  cache: string | null;
-  body: string;
-}
-
-async function get(base: string, path: string): Promise<Fetched> {
-  const response = await fetch(base + path);
-  return {
-    status: response.status,
-    cache: response.headers.get('x-cache'),
-    body: await response.text(),
-  };
-}
-
-/** Each call a new maxPrice above every price: the same products, but a new cache key every time. */
-let maxPrice = 1_000_000;
-const filteredQuery = 'category=lifestyle&gender=men';
-const uncachedPath = () => `/api/v1/products?${filteredQuery}&maxPrice=${maxPrice++}`;
-
-interface Case {
-  name: string;
-  /** The bare server's body slot (see serve.ts). */
-  slot: 'list' | 'product';
-  path: string | (() => string);
-  expectCache: 'hit' | 'miss';
-}
-
-/** Fetch the store's response for a case and check it is cached or not as the case intends. */
-async function sampleBody(store: Child, item: Case): Promise<string> {
-  const pathOf = () => (typeof item.path === 'string' ? item.path : item.path());
-  // A cached case's first request fills the cache; an uncached case never repeats a path.
-  const first = await get(store.url, pathOf());
-  const samples = await Promise.all([1, 2, 3, 4, 5].map(() => get(store.url, pathOf())));
-  for (const sample of [first, ...samples]) {
-    if (sample.status !== 200) throw new Error(`${item.name}: status ${sample.status}`);
-    if (sample.body !== first.body) throw new Error(`${item.name}: responses differ`);
-  }
-  const wrong = samples.filter((s) => s.cache !== item.expectCache);
-  if (wrong.length > 0) {
-    throw new Error(
-      `${item.name}: expected x-cache: ${item.expectCache}, got ${wrong.map((s) => s.cache).join(', ')}`,
-    );
-  }
-  return first.body;
-}
-
-const loadOptions = (url: string, path: Case['path']) => ({
-  url,
-  path,
-  connections,
-  duration,
-  warmup,
-});
 
 // ---------------------------------------------------------------------------------------------
 // Runs
@@ -166,7 +85,15 @@ async function runCases(): Promise<{
 
   const cases: Case[] = [
     { name: 'cached listing', slot: 'list', path: '/api/v1/products', expectCache: 'hit' },
+    {
+      name: 'cached listing, br',
+      slot: 'list',
+      path: '/api/v1/products',
+      expectCache: 'hit',
+      headers: { 'accept-encoding': 'br, gzip' },
+    },
     { name: 'uncached filtered listing', slot: 'list', path: uncachedPath, expectCache: 'miss' },
+    { name: 'uncached search', slot: 'list', path: uncachedSearchPath, expectCache: 'miss' },
     {
       name: 'product page',
       slot: 'product',
@@ -182,7 +109,9 @@ async function runCases(): Promise<{
     if (bareCheck.body !== body) throw new Error(`${item.name}: the bare route's body differs`);
 
     process.stdout.write(`${item.name}: store… `);
-    const storeResult = await measure(loadOptions(store.url, item.path));
+    // The bare route always sends the plain bytes: the encoded case is compared with it, and
+    // with the store's plain cached listing (see the line after the table).
+    const storeResult = await measure(loadOptions(store.url, item.path, item.headers));
     checkClean(`${item.name} (store)`, storeResult);
     process.stdout.write('bare… ');
     const bareResult = await measure(loadOptions(bare.url, item.path));
@@ -193,7 +122,7 @@ async function runCases(): Promise<{
       path:
         typeof item.path === 'string'
           ? item.path
-          : `/api/v1/products?${filteredQuery}&maxPrice=<n>`,
+          : `/api/v1/products?${item.path === uncachedPath ? filteredQuery : searchQuery}&maxPrice=<n>`,
       bodyBytes: Buffer.byteLength(body),
       store: storeResult,
       bare: bareResult,
@@ -204,85 +133,6 @@ async function runCases(): Promise<{
   await store.stop();
   await bare.stop();
   return { store: info, results, auth };
-}
-
-interface ScalePoint {
-  products: number;
-  variants: number;
-  importSeconds: number;
-  /** Median latency of one request with nothing else running (the service time). */
-  aloneMs: number;
-  /** The measured run's length: longer than BENCH_DURATION when one request takes long. */
-  runSeconds: number;
-  result: LoadResult;
-  plans: QueryPlan[];
-}
-
-const executionMs = (plan: QueryPlan | undefined) => {
-  const line = plan?.lines.find((l) => l.startsWith('Execution Time:'));
-  return line ? Number(line.replace(/[^0-9.]/g, '')) : NaN;
-};
-
-/** Median of a few sequential requests, each alone on the server. */
-async function latencyAlone(base: string, path: () => string, times = 3): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await get(base, path());
-    samples.push(performance.now() - started);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(times / 2)] ?? NaN;
-}
-
-/** Longest measured run in the scale test, in seconds. */
-const maxScaleRun = 30;
-
-async function runScale(): Promise<{ backend: string; colors: number; points: ScalePoint[] }> {
-  const points: ScalePoint[] = [];
-  let backend = '';
-  for (const products of [1_000, scaleProducts]) {
-    process.stdout.write(`scale: importing ${products.toLocaleString('en-US')} products… `);
-    const store = await startStore(`scale${products}`, products, maxColors);
-    const info = store.store as StoreInfo;
-    backend = describeStore(info);
-    process.stdout.write(`${(info.importMs / 1000).toFixed(1)} s; load… `);
-    await sampleBody(store, {
-      name: `uncached listing, ${products} products`,
-      slot: 'list',
-      path: uncachedPath,
-      expectCache: 'miss',
-    });
-    const aloneMs = await latencyAlone(store.url, uncachedPath);
-    // Plans while the server is idle: after the load, abandoned requests may still be running.
-    const plans = await explain(store, `${filteredQuery}&maxPrice=${maxPrice++}`);
-    // No timed warm-up here: requests still queued on the server when it ends would delay the
-    // measured run by seconds on a slow catalog. The requests above warmed it up, one at a time.
-    // The run lasts long enough for each connection to complete several requests (up to 30 s),
-    // and nothing times out: a timeout would hide how slow it is.
-    const runSeconds = Math.min(
-      maxScaleRun,
-      Math.max(duration, Math.ceil((5 * connections * aloneMs) / 1000)),
-    );
-    const result = await measure({
-      ...loadOptions(store.url, uncachedPath),
-      warmup: 0,
-      duration: runSeconds,
-      timeout: 120,
-    });
-    checkClean(`scale ${products}`, result);
-    log('done');
-    points.push({
-      products,
-      variants: info.variants,
-      importSeconds: info.importMs / 1000,
-      aloneMs,
-      runSeconds,
-      result,
-      plans,
-    });
-    await store.stop();
-  }
-  return { backend, colors: maxColors, points };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,6 +170,16 @@ export async function runCatalog(): Promise<void> {
   log(
     '(GET /me: verifies the HS256 access token, reads the session denylist from the cache, then one SQL query for the profile)',
   );
+  const plain = main.results.find((r) => r.name === 'cached listing');
+  const encoded = main.results.find((r) => r.name === 'cached listing, br');
+  if (plain && encoded) {
+    const perResponse = (r: LoadResult) => r.bytesPerSec / Math.max(r.rps, 1);
+    log(
+      `cached listing with accept-encoding br, gzip: ${((encoded.store.rps / plain.store.rps) * 100).toFixed(1)} % of the plain ` +
+        `cached listing's req/s (aim ≥ 90 %); ${kib(perResponse(encoded.store))} on the wire per response against ` +
+        `${kib(perResponse(plain.store))} (${((perResponse(encoded.store) / perResponse(plain.store)) * 100).toFixed(0)} %, headers included; aim ≤ 25 %)`,
+    );
+  }
   log('');
   const hash = `${argon2.hashMs.toFixed(1)} ms`;
   const ceiling = `${formatRps(argon2.ceilingPerSec)}/s`;
@@ -361,62 +221,8 @@ export async function runCatalog(): Promise<void> {
   );
   log('');
 
-  const scale = scaleProducts > 0 ? await runScale() : null;
-  if (scale) {
-    const [small, large] = scale.points;
-    log('');
-    log(
-      `scale: uncached filtered listing (${filteredQuery}), ${scale.backend}` +
-        (scale.colors > 0 ? `, at most ${scale.colors} colours per product` : ''),
-    );
-    log(
-      table(
-        [
-          'products',
-          'variants',
-          'import',
-          'run',
-          'req/s',
-          'p50',
-          'p99',
-          'alone',
-          'SQL list',
-          'SQL facets',
-        ],
-        scale.points.map((p) => [
-          p.products.toLocaleString('en-US'),
-          p.variants.toLocaleString('en-US'),
-          `${p.importSeconds.toFixed(1)} s`,
-          `${p.runSeconds} s`,
-          formatRps(p.result.rps),
-          formatMs(p.result.p50),
-          formatMs(p.result.p99),
-          formatMs(p.aloneMs),
-          formatMs(executionMs(p.plans[0])),
-          formatMs(executionMs(p.plans[1])),
-        ]),
-      ),
-    );
-    if (small && large && large.result.rps > 0) {
-      log(
-        `slowdown ${small.products.toLocaleString('en-US')} → ${large.products.toLocaleString('en-US')} products: ` +
-          `${(small.result.rps / large.result.rps).toFixed(1)}× fewer req/s, ` +
-          `${(large.result.p99 / small.result.p99).toFixed(1)}× the p99, ` +
-          `${(large.aloneMs / small.aloneMs).toFixed(1)}× the latency alone (aim: ≤ 2×)`,
-      );
-    } else if (large) {
-      log(`no request completed at ${large.products.toLocaleString('en-US')} products`);
-    }
-    log(
-      '(alone: one request with nothing else running; SQL: EXPLAIN ANALYZE execution time of the two queries of one uncached listing, idle)',
-    );
-    if (large && large.importSeconds > 180 && !databaseUrl) {
-      log(
-        `note: PGlite took ${large.importSeconds.toFixed(0)} s to import ${large.products.toLocaleString('en-US')} products; ` +
-          'set DATABASE_URL (and REDIS_URL) to run on PostgreSQL, or BENCH_MAX_COLORS=2 for a lighter catalog',
-      );
-    }
-  }
+  const scale = scaleProducts > 0 ? await runScale(scaleProducts, maxColors) : null;
+  if (scale) printScale(scale);
 
   const seconds = (Date.now() - started) / 1000;
   const results = {

@@ -57,10 +57,10 @@ function waitFor<T extends ChildMessage['type']>(
  */
 export async function startChild(
   env: Record<string, string>,
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; nodeOptions?: string[] } = {},
 ): Promise<Child> {
   const child = fork(serveScript, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(options.nodeOptions ?? [])],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

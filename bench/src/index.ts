@@ -8,6 +8,8 @@
  *   DATABASE_URL, REDIS_URL and AMQP_URL.
  * - `process`: start time and resident memory of the built server against the tsx loader
  *   (process.ts); on PostgreSQL and Redis too when their URLs are set.
+ * - `profile`: a CPU profile of the store under each catalog case, with its hottest functions
+ *   (profile.ts); not part of `all`.
  * - `all`: `catalog`, then `checkout`, then `payments`, then `process`.
  *
  * BENCH_ONLY (names separated by commas or spaces) selects as the arguments do. Exits non-zero when a
@@ -18,6 +20,7 @@ import { runCatalog } from './catalog.js';
 import { runCheckout } from './checkout.js';
 import { runPayments } from './payments.js';
 import { runProcess } from './process.js';
+import { runProfile } from './profile.js';
 import { runCleanups } from './cleanup.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -28,6 +31,7 @@ const names = [
   'flash-sale',
   'payments',
   'process',
+  'profile',
   'all',
 ] as const;
 type Name = (typeof names)[number];
@@ -72,6 +76,10 @@ try {
   if (selected.has('process')) {
     log('');
     await runProcess();
+  }
+  if (selected.has('profile')) {
+    log('');
+    await runProfile();
   }
 } catch (err) {
   process.exitCode = 1;

@@ -9,6 +9,8 @@ export interface StoreInfo {
   importMs: number;
   /** Milliseconds from process start to listening (adapters, migrations, import, build). */
   bootMs: number;
+  /** From listening until the facet index was built from the database. */
+  indexMs: number;
   /** A product in the middle of the generated catalog, for the product page case. */
   sampleSlug: string;
   /** The store's AUTH_RATE_LIMIT (requests per minute per IP on each credential endpoint). */
@@ -65,4 +67,7 @@ export type ParentMessage =
   | { type: 'bodies'; bodies: Record<string, string> }
   /** Store: EXPLAIN ANALYZE the queries of an uncached listing with this query string. */
   | { type: 'explain'; query: string }
+  /** Store: start a CPU profile; stop it and write it to `file`. */
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string }
   | { type: 'stop' };

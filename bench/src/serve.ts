@@ -16,6 +16,8 @@
  * Both listen on 127.0.0.1 on a free port and send `{ type: 'ready', port, ... }` to the parent.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import inspector from 'node:inspector/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -30,6 +32,7 @@ import { createRedisCache } from '../../server/src/platform/cache/redis.js';
 import { loadConfig } from '../../server/src/platform/config.js';
 import { connectPostgres, openPglite, type Queryable } from '../../server/src/platform/db/index.js';
 import { uuidv7 } from '../../server/src/platform/db/ids.js';
+import { anonymous } from '../../server/src/platform/context.js';
 import { newOrderNumber } from '../../server/src/modules/orders/repository.js';
 import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
 import { buildApi } from '../../server/src/server.js';
@@ -118,9 +121,48 @@ async function explainListing(
   };
   // The stand-in answers every statement with an empty row, so whatever the functions build from
   // the result afterwards may fail; the plans were captured before that.
+  // What an uncached listing runs: the search ranking (with `q`, once per query text) and the
+  // page's rows; the facets and the page's ids come from the facet index in memory.
+  const listing = JSON.parse(
+    (
+      await catalog.listProducts(
+        anonymous,
+        listProductsQuery.parse(Object.fromEntries(new URLSearchParams(queryString))),
+      )
+    ).body,
+  ) as { items: { id: string }[] };
+  if (query.q) await repository.searchRanking(explaining('searchRanking'), query).catch(() => {});
+  await repository
+    .summariesByIds(
+      explaining('summariesByIds'),
+      listing.items.map((item) => item.id),
+    )
+    .catch(() => {});
+  // The same listing stated in SQL alone (the index's reference), for comparison.
   await repository.listProducts(explaining('listProducts'), query, sort, null).catch(() => {});
   await repository.productFacets(explaining('productFacets'), query).catch(() => {});
   return plans;
+}
+
+/** A CPU profile of this server, taken between two messages (so the start-up is not in it). */
+let profiler: inspector.Session | undefined;
+
+async function profiling(message: ParentMessage): Promise<boolean> {
+  if (message.type === 'profile-start') {
+    profiler = new inspector.Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  } else if (message.type === 'profile-stop' && profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(message.file, JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = undefined;
+  } else {
+    return false;
+  }
+  await send({ type: 'ack' });
+  return true;
 }
 
 async function startStore(): Promise<void> {
@@ -162,9 +204,14 @@ async function startStore(): Promise<void> {
     ),
     storefrontDir: false,
   });
+  const listening = Date.now();
   await app.listen({ port: 0, host: '127.0.0.1' });
+  // The facet index is built as the API starts (onReady); the store is warm once it is there.
+  await services.catalog.warm();
+  const indexMs = Date.now() - listening;
 
   const info: StoreInfo = {
+    indexMs,
     database: adapters.database.kind,
     cache: adapters.cache.kind,
     products: count > 0 ? count : 144,
@@ -183,6 +230,8 @@ async function startStore(): Promise<void> {
         type: 'explained',
         plans: await explainListing(adapters.database.db, services.catalog, message.query),
       });
+    } else if (await profiling(message)) {
+      return;
     } else if (message.type === 'stop') {
       await app.close();
       // Requests the load generator abandoned when a run ended may still be running; closing the
@@ -210,6 +259,8 @@ async function startBare(): Promise<void> {
     if (message.type === 'bodies') {
       bodies = message.bodies;
       await send({ type: 'ack' });
+    } else if (await profiling(message)) {
+      return;
     } else if (message.type === 'stop') {
       await app.close();
       process.exit(0);

@@ -17,10 +17,10 @@ export interface CachedResponse {
   etag: string;
   body: string;
   /**
-   * The body brotli- or gzip-encoded, made on first need and kept with it (same ETag): a hot page
-   * costs no compression per request. Always an object, so copies of a response share it.
+   * The body brotli- or gzip-encoded, or as plain bytes, made on first need and kept with it (same
+   * ETag): a hot page costs no compression and no string encoding per request. Always an object, so copies of a response share it.
    */
-  encoded: Partial<Record<Encoding, Buffer>>;
+  encoded: Partial<Record<Encoding | 'identity', Buffer>>;
 }
 
 /** A response to cache, with room for its encoded forms. */
@@ -109,12 +109,16 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
       local.clear();
       known = { version: next, readAt: Date.now() };
     },
-    async read(key: string): Promise<{ version: string; hit: CachedResponse | null }> {
+    /** `shared: false` keeps the entry in this process only (see `write`). */
+    async read(
+      key: string,
+      options: { shared?: boolean } = {},
+    ): Promise<{ version: string; hit: CachedResponse | null }> {
       const current = await version();
       const versioned = `catalog:${current}:${key}`;
       const copy = local.get(versioned);
       if (copy) return { version: current, hit: copy };
-      if (!remote) return { version: current, hit: null };
+      if (!remote || options.shared === false) return { version: current, hit: null };
       const raw = await cache.get(versioned);
       if (raw === null) return { version: current, hit: null };
       const split = raw.indexOf('\n');
@@ -132,9 +136,18 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
     rememberUrl(version: string, url: string, response: CachedResponse): void {
       if (version === known?.version) local.set(`url:${version}:${url}`, response);
     },
-    async write(version: string, key: string, response: CachedResponse): Promise<void> {
+    /**
+     * Keep a response for this version: in this process, and in Redis too unless `shared` is false
+     * (for responses this process rebuilds faster than it could fetch them from Redis).
+     */
+    async write(
+      version: string,
+      key: string,
+      response: CachedResponse,
+      { shared = true }: { shared?: boolean } = {},
+    ): Promise<void> {
       const versioned = `catalog:${version}:${key}`;
-      if (remote)
+      if (remote && shared)
         await cache.set(versioned, `${response.etag}\n${response.body}`, options.ttlSeconds);
       if (version === known?.version) local.set(versioned, response);
     },

@@ -9,7 +9,7 @@ import type { PagePosition, SortKey } from './repository.js';
 const cursorSchema = z.union([
   z.object({
     s: z.enum(['newest', 'price_asc', 'price_desc', 'relevance']),
-    v: z.union([z.string().max(64), z.number().int()]),
+    v: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     id: z.uuid(),
   }),
   z.object({ s: z.literal('relevance'), o: z.number().int().min(0).max(100_000) }),
@@ -41,10 +41,8 @@ export function decodeCursor(cursor: string, sort: SortKey, ranked: boolean): Pa
   if ('o' in data) {
     if (ranked) return { kind: 'offset', offset: data.o };
   } else if (!ranked) {
-    const valid = sort.startsWith('price')
-      ? typeof data.v === 'number'
-      : typeof data.v === 'string' && !Number.isNaN(Date.parse(data.v));
-    if (valid) return { kind: 'after', value: data.v, id: data.id };
+    // Prices in minor units, creation times in microseconds since the epoch.
+    if (typeof data.v === 'number') return { kind: 'after', value: data.v, id: data.id };
   }
   throw new ValidationFailed([
     { path: 'query.cursor', message: 'is not a cursor for this listing' },

@@ -14,7 +14,16 @@ export const catalogModule = defineModule<{ catalog: CatalogService }>({
       cacheTtlSeconds: config.CATALOG_CACHE_TTL,
     }),
   }),
-  async routes(app, { config, adapters }, { catalog }) {
+  async routes(app, { config, adapters, logger }, { catalog }) {
+    // An API process builds its facet index as it starts; a listing that comes first waits for it.
+    app.addHook('onReady', async () => {
+      catalog.warm().catch((error: unknown) => {
+        logger.warn(
+          { err: error },
+          'catalog facet index not built at start; the first listing will',
+        );
+      });
+    });
     await app.register(catalogRoutes, {
       prefix: apiPrefix,
       catalog,

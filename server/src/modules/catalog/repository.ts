@@ -3,16 +3,21 @@ import { queryRows, type Queryable } from '../../platform/db/index.js';
 import type { ListProductsQuery } from './schemas.js';
 
 /**
- * The catalog's SQL. Listings read only the products table (its price, colours and sizes are kept in
- * step with the variants), so filters and facets use its indexes and never fan out over variants;
- * only the in-stock filter and the per-product availability look at stock.
+ * The catalog's SQL. Listings are chosen and counted by the facet index in memory (facet-index.ts);
+ * here are the search ranking and the page's rows it asks for. `listProducts` and `productFacets`
+ * state the same listing in SQL alone: the definition the index is tested against, row for row and
+ * count for count, and what the benchmark explains. They read only the products table (its price,
+ * colours and sizes are kept in step with the variants), so filters and facets use its indexes.
  */
 
 export type SortKey = 'relevance' | 'newest' | 'price_asc' | 'price_desc';
 
 /** Where a page starts: after a row's sort key (keyset), or at an offset for relevance ordering. */
 export type PagePosition =
-  { kind: 'after'; value: string | number; id: string } | { kind: 'offset'; offset: number };
+  { kind: 'after'; value: number; id: string } | { kind: 'offset'; offset: number };
+
+/** A product's creation time in microseconds, the newest order's cursor value. */
+const createdMicros = sql`(extract(epoch FROM p.created_at) * 1000000)::float8`;
 
 export interface SummaryRow {
   id: string;
@@ -30,7 +35,6 @@ export interface SummaryRow {
   image_url: string | null;
   image_alt: string | null;
   available: number;
-  sort_value: string | number;
 }
 
 export interface FacetRow {
@@ -137,7 +141,7 @@ function ordering(sort: SortKey, query: ListingFilter) {
     // falls through
     case 'newest':
       return {
-        value: sql`p.created_at::text`,
+        value: createdMicros,
         order: sql`p.created_at DESC, p.id DESC`,
         after: sql`<`,
       };
@@ -149,7 +153,7 @@ export async function listProducts(
   query: ListingFilter,
   sort: SortKey,
   position: PagePosition | null,
-): Promise<SummaryRow[]> {
+): Promise<(SummaryRow & { sort_value: number })[]> {
   const where = conditions(query);
   const { value, order, after } = ordering(sort, query);
   // A rank is computed once, in the inner query; the outer one orders by its result.
@@ -167,14 +171,14 @@ export async function listProducts(
     filters.push(
       sort === 'price_asc' || sort === 'price_desc'
         ? sql`(p.price_amount, p.id) ${after} (${Number(position.value)}::int, ${position.id}::uuid)`
-        : sql`(p.created_at, p.id) ${after} (${String(position.value)}::timestamptz, ${position.id}::uuid)`,
+        : sql`(${createdMicros}, p.id) ${after} (${Number(position.value)}::float8, ${position.id}::uuid)`,
     );
   } else if (position?.kind === 'offset') {
     offset = position.offset;
   }
   // The page is chosen from products alone (an index walk in sort order), and only its rows are
   // joined to their category, first image and stock: never the whole matching set.
-  return queryRows<SummaryRow>(
+  return queryRows<SummaryRow & { sort_value: number }>(
     db,
     sql`
     SELECT p.id, p.slug, p.name, p.gender, p.category_id, c.slug AS category_slug, c.name AS category_name,
@@ -197,6 +201,51 @@ export async function listProducts(
     ) stock ON TRUE
     ORDER BY ${outerOrder}`,
   );
+}
+
+/**
+ * The products a search matches, best first: the words (or their corrections) in the name,
+ * keywords or description, or a name close enough in spelling. Ranked once per query text; the
+ * facet index then filters, counts and pages the result in memory.
+ */
+export async function searchRanking(db: Queryable, query: ListingFilter): Promise<string[]> {
+  const rank = sql`(ts_rank_cd(p.search_vector, ${tsQuery(query)}) + word_similarity(${query.q ?? ''}, p.name))`;
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT p.id::text AS id FROM products p
+        WHERE p.status = 'active' AND (p.search_vector @@ ${tsQuery(query)} OR p.name %> ${query.q ?? ''})
+        ORDER BY ${rank} DESC, p.id DESC`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/** The summaries of a page of products, in the order given (any that have gone are left out). */
+export async function summariesByIds(db: Queryable, ids: string[]): Promise<SummaryRow[]> {
+  if (ids.length === 0) return [];
+  // One array parameter, so the statement's text is the same for every page. Each variant's stock
+  // is a subquery on its key, which the planner cannot flatten: joined, it may judge a scan of all
+  // stock cheaper than the few lookups a page needs (it did on small catalogs, at 4-12 ms a page).
+  const page = sql`${sql.param(ids)}::uuid[]`;
+  const rows = await queryRows<SummaryRow>(
+    db,
+    sql`
+    SELECT p.id, p.slug, p.name, p.gender, p.category_id, c.slug AS category_slug, c.name AS category_name,
+           p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes,
+           img.url AS image_url, img.alt AS image_alt, COALESCE(stock.available, 0)::int AS available
+    FROM products p
+    JOIN categories c ON c.id = p.category_id
+    LEFT JOIN LATERAL (
+      SELECT i.url, i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1
+    ) img ON TRUE
+    LEFT JOIN LATERAL (
+      SELECT SUM(GREATEST(
+        (SELECT s.on_hand - s.reserved FROM stock_levels s WHERE s.variant_id = v.id), 0)) AS available
+      FROM variants v WHERE v.product_id = p.id
+    ) stock ON TRUE
+    WHERE p.id = ANY(${page}) AND p.status = 'active'`,
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /**

@@ -49,7 +49,7 @@ function sendCached(
   }
   reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
   const encoding = encodingFor(request.headers['accept-encoding'], response.body.length);
-  if (!encoding) return reply.send(response.body);
+  if (!encoding) return reply.send(encodedBody(response, 'identity'));
   return reply.header('content-encoding', encoding).send(encodedBody(response, encoding));
 }
 

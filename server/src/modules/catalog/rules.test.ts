@@ -19,7 +19,16 @@ describe('cursors', () => {
   it.each([
     ['garbage', 'newest', false],
     [encodeCursor('price_asc', { kind: 'after', value: 4500, id }), 'newest', false],
-    [encodeCursor('newest', { kind: 'after', value: 'not a date', id }), 'newest', false],
+    [
+      Buffer.from(JSON.stringify({ s: 'newest', v: 'not a time', id })).toString('base64url'),
+      'newest',
+      false,
+    ],
+    [
+      Buffer.from(JSON.stringify({ s: 'newest', v: -1, id })).toString('base64url'),
+      'newest',
+      false,
+    ],
     [encodeCursor('relevance', { kind: 'offset', offset: 24 }), 'relevance', false],
     [
       Buffer.from('{"s":"newest","v":"2026-01-01","id":"1; DROP"}').toString('base64url'),

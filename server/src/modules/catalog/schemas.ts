@@ -19,7 +19,16 @@ const multiValue = z
       .map((part) => part.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.string().max(40)).max(20));
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(40)
+          .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters'),
+      )
+      .max(20),
+  );
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const minorUnits = z.coerce.number().int().min(0).max(100_000_000);

@@ -6,6 +6,7 @@ import { cachedResponse, createCatalogCache, etagOf, type CachedResponse } from 
 import { decodeCursor, encodeCursor } from './cursor.js';
 import * as repository from './repository.js';
 import { findAdminProduct, findSaleVariants, type SaleVariant } from './sale.js';
+import { createFacetSource } from './facet-source.js';
 import { createSpeller } from './spelling.js';
 import type {
   CategoryNode,
@@ -25,13 +26,19 @@ export interface CatalogServiceDeps {
 const money = (amount: number, currency: string) => ({ amount, currency });
 
 /** Clothing sizes in the order a shopper reads them; anything else (waists, kids) sorts naturally after. */
-const sizeOrder = ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL', 'One Size'];
+const sizeOrder = new Map(
+  ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL', 'One Size'].map((size, i) => [size, i]),
+);
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 function compareSizes(a: string, b: string): number {
-  const ia = sizeOrder.indexOf(a);
-  const ib = sizeOrder.indexOf(b);
-  if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
-  return a.localeCompare(b, 'en', { numeric: true });
+  const ia = sizeOrder.get(a);
+  const ib = sizeOrder.get(b);
+  if (ia !== undefined || ib !== undefined) return (ia ?? 99) - (ib ?? 99);
+  return naturalOrder(a, b);
 }
+
+/** Product summaries kept per process for one catalog version (the most recently read first out). */
+const summaryCacheEntries = 10_000;
 
 function toSummary(row: repository.SummaryRow): ProductSummary {
   return {
@@ -131,6 +138,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   const { db } = deps;
   const cache = createCatalogCache(deps.cache, { ttlSeconds: deps.cacheTtlSeconds });
   const speller = createSpeller(() => repository.searchWords(db));
+  const facetSource = createFacetSource(db);
 
   /**
    * Serve from the cache, or build, cache and serve; `undefined` from `build` means not found. With a
@@ -138,19 +146,20 @@ export function createCatalogService(deps: CatalogServiceDeps) {
    */
   async function cached(
     key: string,
-    build: () => Promise<unknown | undefined>,
+    build: (version: string) => Promise<unknown | undefined>,
     url?: string,
+    options: { shared?: boolean } = {},
   ): Promise<CachedResponse & { cacheHit: boolean }> {
-    const { version, hit } = await cache.read(key);
+    const { version, hit } = await cache.read(key, options);
     if (hit) {
       if (url) cache.rememberUrl(version, url, hit);
       return { ...hit, cacheHit: true };
     }
-    const value = await build();
+    const value = await build(version);
     if (value === undefined) throw new NotFound();
     const body = JSON.stringify(value);
     const response = cachedResponse(etagOf(body), body);
-    await cache.write(version, key, response);
+    await cache.write(version, key, response, options);
     if (url) cache.rememberUrl(version, url, response);
     return { ...response, cacheHit: false };
   }
@@ -166,38 +175,63 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     };
   }
 
-  async function buildListing(query: ListProductsQuery): Promise<ProductList> {
+  async function buildListing(query: ListProductsQuery, version: string): Promise<ProductList> {
     const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
     const ranked = sort === 'relevance' && Boolean(query.q);
     const position = query.cursor ? decodeCursor(query.cursor, sort, ranked) : null;
     const filter = await filterFor(query);
-    // Facets depend on the filters alone, so every sort and page of one listing shares them.
-    const [rows, facetsJson] = await Promise.all([
-      repository.listProducts(db, filter, sort, position),
-      cached(`facets:${filterKey(query)}`, () => repository.productFacets(db, filter)),
-    ]);
-    const facets = JSON.parse(facetsJson.body) as repository.FacetRow;
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    let nextCursor: string | null = null;
-    if (rows.length > query.limit && last) {
-      const offset = position?.kind === 'offset' ? position.offset : 0;
-      nextCursor = ranked
-        ? encodeCursor(sort, { kind: 'offset', offset: offset + query.limit })
-        : encodeCursor(sort, { kind: 'after', value: last.sort_value, id: last.id });
-    }
+    const index = await facetSource.current(version);
+    const search = query.q ? await facetSource.search(index, filter) : undefined;
+    const listing = index.listing(
+      {
+        ...(search ? { search } : {}),
+        ...(filter.categoryIds ? { categoryIds: filter.categoryIds } : {}),
+        ...(query.gender ? { gender: query.gender } : {}),
+        ...(query.size ? { size: query.size } : {}),
+        ...(query.color ? { color: query.color } : {}),
+        ...(query.minPrice !== undefined ? { minPrice: query.minPrice } : {}),
+        ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
+        ...(query.inStock ? { inStock: true } : {}),
+      },
+      sort,
+      position,
+      query.limit,
+    );
+    const { facets } = listing;
     return {
-      items: page.map(toSummary),
-      nextCursor,
-      total: facets.total,
+      items: await summariesFor(listing.ids, version),
+      nextCursor: listing.next ? encodeCursor(sort, listing.next) : null,
+      total: listing.total,
       facets: {
         size: facets.size.sort((a, b) => compareSizes(a.value, b.value)),
         color: facets.color,
-        gender: facets.gender,
+        gender: facets.gender as ProductList['facets']['gender'],
         category: facets.category,
         price: facets.price,
       },
     };
+  }
+
+  let summaries = { version: '', byId: new Map<string, ProductSummary>() };
+
+  /**
+   * A page's product cards. Pages of different filters share most of their products, so each card
+   * read is kept for as long as the catalog version stands (any product or stock change retires it,
+   * as it retires every cached response); only cards not seen under this version are read.
+   */
+  async function summariesFor(ids: string[], version: string): Promise<ProductSummary[]> {
+    if (summaries.version !== version) summaries = { version, byId: new Map() };
+    const kept = summaries.byId;
+    const missing = ids.filter((id) => !kept.has(id));
+    if (missing.length > 0) {
+      for (const row of await repository.summariesByIds(db, missing))
+        kept.set(row.id, toSummary(row));
+      for (const oldest of kept.keys()) {
+        if (kept.size <= summaryCacheEntries) break;
+        kept.delete(oldest);
+      }
+    }
+    return ids.flatMap((id) => kept.get(id) ?? []);
   }
 
   let subtrees: { loadedAt: number; bySlug: Promise<Map<string, string[]>> } | undefined;
@@ -242,7 +276,11 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     /** A response this process already gave for this exact URL, if the catalog has not changed since. */
     byUrl: (_ctx: Context, url: string) => cache.readUrl(url),
     listProducts: (_ctx: Context, query: ListProductsQuery, url?: string) =>
-      cached(`products:${listingKey(query)}`, () => buildListing(query), url),
+      // A listing is built from the facet index in memory in less time than a round trip to
+      // Redis would take, so each process keeps its own listings and Redis is left out.
+      cached(`products:${listingKey(query)}`, (version) => buildListing(query, version), url, {
+        shared: false,
+      }),
     getProduct: (_ctx: Context, slug: string, url?: string) =>
       cached(
         `product:${slug}`,
@@ -276,6 +314,10 @@ export function createCatalogService(deps: CatalogServiceDeps) {
           available: v.on_hand - v.reserved,
         })),
       };
+    },
+    /** Build the facet index now, so the first listing does not wait for it. */
+    warm: async () => {
+      await facetSource.current(await cache.version());
     },
     /** Retire every cached catalog response (after a product or stock change). */
     invalidate: () => cache.bump(),
