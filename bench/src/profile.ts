@@ -14,9 +14,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkClean, measure } from './autocannon.js';
+import { checkClean, formatRps, measure } from './autocannon.js';
 import { createDatabase, deleteRedisKeys, numberFromEnv, runId } from './backends.js';
-import { startChild } from './children.js';
+import { startChild, type Child } from './children.js';
 import { onCleanup } from './cleanup.js';
 import type { StoreInfo } from './protocol.js';
 
@@ -31,8 +31,26 @@ interface ProfileNode {
   children?: number[];
 }
 
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Milliseconds the process spent on the CPU during the profile (every sample but idle ones). */
+function busyMs(profile: Profile): number {
+  const idle = new Set(
+    profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
+  let micros = 0;
+  profile.samples.forEach((node, i) => {
+    if (!idle.has(node)) micros += profile.timeDeltas[i] ?? 0;
+  });
+  return micros / 1000;
+}
+
 /** Self samples per function, and per place (the store's code, a dependency, Node itself). */
-function summarise(profile: { nodes: ProfileNode[] }) {
+function summarise(profile: Profile) {
   const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
@@ -61,6 +79,19 @@ function summarise(profile: { nodes: ProfileNode[] }) {
       .slice(0, n)
       .map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
   return { places: top(byPlace, 12), functions: top(byFunction, 25) };
+}
+
+/** Load a server for the measured seconds under a CPU profile, written to `file`. */
+async function profiled(server: Child, pathOf: () => string, file: string) {
+  const load = { url: server.url, path: pathOf, connections: 10 };
+  // Warmed up first (JIT, pools, caches); only the measured run is profiled.
+  await measure({ ...load, duration: 1, warmup: 0 });
+  await server.request({ type: 'profile-start' }, 'ack');
+  const result = await measure({ ...load, duration: seconds, warmup: 0 });
+  await server.request({ type: 'profile-stop', file }, 'ack');
+  checkClean(file, result);
+  const profile = JSON.parse(await readFile(file, 'utf8')) as Profile;
+  return { rps: result.rps, cpuMicros: (busyMs(profile) * 1000) / Math.max(result.requests, 1) };
 }
 
 export async function runProfile(): Promise<void> {
@@ -96,17 +127,25 @@ export async function runProfile(): Promise<void> {
     onCleanup(() => store.stop());
     const slug = (store.store as StoreInfo).sampleSlug;
     const pathOf = () => item.path(slug);
-    process.stdout.write(`${item.name}: ${seconds} s of load… `);
-    const load = { url: store.url, path: pathOf, connections: 10 };
-    // Warmed up first (JIT, pools, caches); only the measured run is profiled.
-    await measure({ ...load, duration: 1, warmup: 0 });
-    await store.request({ type: 'profile-start' }, 'ack');
-    const result = await measure({ ...load, duration: seconds, warmup: 0 });
+    process.stdout.write(`${item.name}: ${seconds} s of load on the store… `);
     const file = path.join(resultsDir, `profile-${item.name}-${stamp}.cpuprofile`);
-    await store.request({ type: 'profile-stop', file }, 'ack');
-    checkClean(item.name, result);
+    const ran = await profiled(store, pathOf, file);
+    const body = (await (await fetch(store.url + pathOf())).text()) as string;
     await store.stop();
-    log(`${Math.round(result.rps).toLocaleString('en-US')} req/s`);
+    // The bare route sending the same bytes, profiled the same way: the floor for this response.
+    process.stdout.write('on the bare route… ');
+    const bare = await startChild({ BENCH_ROLE: 'bare' });
+    onCleanup(() => bare.stop());
+    await bare.request({ type: 'bodies', bodies: { list: body, product: body } }, 'ack');
+    const bareFile = path.join(resultsDir, `profile-${item.name}-bare-${stamp}.cpuprofile`);
+    const bareRan = await profiled(bare, pathOf, bareFile);
+    await bare.stop();
+    log('done');
+    log(
+      `  store ${formatRps(ran.rps)} req/s, ${ran.cpuMicros.toFixed(0)} µs of CPU per request; ` +
+        `bare ${formatRps(bareRan.rps)} req/s, ${bareRan.cpuMicros.toFixed(0)} µs; ` +
+        `bare/store CPU per request ${((bareRan.cpuMicros / ran.cpuMicros) * 100).toFixed(0)} %`,
+    );
     const summary = summarise(JSON.parse(await readFile(file, 'utf8')));
     log(`  self time by place:`);
     for (const line of summary.places) log(`    ${line}`);

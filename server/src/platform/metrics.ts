@@ -2,19 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Unauthenticated } from './errors.js';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequestDurations } from './request-durations.js';
 
 /** One registry per app instance, so tests can build several apps in one process. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const httpDuration = createRequestDurations(registry);
   return { registry, httpDuration };
 }
 
@@ -50,18 +45,10 @@ export function registerMetrics(
   app.decorate('metricsRegistry', metrics.registry);
   const others: Registry[] = [];
   app.decorate('exposeMetrics', (registry: Registry) => void others.push(registry));
-  // One labelled child per route and status, looked up once rather than hashed on every request.
-  const series = new Map<string, { observe(value: number): void }>();
   app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the raw URL: one series per route, not one per product slug.
     const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${route} ${reply.statusCode}`;
-    let child = series.get(key);
-    if (!child) {
-      child = metrics.httpDuration.labels(request.method, route, String(reply.statusCode));
-      series.set(key, child);
-    }
-    child.observe(reply.elapsedTime / 1000);
+    metrics.httpDuration.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
   app.decorate('scrapeMetrics', () => scrape([metrics.registry, ...others]));

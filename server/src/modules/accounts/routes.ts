@@ -43,6 +43,10 @@ function sessionContext(request: FastifyRequest) {
   return { userAgent: request.headers['user-agent'], ip: request.ip };
 }
 
+/** The refresh cookie, parsed here only: cookies are not parsed on every request (see auth.ts). */
+const refreshTokenCookie = (request: FastifyRequest): string | undefined =>
+  request.server.parseCookie(request.headers.cookie ?? '')[refreshCookie];
+
 /** Browsers keep the refresh token where scripts cannot read it; the body copy serves other clients. */
 function setRefreshCookie(
   request: FastifyRequest,
@@ -141,7 +145,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       },
     },
     async (request, reply) => {
-      const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
+      const token = request.body?.refreshToken ?? refreshTokenCookie(request);
       if (!token) throw new Unauthenticated('Send a refresh token.');
       const result = await accounts.refresh(contextOf(request), token);
       withRefreshCookie(request, reply, result.refreshToken);
@@ -165,7 +169,7 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
     },
     async (request, reply) => {
       reply.clearCookie(refreshCookie, { path: cookiePath });
-      const token = request.body?.refreshToken ?? request.cookies[refreshCookie];
+      const token = request.body?.refreshToken ?? refreshTokenCookie(request);
       await accounts.logout(contextFor(await app.identify(request)), token);
       return reply.status(204).send(null);
     },

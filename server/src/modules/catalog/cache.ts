@@ -133,6 +133,14 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
     async readUrl(url: string): Promise<CachedResponse | undefined> {
       return local.get(`url:${await version()}:${url}`);
     },
+    /**
+     * The same without waiting, when the version is known to be current: the response or null;
+     * undefined when the version must be read first (then use `readUrl`).
+     */
+    readUrlNow(url: string): CachedResponse | null | undefined {
+      if (!known || Date.now() - known.readAt >= refreshMs) return undefined;
+      return local.get(`url:${known.version}:${url}`) ?? null;
+    },
     rememberUrl(version: string, url: string, response: CachedResponse): void {
       if (version === known?.version) local.set(`url:${version}:${url}`, response);
     },

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { encodedBody, encodingFor } from '../../platform/http/compression.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -26,6 +27,11 @@ export interface CatalogRouteOptions {
  * Catalog responses are JSON strings built once and cached with their ETag, so a hit is sent as-is:
  * no query, no serialisation, and no compression after the first (the encoded bytes are kept with
  * the response). A matching If-None-Match gets 304 with no body.
+ *
+ * They are written straight to the socket (the reply is hijacked) with the headers the earlier hooks
+ * set (request id, security headers, CORS): nothing is left for the send hooks to do (the body is
+ * encoded already, and a catalog read never sets a cookie), and they cost a fifth of a small hit.
+ * onResponse hooks (metrics) still run when the response finishes.
  */
 function sendCached(
   request: FastifyRequest,
@@ -33,24 +39,34 @@ function sendCached(
   response: CachedResponse & { cacheHit: boolean },
   maxAgeSeconds: number,
 ) {
-  reply
-    .header('etag', response.etag)
-    .header(
-      'cache-control',
-      `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`,
-    )
-    .header('x-cache', response.cacheHit ? 'hit' : 'miss');
+  const headers = reply.getHeaders() as OutgoingHttpHeaders;
+  headers.etag = response.etag;
+  headers['cache-control'] =
+    `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`;
+  headers['x-cache'] = response.cacheHit ? 'hit' : 'miss';
+  reply.hijack();
   const ifNoneMatch = request.headers['if-none-match'];
   if (
     ifNoneMatch &&
     ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === response.etag)
   ) {
-    return reply.status(304).send();
+    reply.raw.writeHead(304, headers).end();
+    return reply;
   }
-  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+  headers['content-type'] = 'application/json; charset=utf-8';
+  headers.vary = 'accept-encoding';
   const encoding = encodingFor(request.headers['accept-encoding'], response.body.length);
-  if (!encoding) return reply.send(encodedBody(response, 'identity'));
-  return reply.header('content-encoding', encoding).send(encodedBody(response, encoding));
+  // A string body goes out in one write with the headers; a Buffer would be a second chunk.
+  let body: string | Buffer = response.body;
+  if (encoding) {
+    body = encodedBody(response, encoding);
+    headers['content-encoding'] = encoding;
+  }
+  headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  reply.raw.writeHead(200, headers);
+  if (request.method === 'HEAD') reply.raw.end();
+  else reply.raw.end(body);
+  return reply;
 }
 
 const errors = { 400: problemSchema, 404: problemSchema };
@@ -62,9 +78,15 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogRouteO
   // A URL this process has answered since the catalog last changed is answered again at once,
   // before its query is parsed: it passed validation the first time, and the response is the same.
   // Attached to the public catalog reads below only, never to a route that checks who is asking.
-  const answerKnownUrl: onRequestHookHandler = async (request, reply) => {
-    const known = await catalog.byUrl(anonymous, request.url);
-    if (known) return sendCached(request, reply, { ...known, cacheHit: true }, maxAgeSeconds);
+  // A callback hook: most hits are answered without a promise (the version is known to be current).
+  const answerKnownUrl: onRequestHookHandler = (request, reply, done) => {
+    const answer = (known: CachedResponse | null | undefined) => {
+      if (!known) return done();
+      sendCached(request, reply, { ...known, cacheHit: true }, maxAgeSeconds);
+    };
+    const now = catalog.byUrlNow(anonymous, request.url);
+    if (now !== undefined) return answer(now);
+    catalog.byUrl(anonymous, request.url).then(answer, done);
   };
   const publicRead = { config: { auth: 'public' as const }, onRequest: answerKnownUrl };
 

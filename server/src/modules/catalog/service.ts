@@ -275,6 +275,8 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     filterFor,
     /** A response this process already gave for this exact URL, if the catalog has not changed since. */
     byUrl: (_ctx: Context, url: string) => cache.readUrl(url),
+    /** `byUrl` without waiting when it can answer at once (null: not known; undefined: ask `byUrl`). */
+    byUrlNow: (_ctx: Context, url: string) => cache.readUrlNow(url),
     listProducts: (_ctx: Context, query: ListProductsQuery, url?: string) =>
       // A listing is built from the facet index in memory in less time than a round trip to
       // Redis would take, so each process keeps its own listings and Redis is left out.

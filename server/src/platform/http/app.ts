@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { loggerOptions } from '../logger.js';
+import { LazyChildLogger, loggerOptions } from '../logger.js';
 import { createMetrics, registerMetrics } from '../metrics.js';
 import { registerCompression } from './compression.js';
 import { registerAuth, type AuthOptions } from './auth.js';
@@ -32,6 +32,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(config) }),
     genReqId: () => randomUUID(),
+    childLoggerFactory: (logger, bindings, options) =>
+      new LazyChildLogger(logger, bindings, options) as unknown as typeof logger,
     trustProxy:
       typeof config.TRUST_PROXY === 'number'
         ? (_address: string, hop: number) => hop < (config.TRUST_PROXY as number)

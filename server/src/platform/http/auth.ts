@@ -92,7 +92,9 @@ export async function retireSessionFacts(cache: Cache, sessionIds: string[]): Pr
 const requirements = new Set<AuthRequirement>(['public', 'optional', 'customer', 'admin']);
 
 export async function registerAuth(app: FastifyInstance, options: AuthOptions): Promise<void> {
-  await app.register(cookie);
+  // Cookies are parsed only by the two routes that read one (refresh and sign-out), not for every
+  // request: `hook: false` leaves `setCookie` and `parseCookie` and drops the per-request parse.
+  await app.register(cookie, { hook: false });
   await app.register(jwt, {
     secret: options.secret,
     // The algorithm is pinned: `alg: none` and tokens signed any other way are refused.
