@@ -113,22 +113,6 @@ export function copyInto(target: Bits, source: Bits): Bits {
   return target;
 }
 
-/** How many members `a` and `b` share, visiting only the words both runs cover. */
-export function countShared(a: Bits, b: Bits): number {
-  const from = Math.max(a.from, b.from);
-  const to = Math.min(a.to, b.to);
-  const x = a.words;
-  const y = b.words;
-  let count = 0;
-  for (let i = from; i < to; i++) {
-    const word = x[i]!;
-    if (word === 0) continue;
-    const shared = word & y[i]!;
-    if (shared !== 0) count += bitCount(shared);
-  }
-  return count;
-}
-
 /** How many members a set has. */
 export function countAll(bits: Bits): number {
   const words = bits.words;
@@ -136,6 +120,40 @@ export function countAll(bits: Bits): number {
   for (let i = bits.from; i < bits.to; i++) {
     const word = words[i]!;
     if (word !== 0) count += bitCount(word);
+  }
+  return count;
+}
+
+/** The indexes of the non-zero words of a set, written to `out` (reused); returns how many. */
+export function nonZeroWords(bits: Bits, out: Int32Array): number {
+  const words = bits.words;
+  let n = 0;
+  for (let i = bits.from; i < bits.to; i++) {
+    if (words[i] !== 0) out[n++] = i;
+  }
+  return n;
+}
+
+/** How many members `a` and `b` share, visiting only the words of `a` listed in `at` (`n` of them). */
+export function countSharedAt(a: Bits, b: Bits, at: Int32Array, n: number): number {
+  const x = a.words;
+  const y = b.words;
+  const { from, to } = b;
+  // `at` is ascending: start at the first listed word inside b's run (many values, such as shoe
+  // sizes, live in a few categories' runs only), stop past its end.
+  let low = 0;
+  let high = n;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (at[mid]! < from) low = mid + 1;
+    else high = mid;
+  }
+  let count = 0;
+  for (let k = low; k < n; k++) {
+    const i = at[k]!;
+    if (i >= to) break;
+    const shared = x[i]! & y[i]!;
+    if (shared !== 0) count += bitCount(shared);
   }
   return count;
 }

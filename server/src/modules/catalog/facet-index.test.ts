@@ -3,8 +3,8 @@ import { bitCount } from './bitmap.js';
 import { createFacetIndex, type ProductFacts } from './facet-index.js';
 
 const categories = [
-  { id: 'c1', slug: 'tops', name: 'Tops' },
-  { id: 'c2', slug: 'shoes', name: 'Shoes' },
+  { id: 'c1', slug: 'tops', name: 'Tops', parentId: null },
+  { id: 'c2', slug: 'shoes', name: 'Shoes', parentId: null },
 ];
 
 function product(n: number): ProductFacts {

@@ -3,10 +3,11 @@ import {
   clearBit,
   copyInto,
   countAll,
-  countShared,
+  countSharedAt,
   emptyBits,
   hasBit,
   intersectInto,
+  nonZeroWords,
   resized,
   setBit,
   unionInto,
@@ -40,6 +41,7 @@ export interface CategoryLabel {
   id: string;
   slug: string;
   name: string;
+  parentId: string | null;
 }
 
 /** A search's matches, best first, and the same as a set. */
@@ -81,15 +83,30 @@ export interface IndexListing {
 
 const pairKey = (size: string, color: string) => `${size}\u0000${color}`;
 
-/** Products numbered by category and gender, so the sets a listing picks are runs of words. */
-function clustered(products: ProductFacts[]): ProductFacts[] {
-  const key = (p: ProductFacts) => `${p.categoryId}\u0000${p.gender}`;
-  return products.filter((p) => p.active).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+/**
+ * Products numbered by category, in the tree's order (a category's descendants follow it, so a
+ * category and its subtree are one run), then by gender: the sets a listing picks are runs of words.
+ */
+function clustered(products: ProductFacts[], categories: CategoryLabel[]): ProductFacts[] {
+  const children = new Map<string | null, CategoryLabel[]>();
+  for (const c of categories) children.set(c.parentId, [...(children.get(c.parentId) ?? []), c]);
+  const treeOrder = new Map<string, number>();
+  const visit = (parent: string | null) => {
+    for (const c of children.get(parent) ?? []) {
+      treeOrder.set(c.id, treeOrder.size);
+      visit(c.id);
+    }
+  };
+  visit(null);
+  const rank = (p: ProductFacts) => treeOrder.get(p.categoryId) ?? treeOrder.size;
+  return products
+    .filter((p) => p.active)
+    .sort((a, b) => rank(a) - rank(b) || (a.gender < b.gender ? -1 : a.gender > b.gender ? 1 : 0));
 }
 
 export function createFacetIndex(products: ProductFacts[], categoryList: CategoryLabel[]) {
   let categories = new Map(categoryList.map((c) => [c.id, c]));
-  const initial = clustered(products);
+  const initial = clustered(products, categoryList);
   /** Words per set; doubled when the ordinals outgrow it. */
   let size = Math.max(4, Math.ceil((initial.length * 1.25) / 32));
   const ids: string[] = [];
@@ -259,10 +276,14 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     return stockAny;
   }
 
+  let wordList = new Int32Array(size);
   function counted(group: Map<string, Bits>, base: Bits): Counted {
+    // The base's non-zero words are found once; each value is counted over those words only.
+    if (wordList.length < size) wordList = new Int32Array(size);
+    const n = nonZeroWords(base, wordList);
     const out: Counted = [];
     for (const [value, bits] of group) {
-      const count = countShared(base, bits);
+      const count = countSharedAt(base, bits, wordList, n);
       if (count > 0) out.push({ value, count });
     }
     return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));

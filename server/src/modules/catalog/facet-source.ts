@@ -2,11 +2,17 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import {
   createFacetIndex,
+  type CategoryLabel,
   type FacetIndex,
   type ProductFacts,
   type SearchMatch,
 } from './facet-index.js';
-import { listCategories, searchRanking, type ListingFilter } from './repository.js';
+import {
+  listCategories,
+  searchRanking,
+  type CategoryRow,
+  type ListingFilter,
+} from './repository.js';
 
 /**
  * This process's facet index, kept current. PostgreSQL triggers log, per statement, which products'
@@ -117,7 +123,7 @@ export function createFacetSource(db: Db, options: FacetSourceOptions = {}) {
       listCategories(db),
     ]);
     return {
-      index: createFacetIndex(facts, categories),
+      index: createFacetIndex(facts, categories.map(categoryLabel)),
       version,
       horizon: from,
       caughtUpAt: Date.now(),
@@ -145,7 +151,7 @@ export function createFacetSource(db: Db, options: FacetSourceOptions = {}) {
       }
     }
     if (products) {
-      current.index.setCategories(await listCategories(db));
+      current.index.setCategories((await listCategories(db)).map(categoryLabel));
       current.searches.clear();
     }
     return { ...current, version, horizon: row!.horizon, caughtUpAt: Date.now() };
@@ -204,6 +210,13 @@ export function createFacetSource(db: Db, options: FacetSourceOptions = {}) {
     },
   };
 }
+
+const categoryLabel = (row: CategoryRow): CategoryLabel => ({
+  id: row.id,
+  slug: row.slug,
+  name: row.name,
+  parentId: row.parent_id,
+});
 
 const removed = (id: string): ProductFacts => ({
   id,

@@ -56,12 +56,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   registerProblemHandlers(app);
   // Before any route: every route's declared `auth` is enforced from here on (see auth.ts).
   await registerAuth(app, options.auth);
-  // A callback hook, not an async one: it runs on every request, so it should cost no promise.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
-
+  // Security headers and the request id, from one callback hook (no promise on every request).
   registerSecurityHeaders(app);
   // Before any route: each one's responses are compressed from here on (see compression.ts).
   await registerCompression(app);
