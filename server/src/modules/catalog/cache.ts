@@ -11,7 +11,8 @@ import type { Encoding } from '../../platform/http/compression.js';
  * first), so a flood of distinct queries cannot grow memory without bound. With Redis behind it,
  * responses are shared there too, and the version is re-read at most every `versionRefreshMs`, so a
  * hot page costs no network round trip: a change made in this process is seen at once, one made
- * elsewhere within `versionRefreshMs`. Without Redis the process's copies are the cache.
+ * elsewhere within `versionRefreshMs`. Without Redis the process's copies are the cache, and the
+ * version, which only this process changes, is read once.
  */
 export interface CachedResponse {
   etag: string;
@@ -78,22 +79,39 @@ function createLocalCopies(budget: number) {
   };
 }
 
+interface VersionState {
+  known: { version: string; readAt: number } | undefined;
+}
+
+/**
+ * Over the in-memory cache, the catalog caches of this process are the only ones that change the
+ * version (a bump goes through one of them), so they share what they know of it: once read it
+ * never needs reading again, and a bump through any of them is seen by all at once.
+ */
+const inMemoryVersions = new WeakMap<Cache, VersionState>();
+function sharedVersion(cache: Cache): VersionState {
+  let state = inMemoryVersions.get(cache);
+  if (!state) inMemoryVersions.set(cache, (state = { known: undefined }));
+  return state;
+}
+
 export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
   const remote = cache.kind === 'redis';
-  const refreshMs = remote ? (options.versionRefreshMs ?? 500) : 0;
+  const refreshMs = remote ? (options.versionRefreshMs ?? 500) : Number.POSITIVE_INFINITY;
   const local = createLocalCopies(options.localBudget ?? 32 * 1024 * 1024);
-  let known: { version: string; readAt: number } | undefined;
+  const state: VersionState = remote ? { known: undefined } : sharedVersion(cache);
   let reading: Promise<string> | undefined;
 
   function version(): Promise<string> {
-    if (known && Date.now() - known.readAt < refreshMs) return Promise.resolve(known.version);
+    if (state.known && Date.now() - state.known.readAt < refreshMs)
+      return Promise.resolve(state.known.version);
     // Concurrent requests share one read of the version.
     reading ??= cache
       .get(versionKey)
       .then((value) => {
         const current = value ?? '0';
-        if (known?.version !== current) local.clear();
-        known = { version: current, readAt: Date.now() };
+        if (state.known?.version !== current) local.clear();
+        state.known = { version: current, readAt: Date.now() };
         return current;
       })
       .finally(() => {
@@ -107,7 +125,7 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
     async bump(): Promise<void> {
       const next = String(await cache.incr(versionKey));
       local.clear();
-      known = { version: next, readAt: Date.now() };
+      state.known = { version: next, readAt: Date.now() };
     },
     /** `shared: false` keeps the entry in this process only (see `write`). */
     async read(
@@ -138,11 +156,11 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
      * undefined when the version must be read first (then use `readUrl`).
      */
     readUrlNow(url: string): CachedResponse | null | undefined {
-      if (!known || Date.now() - known.readAt >= refreshMs) return undefined;
-      return local.get(`url:${known.version}:${url}`) ?? null;
+      if (!state.known || Date.now() - state.known.readAt >= refreshMs) return undefined;
+      return local.get(`url:${state.known.version}:${url}`) ?? null;
     },
     rememberUrl(version: string, url: string, response: CachedResponse): void {
-      if (version === known?.version) local.set(`url:${version}:${url}`, response);
+      if (version === state.known?.version) local.set(`url:${version}:${url}`, response);
     },
     /**
      * Keep a response for this version: in this process, and in Redis too unless `shared` is false
@@ -157,7 +175,7 @@ export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
       const versioned = `catalog:${version}:${key}`;
       if (remote && shared)
         await cache.set(versioned, `${response.etag}\n${response.body}`, options.ttlSeconds);
-      if (version === known?.version) local.set(versioned, response);
+      if (version === state.known?.version) local.set(versioned, response);
     },
   };
 }
