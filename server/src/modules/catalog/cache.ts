@@ -18,10 +18,10 @@ export interface CachedResponse {
   etag: string;
   body: string;
   /**
-   * The body brotli- or gzip-encoded, or as plain bytes, made on first need and kept with it (same
-   * ETag): a hot page costs no compression and no string encoding per request. Always an object, so copies of a response share it.
+   * The body brotli- or gzip-encoded, made on first need and kept with it (same ETag): a hot page
+   * costs no compression per request. Always an object, so copies of a response share it.
    */
-  encoded: Partial<Record<Encoding | 'identity', Buffer>>;
+  encoded: Partial<Record<Encoding, Buffer>>;
 }
 
 /** A response to cache, with room for its encoded forms. */

@@ -42,17 +42,13 @@ export function encodeOnce(body: string, encoding: Encoding): Buffer {
     : gzipSync(body, { level: 9 });
 }
 
-/**
- * A body sent many times, with its encoded forms made on first need and kept; `identity` is the plain
- * UTF-8 bytes (a string would be encoded to bytes again on every send).
- */
+/** A body sent many times, with its encoded forms made on first need and kept. */
 export interface EncodableBody {
   body: string;
-  encoded?: Partial<Record<Encoding | 'identity', Buffer>>;
+  encoded?: Partial<Record<Encoding, Buffer>>;
 }
 
-export function encodedBody(response: EncodableBody, encoding: Encoding | 'identity'): Buffer {
+export function encodedBody(response: EncodableBody, encoding: Encoding): Buffer {
   const encoded = (response.encoded ??= {});
-  return (encoded[encoding] ??=
-    encoding === 'identity' ? Buffer.from(response.body) : encodeOnce(response.body, encoding));
+  return (encoded[encoding] ??= encodeOnce(response.body, encoding));
 }
