@@ -98,7 +98,9 @@ function sharedVersion(cache: Cache): VersionState {
 export function createCatalogCache(cache: Cache, options: CatalogCacheOptions) {
   const remote = cache.kind === 'redis';
   const refreshMs = remote ? (options.versionRefreshMs ?? 500) : Number.POSITIVE_INFINITY;
-  const local = createLocalCopies(options.localBudget ?? 32 * 1024 * 1024);
+  // Small on purpose: a listing missed here is rebuilt from the facet index in well under a
+  // millisecond, so memory buys little beyond the hottest pages.
+  const local = createLocalCopies(options.localBudget ?? 8 * 1024 * 1024);
   const state: VersionState = remote ? { known: undefined } : sharedVersion(cache);
   let reading: Promise<string> | undefined;
 
