@@ -11,6 +11,8 @@ import { registerStorefront } from './platform/http/storefront.js';
 import type { Platform } from './platform/module.js';
 import { resolveJwtSecret } from './platform/secrets.js';
 import { createServices, modules, type Services } from './modules/index.js';
+import { createPageHeads } from './modules/catalog/seo.js';
+import { sitemapRoutes } from './modules/catalog/sitemap.js';
 
 export { createServices, type Services };
 
@@ -18,13 +20,16 @@ const defaultStorefront = fileURLToPath(new URL('../../web/dist', import.meta.ur
 
 /**
  * The API: platform first (errors, authentication, security, docs, metrics, ops), then each module's
- * routes in the order `modules/index.ts` lists them, then the storefront's static files when built.
+ * routes in the order `modules/index.ts` lists them, then the storefront when built (its files, its
+ * pages with their catalog heads, robots.txt and the sitemap).
  */
 export async function buildApi(options: {
   config: Config;
   adapters: Adapters;
   logger?: Logger;
   storefrontDir?: string | false;
+  /** URLs in one sitemap file (default and most: 50,000); tests split the sitemap with a few. */
+  sitemapUrlsPerFile?: number;
   services?: Services;
 }): Promise<{ app: FastifyInstance; services: Services }> {
   const { config, adapters } = options;
@@ -58,6 +63,20 @@ export async function buildApi(options: {
     await module.routes?.(app, platform, services as never);
   }
   const storefront = options.storefrontDir ?? defaultStorefront;
-  if (storefront && existsSync(storefront)) await registerStorefront(app, storefront);
+  if (storefront && existsSync(storefront)) {
+    // Pages, robots.txt and the sitemap come together: without the storefront there is no page
+    // for a crawler to find.
+    const { catalog } = services;
+    await registerStorefront(app, storefront, {
+      publicUrl: config.PUBLIC_URL,
+      heads: createPageHeads({ catalog, publicUrl: config.PUBLIC_URL }),
+    });
+    await app.register(sitemapRoutes, {
+      db: adapters.database.db,
+      catalog,
+      publicUrl: config.PUBLIC_URL,
+      ...(options.sitemapUrlsPerFile ? { urlsPerFile: options.sitemapUrlsPerFile } : {}),
+    });
+  }
   return { app, services };
 }

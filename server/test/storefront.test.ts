@@ -61,7 +61,8 @@ describe('storefront files', () => {
   });
 
   it('answers client-side routes with index.html, revalidated on every visit', async () => {
-    const page = await get('/products/some-shoe', { 'accept-encoding': 'br' });
+    const [product] = (await get('/api/v1/products?limit=1')).json().items as { slug: string }[];
+    const page = await get(`/products/${product?.slug}`, { 'accept-encoding': 'br' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['cache-control']).toBe('no-cache');
     const html =
@@ -70,6 +71,11 @@ describe('storefront files', () => {
         : page.body;
     expect(html).toContain('<div id="root">');
     expect((await get('/orders/123/confirmation')).body).toContain('<div id="root">');
+    // A product that does not exist is still the storefront's page (it shows "not found"), with
+    // the status a crawler needs (see seo.test.ts).
+    const missing = await get('/products/some-shoe');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('<div id="root">');
     // API paths never fall back to the page.
     expect((await get('/api/v1/nothing-here')).statusCode).toBe(404);
   });

@@ -50,13 +50,23 @@ export interface Money {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** An amount in integer minor units, with as many minor digits as the currency has (JPY 0, KWD 3). */
-export function formatMoney({ amount, currency }: Money): string {
+function formatterFor(currency: string): { formatter: Intl.NumberFormat; digits: number } {
   let formatter = formatters.get(currency);
   if (!formatter) {
     formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
     formatters.set(currency, formatter);
   }
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  return { formatter, digits: formatter.resolvedOptions().maximumFractionDigits ?? 2 };
+}
+
+/** An amount in integer minor units, with as many minor digits as the currency has (JPY 0, KWD 3). */
+export function formatMoney({ amount, currency }: Money): string {
+  const { formatter, digits } = formatterFor(currency);
   return formatter.format(amount / 10 ** digits);
+}
+
+/** The amount in major units as a plain decimal, for machines (schema.org, Open Graph): "49.00". */
+export function decimalAmount({ amount, currency }: Money): string {
+  const { digits } = formatterFor(currency);
+  return (amount / 10 ** digits).toFixed(digits);
 }

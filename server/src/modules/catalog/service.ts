@@ -317,6 +317,8 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         })),
       };
     },
+    /** The catalog version: it moves with every product or stock change, here or elsewhere. */
+    version: () => cache.version(),
     /** Build the facet index now, so the first listing does not wait for it. */
     warm: async () => {
       await facetSource.current(await cache.version());
