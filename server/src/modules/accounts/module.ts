@@ -3,6 +3,7 @@ import { resolveJwtSecret } from '../../platform/secrets.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import type { CartService } from '../cart/service.js';
 import { createAddressBook, type AddressBook } from './addresses.js';
+import { adminAccountRoutes } from './admin-routes.js';
 import { startAccountConsumers } from './consumers.js';
 import { accountRoutes } from './routes.js';
 import { createAccountService, type AccountService } from './service.js';
@@ -25,8 +26,8 @@ export const accountsModule = defineModule<
     }),
     addresses: createAddressBook({ db: adapters.database.db }),
   }),
-  routes: (app, { config }, services) =>
-    app.register(accountRoutes, {
+  routes: async (app, { config }, services) => {
+    await app.register(accountRoutes, {
       prefix: apiPrefix,
       accounts: services.accounts,
       addresses: services.addresses,
@@ -34,7 +35,9 @@ export const accountsModule = defineModule<
       authRateLimit: config.AUTH_RATE_LIMIT,
       secureCookies: config.NODE_ENV === 'production' || config.PUBLIC_URL.startsWith('https:'),
       onSignedIn: (actor, { cartId }) => services.cart.mergeGuestCart(contextFor(actor), cartId),
-    }) as unknown as Promise<void>,
+    });
+    await app.register(adminAccountRoutes, { prefix: apiPrefix, accounts: services.accounts });
+  },
   consumers: ({ adapters, logger }, { accounts }) =>
     startAccountConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, accounts),
 });

@@ -176,6 +176,26 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
   );
 
   typed.post(
+    '/auth/logout-all',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        operationId: 'logoutAll',
+        tags,
+        summary: 'End every session of your account, this one included',
+        description:
+          'For a lost device or a shared computer: every refresh token of the account stops working and every live access token, this one included, is refused at once. Clears the refresh cookie.',
+        response: { 204: z.null(), ...problems(401) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.logoutEverywhere(contextOf(request));
+      reply.clearCookie(refreshCookie, { path: cookiePath });
+      return reply.status(204).send(null);
+    },
+  );
+
+  typed.post(
     '/auth/password-reset',
     {
       config: limited,
@@ -346,58 +366,5 @@ export async function accountRoutes(app: FastifyInstance, options: AccountRouteO
       await addresses.remove(contextOf(request), request.params.id);
       return reply.status(204).send(null);
     },
-  );
-
-  typed.get(
-    '/admin/customers',
-    {
-      config: { auth: 'admin' },
-      schema: {
-        operationId: 'adminListCustomers',
-        tags: ['admin'],
-        summary: 'Customer accounts, newest first',
-        querystring: z.object({
-          q: z.string().trim().max(100).optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(24),
-          cursor: z.string().max(100).optional(),
-        }),
-        response: {
-          200: z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() }),
-          ...problems(400, 401, 403),
-        },
-      },
-    },
-    async (request) => accounts.listCustomers(contextOf(request), request.query),
-  );
-
-  const customerParams = z.object({ id: z.uuid() });
-  typed.post(
-    '/admin/customers/:id/deactivate',
-    {
-      config: { auth: 'admin' },
-      schema: {
-        operationId: 'adminDeactivateCustomer',
-        tags: ['admin'],
-        summary: 'Close an account: no sign-in or refresh, and every live session ends at once',
-        params: customerParams,
-        response: { 200: userSchema, ...problems(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request) => accounts.deactivate(contextOf(request), request.params.id),
-  );
-
-  typed.post(
-    '/admin/customers/:id/reactivate',
-    {
-      config: { auth: 'admin' },
-      schema: {
-        operationId: 'adminReactivateCustomer',
-        tags: ['admin'],
-        summary: 'Open a deactivated account again (its owner signs in anew)',
-        params: customerParams,
-        response: { 200: userSchema, ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (request) => accounts.reactivate(contextOf(request), request.params.id),
   );
 }

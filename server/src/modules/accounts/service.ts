@@ -207,6 +207,19 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /**
+     * Sign out everywhere: every session of the signed-in user ends, the caller's too, and their
+     * access tokens are denied at once rather than living out their 15 minutes.
+     */
+    async logoutEverywhere(ctx: Context): Promise<void> {
+      const actor = signedIn(ctx);
+      const revoked = await inTransaction(db, ctx, ({ tx }) =>
+        sessions.revokeAllInTx(tx, actor.id, 'logout_all'),
+      );
+      // The caller's session is denied even if a concurrent sign-out revoked it first.
+      await sessions.denyAccessTokens([...new Set([...revoked, actor.sessionId])]);
+    },
+
+    /**
      * Always the same work whatever the email, so neither the answer nor its timing tells whether an
      * account exists: the request is queued, and the worker looks the account up (`issuePasswordReset`).
      */
