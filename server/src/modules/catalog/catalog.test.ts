@@ -184,6 +184,10 @@ describe.each(backends())('catalog API on %s backends', (backend) => {
       expect(typo.toLowerCase()).not.toBe(word.toLowerCase());
       const items = await walk(`q=${encodeURIComponent(typo)}`);
       expect(items.map((i) => i.slug)).toContain(target?.slug);
+      // The answer says what it searched for, so a client can ask "did you mean".
+      const answer = await list(`q=${encodeURIComponent(typo)}`);
+      expect(answer.correctedQuery).toBe(word.toLowerCase());
+      expect((await list('q=hoodie')).correctedQuery).toBeUndefined();
     });
 
     it('ranks, pages and filters search results', async () => {

@@ -94,6 +94,12 @@ export const productListSchema = z
     items: z.array(productSummarySchema),
     nextCursor: z.string().nullable(),
     total: z.number().int(),
+    correctedQuery: z
+      .string()
+      .optional()
+      .describe(
+        'When a search word was not a catalog word: the query with it corrected (both spellings were searched), for a "did you mean"',
+      ),
     facets: z.object({
       size: z.array(facetValue),
       color: z.array(facetValue),

@@ -202,6 +202,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       items: await summariesFor(listing.ids, version),
       nextCursor: listing.next ? encodeCursor(sort, listing.next) : null,
       total: listing.total,
+      ...(filter.qCorrected ? { correctedQuery: filter.qCorrected } : {}),
       facets: {
         size: facets.size.sort((a, b) => compareSizes(a.value, b.value)),
         color: facets.color,
