@@ -13,6 +13,8 @@ export default defineConfig([
     '**/coverage/',
     '**/test-results/',
     'bench/results/',
+    // Generated from the API's OpenAPI document (npm run api:types -w web).
+    'web/src/api/schema.d.ts',
   ]),
 
   js.configs.recommended,
@@ -46,6 +48,7 @@ export default defineConfig([
       'bench/**/*.{js,mjs,cjs,ts,mts,cts}',
       'e2e/**/*.{js,mjs,cjs,ts,mts,cts}',
       '.ci/**/*.{js,mjs}',
+      'web/scripts/**/*.{js,mjs}',
       '**/*.config.{js,mjs,cjs,ts,mts,cts}',
     ],
     languageOptions: {

@@ -11,7 +11,13 @@ import { freePort, startStoreProcess } from '../server/test/process.js';
 export async function startStore(): Promise<{ url: string; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stride-e2e-'));
   const port = await freePort();
-  const store = startStoreProcess({ PORT: String(port), DATA_DIR: dataDir });
+  // The payment page sends the shopper back to PUBLIC_URL: the same origin the browser is on, so the
+  // tab keeps its session storage and cookies.
+  const store = startStoreProcess({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  });
   await store.ready;
   return {
     url: `http://127.0.0.1:${port}`,

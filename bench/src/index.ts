@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- <name>…]`: the benchmarks to run, by name.
  *
- * - `catalog` (the default, alone): the catalog, accounts and scale cases (catalog.ts).
+ * - `catalog` (by default, with `web`): the catalog, accounts and scale cases (catalog.ts).
+ * - `web` (by default, with `catalog`): the storefront's initial JavaScript per route and a
+ *   Lighthouse run on its home, listing and product pages (web.ts).
  * - `checkout`: both checkout benchmarks (checkout.ts), which need DATABASE_URL and REDIS_URL;
  *   `orders` or `flash-sale` runs one of them.
  * - `payments`: confirm → paid → email latency and relay throughput (payments.ts), which needs
@@ -10,7 +12,7 @@
  *   (process.ts); on PostgreSQL and Redis too when their URLs are set.
  * - `profile`: a CPU profile of the store under each catalog case, with its hottest functions
  *   (profile.ts); not part of `all`.
- * - `all`: `catalog`, then `checkout`, then `payments`, then `process`.
+ * - `all`: `catalog`, then `checkout`, then `payments`, then `process`, then `web`.
  *
  * BENCH_ONLY (names separated by commas or spaces) selects as the arguments do. Exits non-zero when a
  * benchmark fails; the servers, databases and Redis keys it made are removed in every case, on
@@ -21,6 +23,7 @@ import { runCheckout } from './checkout.js';
 import { runPayments } from './payments.js';
 import { runProcess } from './process.js';
 import { runProfile } from './profile.js';
+import { runWeb } from './web.js';
 import { runCleanups } from './cleanup.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -32,6 +35,7 @@ const names = [
   'payments',
   'process',
   'profile',
+  'web',
   'all',
 ] as const;
 type Name = (typeof names)[number];
@@ -44,8 +48,8 @@ function selection(): Set<Name> {
   if (unknown.length > 0) {
     throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${names.join(', ')}`);
   }
-  const selected = new Set<Name>(given.length > 0 ? (given as Name[]) : ['catalog']);
-  if (selected.has('all')) return new Set(['catalog', 'checkout', 'payments', 'process']);
+  const selected = new Set<Name>(given.length > 0 ? (given as Name[]) : ['catalog', 'web']);
+  if (selected.has('all')) return new Set(['catalog', 'checkout', 'payments', 'process', 'web']);
   return selected;
 }
 
@@ -76,6 +80,11 @@ try {
   if (selected.has('process')) {
     log('');
     await runProcess();
+  }
+  if (selected.has('web')) {
+    log('');
+    await runWeb();
+    await runCleanups(log);
   }
   if (selected.has('profile')) {
     log('');

@@ -23,13 +23,15 @@ describe('storefront in Chromium', () => {
   });
 
   it('shows the seeded catalog with names, prices and images, and loads more on request', async () => {
-    await page.goto(store.url);
+    await page.goto(`${store.url}/shop`);
     const cards = page.locator('.product-grid:not([aria-hidden]) .product-card');
     await cards.first().waitFor();
     expect(await cards.count()).toBe(24);
     const first = cards.first();
     expect((await first.locator('.product-card__name').textContent())?.trim()).toMatch(/\w/);
-    expect(await first.locator('.product-card__price').textContent()).toMatch(/^\$\d+\.\d{2}$/);
+    expect(await first.locator('.product-card__price').textContent()).toMatch(
+      /^(Sale price )?\$\d+\.\d{2}/,
+    );
     const image = first.locator('img');
     expect(await image.getAttribute('alt')).toMatch(/\w/);
     await page.waitForFunction(() => {
@@ -49,9 +51,33 @@ describe('storefront in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('opens on a home page with categories and new arrivals, each a real link', async () => {
+    await page.goto(store.url);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const tiles = page.locator('.category-tile');
+    await tiles.first().waitFor();
+    expect(await tiles.first().getAttribute('href')).toMatch(/^\/shop\/[\w-]+$/);
+    const arrivals = page.locator('section', {
+      has: page.getByRole('heading', { name: 'New arrivals' }),
+    });
+    await arrivals.locator('.product-card').first().waitFor();
+    expect(await arrivals.locator('.product-card').count()).toBe(8);
+    expect(await arrivals.locator('.product-card a').first().getAttribute('href')).toMatch(
+      /^\/products\/[\w-]+$/,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('answers an unknown address with the 404 page', async () => {
+    await page.goto(`${store.url}/no-such-page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.goto(`${store.url}/products/no-such-product`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  });
+
   it('fits a 360 px wide phone without horizontal scrolling', async () => {
     const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await phone.goto(store.url);
+    await phone.goto(`${store.url}/shop`);
     await phone.locator('.product-grid:not([aria-hidden]) .product-card').first().waitFor();
     const overflow = await phone.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,

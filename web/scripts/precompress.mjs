@@ -1,4 +1,3 @@
-/* global process, console */
 // Writes a brotli (.br) and a gzip (.gz) copy beside each text file of the built storefront, at
 // the strongest settings: done once per build, so the server never compresses these per request
 // (it serves the copies, see server/src/platform/http/storefront.ts).

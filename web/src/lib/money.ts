@@ -1,4 +1,4 @@
-import type { Money } from '../api/catalog';
+import type { Money } from '../api/client';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 

@@ -1,0 +1,71 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** What the browser tests do again and again, as a shopper would do it. */
+
+export const cards = (page: Page) => page.locator('.product-grid .product-card');
+
+/** Open a product page and pick the first colour and size that can still be bought. */
+export async function pickAvailableVariant(page: Page): Promise<{ color: string; size: string }> {
+  await page.getByRole('button', { name: 'Add to bag' }).waitFor();
+  const colorInputs = page.locator('input[name$="-color"]');
+  const colors = await colorInputs.count();
+  for (let c = 0; c < colors; c++) {
+    await colorInputs.nth(c).check();
+    const sizes = page.locator('.size-option input:not([disabled])');
+    if ((await sizes.count()) > 0) {
+      await sizes.first().check();
+      const color = await colorInputs.nth(c).inputValue();
+      const size = await sizes.first().inputValue();
+      return { color, size };
+    }
+  }
+  throw new Error('no colour of this product has a size in stock');
+}
+
+export async function addToBag(page: Page) {
+  await page.getByRole('button', { name: 'Add to bag' }).click();
+  await page.getByText('Added to your bag.').waitFor();
+}
+
+export async function bagCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('bag-count').textContent());
+}
+
+export async function fillAddress(page: Page) {
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Last name').fill('Runner');
+  await page.getByLabel('Address', { exact: true }).fill('1 Track Lane');
+  await page.getByLabel('City').fill('Portland');
+  await page.getByLabel('State or region').fill('OR');
+  await page.getByLabel('Postal code').fill('97201');
+}
+
+/** On the local gateway's card page: pay with a card, any future expiry. */
+export async function payWithCard(page: Page, number: string) {
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Month (MM)').fill('12');
+  await page.getByLabel('Year (YYYY)').fill(String(new Date().getFullYear() + 2));
+  await page.getByLabel('CVC').fill('123');
+  await page.getByRole('button', { name: /^Pay / }).click();
+}
+
+export async function waitForStatus(page: Page, status: string) {
+  await page.getByTestId('order-status').filter({ hasText: status }).waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId('order-status').textContent()).toBe(status);
+}
+
+/** Press Tab until the focused element matches the selector, as a keyboard user moves through a page. */
+export async function tabTo(page: Page, selector: string, most = 80) {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Focus a field with Tab and type into it. */
+export async function typeInto(page: Page, selector: string, text: string) {
+  await tabTo(page, selector);
+  await page.keyboard.type(text);
+}

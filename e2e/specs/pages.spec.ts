@@ -1,0 +1,106 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addToBag, cards, pickAvailableVariant } from '../shop.js';
+import { launchBrowser, startStore } from '../store.js';
+
+/**
+ * Every storefront page at a phone's width and a laptop's: no serious or critical accessibility
+ * violation (axe), no sideways scrolling, and a screenshot of each kept as a CI artifact
+ * (test-results/screenshots, not committed).
+ */
+const screenshots = join(
+  process.env.TEST_RESULTS_DIR ?? join(import.meta.dirname, '..', 'test-results'),
+  'screenshots',
+);
+const viewports = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'laptop', width: 1366, height: 900 },
+] as const;
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+}
+
+describe('storefront pages, accessible and responsive', () => {
+  let store: Awaited<ReturnType<typeof startStore>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    store = await startStore();
+    browser = await launchBrowser();
+    await mkdir(screenshots, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await store?.stop();
+  });
+
+  for (const viewport of viewports) {
+    it(`home, listing, product, bag and checkout at ${viewport.width} px`, async () => {
+      const context = await browser.newContext({
+        viewport: { width: viewport.width, height: viewport.height },
+      });
+      const page = await context.newPage();
+      const found: Record<string, string[]> = {};
+      async function check(name: string) {
+        await page.waitForLoadState('networkidle');
+        found[name] = await seriousViolations(page);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        if (overflow > 0) found[name]!.push(`scrolls sideways by ${overflow} px`);
+        await page.screenshot({
+          path: join(screenshots, `${name}-${viewport.width}.png`),
+          fullPage: true,
+        });
+      }
+
+      await page.goto(store.url);
+      await page.locator('.product-card').first().waitFor();
+      await check('home');
+
+      await page.goto(`${store.url}/shop`);
+      await cards(page).first().waitFor();
+      await check('listing');
+
+      await cards(page).first().locator('a').click();
+      await page.getByRole('button', { name: 'Add to bag' }).waitFor();
+      await check('product');
+
+      await pickAvailableVariant(page);
+      await addToBag(page);
+      await page.goto(`${store.url}/bag`);
+      await page.getByTestId('bag-line').waitFor();
+      await check('bag');
+
+      await page.goto(`${store.url}/checkout`);
+      await page.getByRole('button', { name: 'Continue to payment' }).waitFor();
+      await check('checkout');
+
+      await page.goto(`${store.url}/no-such-page`);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      await check('not-found');
+
+      await context.close();
+      expect(found).toEqual({
+        home: [],
+        listing: [],
+        product: [],
+        bag: [],
+        checkout: [],
+        'not-found': [],
+      });
+    });
+  }
+});

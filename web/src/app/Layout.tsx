@@ -1,0 +1,92 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, NavLink, Outlet, ScrollRestoration } from 'react-router';
+import { api, call } from '../api/client';
+import { useSession } from '../auth/useSession';
+import { useBag } from '../bag/bag';
+import { SearchBox } from './SearchBox';
+
+export function useCategories() {
+  return useQuery({
+    queryKey: ['categories'],
+    queryFn: ({ signal }) => call(api.GET('/api/v1/categories', { signal })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+function BagLink() {
+  const bag = useBag();
+  const count = bag.data?.itemCount ?? 0;
+  return (
+    <Link
+      className="header-link bag-link"
+      to="/bag"
+      aria-label={`Bag, ${count} ${count === 1 ? 'item' : 'items'}`}
+    >
+      <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+        <path
+          d="M6 8h12l-1 12H7L6 8zm3 0V6a3 3 0 0 1 6 0v2"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.8"
+          strokeLinejoin="round"
+        />
+      </svg>
+      <span className="bag-link__count" data-testid="bag-count">
+        {count}
+      </span>
+    </Link>
+  );
+}
+
+export function Layout() {
+  const { user, settled } = useSession();
+  const categories = useCategories();
+  const top = categories.data?.items ?? [];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="container site-header__inner">
+          <Link className="brand" to="/" aria-label="Stride home">
+            <span className="brand__mark" aria-hidden="true" />
+            Stride
+          </Link>
+          <nav className="main-nav" aria-label="Shop">
+            <NavLink to="/shop?gender=men">Men</NavLink>
+            <NavLink to="/shop?gender=women">Women</NavLink>
+            <NavLink to="/shop?gender=kids">Kids</NavLink>
+            {top.slice(0, 3).map((category) => (
+              <NavLink key={category.id} to={`/shop/${category.slug}`} className="main-nav__wide">
+                {category.name}
+              </NavLink>
+            ))}
+          </nav>
+          <SearchBox />
+          <div className="header-actions">
+            <Link className="header-link" to={user ? '/account' : '/sign-in'} aria-busy={!settled}>
+              {user ? `Hi, ${user.firstName}` : 'Sign in'}
+            </Link>
+            <BagLink />
+          </div>
+        </div>
+      </header>
+
+      <main id="main" className="container" tabIndex={-1}>
+        <Outlet />
+      </main>
+
+      <footer className="site-footer">
+        <div className="container site-footer__inner">
+          <nav aria-label="Footer">
+            <Link to="/shop">All products</Link>
+            <Link to="/account">Account</Link>
+          </nav>
+          <p>© {new Date().getFullYear()} Stride. Athletic apparel.</p>
+        </div>
+      </footer>
+      <ScrollRestoration />
+    </>
+  );
+}

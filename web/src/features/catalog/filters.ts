@@ -1,0 +1,71 @@
+import type { ListingQuery } from './queries';
+
+/** What a listing URL says: the path's category and the query string's filters and sort. */
+export interface Filters {
+  category?: string;
+  q?: string;
+  gender?: 'men' | 'women' | 'kids' | 'unisex';
+  sizes: string[];
+  colors: string[];
+  minPrice?: number;
+  maxPrice?: number;
+  inStock: boolean;
+  sort?: 'relevance' | 'newest' | 'price_asc' | 'price_desc';
+}
+
+const genders = new Set(['men', 'women', 'kids', 'unisex']);
+const sorts = new Set(['relevance', 'newest', 'price_asc', 'price_desc']);
+
+function minorUnits(value: string | null): number | undefined {
+  if (value === null || value === '') return undefined;
+  const number = Number(value);
+  return Number.isInteger(number) && number >= 0 ? number : undefined;
+}
+
+export function filtersFrom(params: URLSearchParams, category: string | undefined): Filters {
+  const gender = params.get('gender');
+  const sort = params.get('sort');
+  return {
+    category,
+    q: params.get('q')?.trim() || undefined,
+    gender: gender && genders.has(gender) ? (gender as Filters['gender']) : undefined,
+    sizes: params.getAll('size').filter(Boolean),
+    colors: params.getAll('color').filter(Boolean),
+    minPrice: minorUnits(params.get('minPrice')),
+    maxPrice: minorUnits(params.get('maxPrice')),
+    inStock: params.get('inStock') === '1',
+    sort: sort && sorts.has(sort) ? (sort as Filters['sort']) : undefined,
+  };
+}
+
+/** The query string for filters (the category stays in the path). */
+export function searchFrom(filters: Filters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.q) params.set('q', filters.q);
+  if (filters.gender) params.set('gender', filters.gender);
+  for (const size of filters.sizes) params.append('size', size);
+  for (const color of filters.colors) params.append('color', color);
+  if (filters.minPrice !== undefined) params.set('minPrice', String(filters.minPrice));
+  if (filters.maxPrice !== undefined) params.set('maxPrice', String(filters.maxPrice));
+  if (filters.inStock) params.set('inStock', '1');
+  if (filters.sort) params.set('sort', filters.sort);
+  return params;
+}
+
+export function apiQuery(filters: Filters, limit: number): ListingQuery {
+  return {
+    limit,
+    ...(filters.q ? { q: filters.q } : {}),
+    ...(filters.category ? { category: filters.category } : {}),
+    ...(filters.gender ? { gender: filters.gender } : {}),
+    ...(filters.sizes.length ? { size: filters.sizes } : {}),
+    ...(filters.colors.length ? { color: filters.colors } : {}),
+    ...(filters.minPrice !== undefined ? { minPrice: filters.minPrice } : {}),
+    ...(filters.maxPrice !== undefined ? { maxPrice: filters.maxPrice } : {}),
+    ...(filters.inStock ? { inStock: '1' as const } : {}),
+    ...(filters.sort ? { sort: filters.sort } : {}),
+  };
+}
+
+export const toggle = (values: string[], value: string) =>
+  values.includes(value) ? values.filter((v) => v !== value) : [...values, value];
