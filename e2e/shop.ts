@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -68,4 +69,17 @@ export async function tabTo(page: Page, selector: string, most = 80) {
 export async function typeInto(page: Page, selector: string, text: string) {
   await tabTo(page, selector);
   await page.keyboard.type(text);
+}
+
+/** Accessibility problems axe rates serious or critical (WCAG 2.1 A and AA), one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
 }

@@ -1,9 +1,8 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToBag, cards, pickAvailableVariant } from '../shop.js';
+import { addToBag, cards, pickAvailableVariant, seriousViolations } from '../shop.js';
 import { launchBrowser, startStore } from '../store.js';
 
 /**
@@ -19,18 +18,6 @@ const viewports = [
   { name: 'phone', width: 390, height: 844 },
   { name: 'laptop', width: 1366, height: 900 },
 ] as const;
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
 
 describe('storefront pages, accessible and responsive', () => {
   let store: Awaited<ReturnType<typeof startStore>>;
@@ -92,6 +79,18 @@ describe('storefront pages, accessible and responsive', () => {
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();
       await check('not-found');
 
+      await page.goto(`${store.url}/sign-in`);
+      await page.getByRole('button', { name: /sign in/i }).waitFor();
+      await check('sign-in');
+
+      await page.goto(`${store.url}/sign-up`);
+      await page.getByRole('button', { name: /create account/i }).waitFor();
+      await check('sign-up');
+
+      await page.goto(`${store.url}/reset-password`);
+      await page.locator('main form').waitFor();
+      await check('reset-password');
+
       await context.close();
       expect(found).toEqual({
         home: [],
@@ -100,6 +99,9 @@ describe('storefront pages, accessible and responsive', () => {
         bag: [],
         checkout: [],
         'not-found': [],
+        'sign-in': [],
+        'sign-up': [],
+        'reset-password': [],
       });
     });
   }

@@ -8,6 +8,7 @@ import {
   fillAddress,
   payWithCard,
   pickAvailableVariant,
+  seriousViolations,
   waitForStatus,
 } from '../shop.js';
 
@@ -113,6 +114,9 @@ describe('shopping in Chromium', () => {
     );
     await addToBag(page);
     expect(await bagCount(page)).toBe(1);
+    // The guest's bag survives a reload.
+    await page.reload();
+    await expect.poll(() => bagCount(page)).toBe(1);
 
     await page.getByRole('link', { name: /^Bag,/ }).click();
     const line = page.getByTestId('bag-line');
@@ -132,6 +136,23 @@ describe('shopping in Chromium', () => {
     await waitForStatus(page, 'Paid');
     expect(await page.getByTestId('order-number').textContent()).toMatch(/\w/);
     expect(await page.textContent('main')).toContain('Visa ending in 4242');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The emailed link (the order's token in the URL) opens the order on another device.
+    const orderId = new URL(page.url()).pathname.split('/')[2]!;
+    const token = await page.evaluate(
+      (id) => sessionStorage.getItem(`stride.order.${id}`),
+      orderId,
+    );
+    expect(token).toBeTruthy();
+    const elsewhere = await browser.newContext();
+    const phone = await elsewhere.newPage();
+    await phone.goto(`${store.url}/orders/${orderId}?token=${encodeURIComponent(token!)}`);
+    await waitForStatus(phone, 'Paid');
+    // Without the token it is no one else's business.
+    await phone.goto(`${store.url}/orders/${orderId}`);
+    await phone.getByRole('heading', { name: 'Order not found' }).waitFor();
+    await elsewhere.close();
     await context.close();
     expect(problems).toEqual([]);
   });

@@ -68,6 +68,16 @@ describe('storefront in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows only marked-down products on sale, each with its former price', async () => {
+    await page.goto(`${store.url}/shop?onSale=1`);
+    const cards = page.locator('.product-grid:not([aria-hidden]) .product-card');
+    await cards.first().waitFor();
+    const shown = await cards.count();
+    expect(shown).toBeGreaterThan(0);
+    expect(await cards.locator('.price__was').count()).toBe(shown);
+    expect(await page.getByRole('checkbox', { name: 'On sale' }).isChecked()).toBe(true);
+  });
+
   it('answers an unknown address with the 404 page', async () => {
     await page.goto(`${store.url}/no-such-page`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();

@@ -228,11 +228,15 @@ describe.each(backends())('shareable storefront URLs on %s backends', (backend) 
     expect(jsonLd(body)).toMatchObject({ name: 'Evil <b>"Runner"</b>', description: hostile });
   });
 
-  it('answers an unknown product or category with 404 and noindex, and still the storefront', async () => {
+  it('answers an unknown product, category or page with 404 and noindex, and still the storefront', async () => {
     for (const url of [
       '/products/no-such-product',
       '/shop/no-such-category',
       `/products/${'a'.repeat(201)}`,
+      // Not a page of the storefront at all: a true 404 rather than a soft one.
+      '/no-such-page',
+      '/products',
+      '/shop/running-tops/extra',
     ]) {
       const page = await get(url);
       expect(page.statusCode, url).toBe(404);
@@ -264,6 +268,7 @@ describe.each(backends())('shareable storefront URLs on %s backends', (backend) 
       '/reset-password?token=x',
       '/account',
       '/account/orders',
+      '/admin',
       '/orders/123/confirmation',
       '/search?q=tee',
     ]) {

@@ -1981,6 +1981,8 @@ export interface operations {
                 minPrice?: number;
                 maxPrice?: number;
                 inStock?: "0" | "1" | "true" | "false";
+                /** @description Only products marked down (a compare-at price above the price) */
+                onSale?: "0" | "1" | "true" | "false";
                 sort?: "relevance" | "newest" | "price_asc" | "price_desc";
                 limit?: number;
                 cursor?: string;

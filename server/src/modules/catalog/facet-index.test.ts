@@ -19,6 +19,7 @@ function product(n: number): ProductFacts {
     created: 1_700_000_000_000_000 + n * 1000,
     sizes,
     colors,
+    onSale: n % 6 === 0,
     inStock: n % 7 === 0 ? [] : [{ size: sizes[0]!, color: colors.at(-1)! }],
   };
 }
@@ -83,6 +84,22 @@ describe('facet index', () => {
       },
       { value: 'shoes', label: 'Shoes', count: expectedShoes.length },
     ]);
+  });
+
+  it('lists only marked-down products on request, and follows a product off and on sale', () => {
+    const products = Array.from({ length: 40 }, (_, i) => product(i + 1));
+    const index = createFacetIndex(products, categories);
+    const onSale = () => index.listing({ onSale: true }, 'price_asc', null, 1000);
+    const expected = (list: ProductFacts[]) =>
+      list.filter((p) => p.onSale).sort((a, b) => a.price - b.price || (a.id < b.id ? -1 : 1));
+    expect(onSale().ids).toEqual(expected(products).map((p) => p.id));
+    expect(onSale().total).toBe(products.filter((p) => p.onSale).length);
+
+    products[5] = { ...products[5]!, onSale: !products[5]!.onSale };
+    products[6] = { ...products[6]!, onSale: !products[6]!.onSale };
+    index.upsert(products[5]!);
+    index.upsert(products[6]!);
+    expect(onSale().ids).toEqual(expected(products).map((p) => p.id));
   });
 
   it('pages the dearest first across equal prices without repeating or skipping', () => {

@@ -55,6 +55,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
   let created = new Float64Array(size * 32);
   let active = emptyBits(size);
   let stockAny = emptyBits(size);
+  let onSale = emptyBits(size);
   const groups = {
     gender: new Map<string, Bits>(),
     category: new Map<string, Bits>(),
@@ -107,6 +108,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     created = Float64Array.from({ length: size * 32 }, (_, i) => created[i] ?? 0);
     active = resized(active, size);
     stockAny = resized(stockAny, size);
+    onSale = resized(onSale, size);
     for (const group of Object.values(groups)) {
       for (const [value, bits] of group) group.set(value, resized(bits, size));
     }
@@ -121,6 +123,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
 
   function markAll(product: ProductFacts, ordinal: number) {
     setBit(active, ordinal);
+    if (product.onSale) setBit(onSale, ordinal);
     mark(groups.gender, product.gender, ordinal);
     mark(groups.category, product.categoryId, ordinal);
     for (const value of product.sizes) mark(groups.size, value, ordinal);
@@ -136,6 +139,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
   function unmark(ordinal: number) {
     clearBit(active, ordinal);
     clearBit(stockAny, ordinal);
+    clearBit(onSale, ordinal);
     // A value no product has any more counts 0 and so leaves its facet.
     for (const group of Object.values(groups)) {
       for (const bits of group.values()) clearBit(bits, ordinal);
@@ -310,6 +314,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
         active,
         filter.search?.set ?? null,
         filter.inStock ? inStockSet(work(1), sizes, colors) : null,
+        filter.onSale ? onSale : null,
       ],
       active,
     );

@@ -44,6 +44,7 @@ interface FactsRow {
   sizes: string[];
   colors: string[];
   in_stock: string[];
+  on_sale: boolean;
 }
 
 /**
@@ -68,7 +69,8 @@ async function loadFacts(db: Db, where: SQL, scope: 'few' | 'all'): Promise<Prod
     db,
     sql`SELECT p.id::text AS id, p.status = 'active' AS active, p.gender, p.category_id::text AS category_id,
                p.price_amount AS price, (extract(epoch FROM p.created_at) * 1000000)::float8 AS created,
-               p.sizes, p.colors, COALESCE(stock.pairs, '{}') AS in_stock
+               p.sizes, p.colors, COALESCE(stock.pairs, '{}') AS in_stock,
+               COALESCE(p.compare_at_amount > p.price_amount, false) AS on_sale
         FROM products p ${stock}
         WHERE ${where}`,
   );
@@ -81,6 +83,7 @@ async function loadFacts(db: Db, where: SQL, scope: 'few' | 'all'): Promise<Prod
     created: Number(row.created),
     sizes: row.sizes,
     colors: row.colors,
+    onSale: row.on_sale,
     inStock: row.in_stock.map((pair) => {
       const [size = '', color = ''] = pair.split('\u001f');
       return { size, color };
@@ -227,6 +230,7 @@ const removed = (id: string): ProductFacts => ({
   created: 0,
   sizes: [],
   colors: [],
+  onSale: false,
   inStock: [],
 });
 

@@ -16,6 +16,8 @@ export interface ProductFacts {
   created: number;
   sizes: string[];
   colors: string[];
+  /** Marked down: a compare-at price above the price. */
+  onSale: boolean;
   /** The size and colour of each variant that can be bought now. */
   inStock: { size: string; color: string }[];
 }
@@ -43,6 +45,7 @@ export interface IndexFilter {
   minPrice?: number;
   maxPrice?: number;
   inStock?: boolean;
+  onSale?: boolean;
 }
 
 export type IndexSort = 'newest' | 'price_asc' | 'price_desc' | 'relevance';

@@ -71,6 +71,7 @@ describe.each(backends())('listings from the facet index on %s backends', (backe
         Number(query.minPrice ?? 0) + Math.floor(rng() * vocabulary.maxPrice * 0.8),
       );
     if (rng() < 0.3) query.inStock = 'true';
+    if (rng() < 0.2) query.onSale = 'true';
     if (rng() < 0.5) query.sort = pick(['newest', 'price_asc', 'price_desc', 'relevance']);
     return query;
   }

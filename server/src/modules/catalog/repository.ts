@@ -96,6 +96,7 @@ function conditions(query: ListingFilter): Conditions {
       SELECT 1 FROM variants v JOIN stock_levels s ON s.variant_id = v.id
       WHERE v.product_id = p.id AND s.on_hand > s.reserved ${sizeMatch} ${colorMatch})`);
   }
+  if (query.onSale) always.push(sql`p.compare_at_amount > p.price_amount`);
   const priceParts: SQL[] = [];
   if (query.minPrice !== undefined) priceParts.push(sql`p.price_amount >= ${query.minPrice}`);
   if (query.maxPrice !== undefined) priceParts.push(sql`p.price_amount <= ${query.maxPrice}`);

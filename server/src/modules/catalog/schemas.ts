@@ -51,6 +51,9 @@ export const listProductsQuery = z
     minPrice: minorUnits.optional(),
     maxPrice: minorUnits.optional(),
     inStock: booleanFlag.optional(),
+    onSale: booleanFlag
+      .optional()
+      .describe('Only products marked down (a compare-at price above the price)'),
     sort: z.enum(sorts).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(24),
     cursor: z.string().max(512).optional(),

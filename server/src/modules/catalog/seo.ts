@@ -233,7 +233,8 @@ export function createPageHeads(deps: PageHeadsDeps): PageHeads {
     const known = fixed.get(path);
     if (known) return known;
     const match = /^\/(products|shop)\/([^/]+)$/.exec(path);
-    if (!match?.[2]) return null;
+    // Any other public path is no page of the storefront's: a true 404, not a soft one.
+    if (!match?.[2]) return notFound;
     let slug: string;
     try {
       slug = decodeURIComponent(match[2]);

@@ -118,6 +118,7 @@ export function filterKey(query: ListProductsQuery): string {
     query.minPrice,
     query.maxPrice,
     query.inStock || undefined,
+    query.onSale || undefined,
   ]);
 }
 
@@ -192,6 +193,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         ...(query.minPrice !== undefined ? { minPrice: query.minPrice } : {}),
         ...(query.maxPrice !== undefined ? { maxPrice: query.maxPrice } : {}),
         ...(query.inStock ? { inStock: true } : {}),
+        ...(query.onSale ? { onSale: true } : {}),
       },
       sort,
       position,

@@ -16,7 +16,7 @@ const apiPrefixes = ['/api/', '/images/', '/gateway/', '/docs', '/openapi.json',
  * `noindex` (robots.txt keeps well-behaved crawlers out of most of them too).
  */
 const privatePath =
-  /^\/(?:bag|checkout|sign-in|sign-up|reset-password|orders|account[^/]*)(?:\/|$)/;
+  /^\/(?:bag|checkout|sign-in|sign-up|reset-password|orders|account[^/]*|admin)(?:\/|$)/;
 
 /** What robots.txt asks crawlers to leave alone: the API, and pages private to a shopper. */
 const disallowed = ['/api/', '/checkout', '/bag', '/account', '/orders/', '/gateway/'];

@@ -187,6 +187,14 @@ export function FacetPanel({
         />
         In stock only
       </label>
+      <label className="facet__option">
+        <input
+          type="checkbox"
+          checked={Boolean(filters.onSale)}
+          onChange={() => onChange({ ...filters, onSale: !filters.onSale })}
+        />
+        On sale
+      </label>
     </div>
   );
 }

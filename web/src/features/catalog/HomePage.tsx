@@ -79,6 +79,7 @@ export function HomePage() {
       </section>
 
       <Shelf title="New arrivals" to="/shop?sort=newest" query={{ sort: 'newest', limit: 8 }} />
+      <Shelf title="On sale" to="/shop?onSale=1" query={{ onSale: '1', inStock: '1', limit: 4 }} />
       <Shelf
         title="Under $50"
         to="/shop?maxPrice=5000"

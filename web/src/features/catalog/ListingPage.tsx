@@ -77,6 +77,7 @@ export function ListingPage() {
     filters.sizes.length ||
     filters.colors.length ||
     filters.inStock ||
+    filters.onSale ||
     filters.minPrice !== undefined ||
     filters.maxPrice !== undefined;
 

@@ -10,6 +10,7 @@ export interface Filters {
   minPrice?: number;
   maxPrice?: number;
   inStock: boolean;
+  onSale?: boolean;
   sort?: 'relevance' | 'newest' | 'price_asc' | 'price_desc';
 }
 
@@ -34,6 +35,7 @@ export function filtersFrom(params: URLSearchParams, category: string | undefine
     minPrice: minorUnits(params.get('minPrice')),
     maxPrice: minorUnits(params.get('maxPrice')),
     inStock: params.get('inStock') === '1',
+    onSale: params.get('onSale') === '1',
     sort: sort && sorts.has(sort) ? (sort as Filters['sort']) : undefined,
   };
 }
@@ -48,6 +50,7 @@ export function searchFrom(filters: Filters): URLSearchParams {
   if (filters.minPrice !== undefined) params.set('minPrice', String(filters.minPrice));
   if (filters.maxPrice !== undefined) params.set('maxPrice', String(filters.maxPrice));
   if (filters.inStock) params.set('inStock', '1');
+  if (filters.onSale) params.set('onSale', '1');
   if (filters.sort) params.set('sort', filters.sort);
   return params;
 }
@@ -63,6 +66,7 @@ export function apiQuery(filters: Filters, limit: number): ListingQuery {
     ...(filters.minPrice !== undefined ? { minPrice: filters.minPrice } : {}),
     ...(filters.maxPrice !== undefined ? { maxPrice: filters.maxPrice } : {}),
     ...(filters.inStock ? { inStock: '1' as const } : {}),
+    ...(filters.onSale ? { onSale: '1' as const } : {}),
     ...(filters.sort ? { sort: filters.sort } : {}),
   };
 }
