@@ -96,6 +96,28 @@ describe('shopping signed in', () => {
     await row.click();
     await page.waitForURL(/\/orders\//);
     await waitForStatus(page, 'Paid');
+
+    // Signed out everywhere from another device: the next call here gets 401, the one silent
+    // refresh fails too (the session is gone), and the tab signs the shopper out.
+    const other = await api<{ accessToken: string }>('/auth/login', {
+      method: 'POST',
+      body: { email, password },
+    });
+    const ended = await fetch(`${store.url}/api/v1/auth/logout-all`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${other.accessToken}` },
+    });
+    expect(ended.status).toBe(204);
+    await page
+      .getByRole('link', { name: 'Continue shopping' })
+      .or(page.getByRole('link', { name: 'All products' }))
+      .first()
+      .click();
+    await cards(page).first().locator('a').click();
+    await pickAvailableVariant(page);
+    expect(await page.getByRole('link', { name: /^Hi, Rita/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Add to bag' }).click();
+    await page.locator('.site-header').getByRole('link', { name: 'Sign in' }).waitFor();
     await context.close();
   });
 });
