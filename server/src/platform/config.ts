@@ -33,6 +33,25 @@ const environmentSchema = z.object({
     .regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 lower-case letters, digits, - or _')
     .optional(),
   DATA_DIR: z.string().default('./.data'),
+  /**
+   * Where uploaded product images are kept. Default: DATA_DIR/uploads. Several API processes on
+   * several machines must share it (a network volume): each one serves the images from here.
+   */
+  UPLOADS_DIR: z.string().trim().min(1).optional(),
+  /** Largest product image the admin may upload, in bytes (default 5 MiB). */
+  IMAGE_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  /** Largest catalog CSV the admin may import, in bytes (default 10 MiB, about 50,000 variants). */
+  CATALOG_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   CORS_ORIGINS: z
@@ -71,6 +90,13 @@ const environmentSchema = z.object({
    * out sooner.
    */
   EMAIL_SEND_LEASE: durationSeconds.default(180),
+  /**
+   * Tries of an email before it is dead-lettered (listed at /api/v1/admin/events/dead-letters, sent
+   * again by a replay), and the pause before the second, doubling after each failure. The defaults
+   * span about ten minutes, so a mail server down for a few minutes loses nothing.
+   */
+  EMAIL_RETRIES: z.coerce.number().int().min(1).max(20).default(8),
+  EMAIL_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   /** A variant with this many units or fewer left to sell triggers one alert to the store team. */
   LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
   /** Who gets low-stock alerts. Default: ADMIN_EMAIL (embedded: the demo administrator). */

@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  | 'too_large'
+  | 'unsupported_media'
   | 'rate_limited'
   | 'unavailable';
 
@@ -112,6 +114,20 @@ export class InvalidTransition extends DomainError {
       from,
       to,
     });
+  }
+}
+
+/** A body (an upload, an import file) over what the store accepts. */
+export class TooLarge extends DomainError {
+  constructor(code: string, detail: string, extensions: Record<string, unknown> = {}) {
+    super('too_large', code, detail, extensions);
+  }
+}
+
+/** Content of a type the store does not take, as judged from the bytes themselves. */
+export class UnsupportedMedia extends DomainError {
+  constructor(code: string, detail: string, extensions: Record<string, unknown> = {}) {
+    super('unsupported_media', code, detail, extensions);
   }
 }
 

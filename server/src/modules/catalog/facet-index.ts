@@ -365,6 +365,11 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     setCategories(list: CategoryLabel[]) {
       categories = new Map(list.map((c) => [c.id, c]));
     },
+    /**
+     * The category tree the index was last given, by id: a new map each time it is reloaded, so a
+     * caller may derive things from it (subtrees) and keep them for as long as it stands.
+     */
+    categories: (): ReadonlyMap<string, CategoryLabel> => categories,
     /** Products currently listed. */
     size: () => countAll(active),
   };

@@ -1,20 +1,33 @@
 import { defineModule, apiPrefix } from '../../platform/module.js';
 import { startCatalogConsumers } from './consumers.js';
+import { catalogCsvRoutes } from './csv-routes.js';
+import { productImageRoutes } from './image-routes.js';
 import { imageRoutes } from './images.js';
-import { adminCatalogRoutes, catalogRoutes } from './routes.js';
+import { adminProductRoutes } from './admin-products.js';
+import { createCatalogAdminService, type CatalogAdminService } from './admin-service.js';
+import { catalogRoutes } from './routes.js';
 import { createCatalogService, type CatalogService } from './service.js';
 
 /** Categories, listings with facets, search, product pages and their images. */
-export const catalogModule = defineModule<{ catalog: CatalogService }>({
+export const catalogModule = defineModule<{
+  catalog: CatalogService;
+  catalogAdmin: CatalogAdminService;
+}>({
   name: 'catalog',
-  createServices: ({ config, adapters }) => ({
-    catalog: createCatalogService({
+  createServices: ({ config, adapters }) => {
+    const catalog = createCatalogService({
       db: adapters.database.db,
       cache: adapters.cache,
       cacheTtlSeconds: config.CATALOG_CACHE_TTL,
-    }),
-  }),
-  async routes(app, { config, adapters, logger }, { catalog }) {
+    });
+    const catalogAdmin = createCatalogAdminService({
+      db: adapters.database.db,
+      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+      onCatalogChanged: () => catalog.productsChanged(),
+    });
+    return { catalog, catalogAdmin };
+  },
+  async routes(app, { config, adapters, logger }, { catalog, catalogAdmin }) {
     // An API process builds its facet index as it starts; a listing that comes first waits for it.
     app.addHook('onReady', async () => {
       catalog.warm().catch((error: unknown) => {
@@ -29,8 +42,10 @@ export const catalogModule = defineModule<{ catalog: CatalogService }>({
       catalog,
       maxAgeSeconds: config.CATALOG_CACHE_MAX_AGE,
     });
-    await app.register(adminCatalogRoutes, { prefix: apiPrefix, catalog });
+    await app.register(adminProductRoutes, { prefix: apiPrefix, catalogAdmin });
     await app.register(imageRoutes, { db: adapters.database.db, cache: adapters.cache });
+    await app.register(productImageRoutes, { config, db: adapters.database.db, catalog });
+    await app.register(catalogCsvRoutes, { config, db: adapters.database.db, catalog });
   },
   consumers: ({ adapters }, { catalog }) => startCatalogConsumers(adapters.bus, catalog),
 });

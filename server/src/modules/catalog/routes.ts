@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { anonymous } from '../../platform/context.js';
-import { problemResponses, problemSchema } from '../../platform/http/problem.js';
+import { problemSchema } from '../../platform/http/problem.js';
 import type { CachedResponse } from './cache.js';
 import {
   categoryTreeSchema,
@@ -13,8 +13,6 @@ import {
   productSchema,
   slugParams,
 } from './schemas.js';
-import { contextOf } from '../../platform/http/auth.js';
-import { variantSchema } from './schemas.js';
 import type { CatalogService } from './service.js';
 
 export interface CatalogRouteOptions {
@@ -152,47 +150,6 @@ export async function catalogRoutes(app: FastifyInstance, options: CatalogRouteO
         await catalog.getProduct(anonymous, request.params.slug, request.url),
         maxAgeSeconds,
       ),
-  );
-}
-
-export const adminProductSchema = z
-  .object({
-    id: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    status: z.string(),
-    gender: z.string(),
-    category: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    variants: z.array(
-      variantSchema.extend({
-        onHand: z.number().int(),
-        reserved: z.number().int(),
-        available: z.number().int(),
-      }),
-    ),
-  })
-  .meta({ id: 'AdminProduct' });
-
-/** The store team's view of the catalog. */
-export async function adminCatalogRoutes(
-  app: FastifyInstance,
-  options: { catalog: CatalogService },
-) {
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/admin/products/:id',
-    {
-      config: { auth: 'admin' },
-      schema: {
-        tags: ['admin'],
-        operationId: 'adminGetProduct',
-        summary: 'A product with stock on hand and reserved per variant',
-        params: z.object({ id: z.uuid() }),
-        response: { 200: adminProductSchema, ...problemResponses(400, 401, 403, 404) },
-      },
-    },
-    async (request) => options.catalog.adminProduct(contextOf(request), request.params.id),
   );
 }
 

@@ -5,7 +5,8 @@ import { NotFound } from '../../platform/errors.js';
 import { cachedResponse, createCatalogCache, etagOf, type CachedResponse } from './cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import * as repository from './repository.js';
-import { findAdminProduct, findSaleVariants, type SaleVariant } from './sale.js';
+import { findSaleVariants, type SaleVariant } from './sale.js';
+import type { CategoryLabel, FacetIndex } from './facet-index.js';
 import { createFacetSource } from './facet-source.js';
 import { createSpeller } from './spelling.js';
 import type {
@@ -132,8 +133,28 @@ export function listingKey(query: ListProductsQuery): string {
   ]);
 }
 
-/** How long the category tree is reused in one process before it is read again. */
-const categoryTreeTtlMs = 30_000;
+/**
+ * Each category slug with the ids of the category and all its descendants, derived once per tree
+ * the facet index holds: the index reloads the tree whenever a change under a category reaches it
+ * (a category write rewrites its products' search keywords, which logs them), in every process.
+ */
+const subtreesByTree = new WeakMap<ReadonlyMap<string, CategoryLabel>, Map<string, string[]>>();
+function subtreesOf(index: FacetIndex): Map<string, string[]> {
+  const tree = index.categories();
+  let bySlug = subtreesByTree.get(tree);
+  if (!bySlug) {
+    const children = new Map<string | null, CategoryLabel[]>();
+    for (const node of tree.values())
+      children.set(node.parentId, [...(children.get(node.parentId) ?? []), node]);
+    const collect = (id: string): string[] => [
+      id,
+      ...(children.get(id) ?? []).flatMap((c) => collect(c.id)),
+    ];
+    bySlug = new Map([...tree.values()].map((node) => [node.slug, collect(node.id)]));
+    subtreesByTree.set(tree, bySlug);
+  }
+  return bySlug;
+}
 
 export function createCatalogService(deps: CatalogServiceDeps) {
   const { db } = deps;
@@ -166,13 +187,17 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   }
 
   /** The query as the SQL takes it: search words corrected, the category resolved to its subtree. */
-  async function filterFor(query: ListProductsQuery): Promise<repository.ListingFilter> {
+  async function filterFor(
+    query: ListProductsQuery,
+    index?: FacetIndex,
+  ): Promise<repository.ListingFilter> {
+    const tree = query.category
+      ? subtreesOf(index ?? (await facetSource.current(await cache.version())))
+      : undefined;
     return {
       ...query,
       ...(query.q ? { qCorrected: await speller.correct(query.q) } : {}),
-      ...(query.category
-        ? { categoryIds: (await categorySubtrees()).get(query.category) ?? [] }
-        : {}),
+      ...(query.category ? { categoryIds: tree?.get(query.category) ?? [] } : {}),
     };
   }
 
@@ -180,8 +205,8 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
     const ranked = sort === 'relevance' && Boolean(query.q);
     const position = query.cursor ? decodeCursor(query.cursor, sort, ranked) : null;
-    const filter = await filterFor(query);
     const index = await facetSource.current(version);
+    const filter = await filterFor(query, index);
     const search = query.q ? await facetSource.search(index, filter) : undefined;
     const listing = index.listing(
       {
@@ -237,27 +262,6 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     return ids.flatMap((id) => kept.get(id) ?? []);
   }
 
-  let subtrees: { loadedAt: number; bySlug: Promise<Map<string, string[]>> } | undefined;
-
-  /** Each category slug with the ids of the category and all its descendants. */
-  function categorySubtrees(): Promise<Map<string, string[]>> {
-    if (!subtrees || Date.now() - subtrees.loadedAt > categoryTreeTtlMs) {
-      const bySlug = repository.listCategories(db).then((rows) => {
-        const children = new Map<string | null, typeof rows>();
-        for (const row of rows)
-          children.set(row.parent_id, [...(children.get(row.parent_id) ?? []), row]);
-        const collect = (id: string): string[] => [
-          id,
-          ...(children.get(id) ?? []).flatMap((c) => collect(c.id)),
-        ];
-        return new Map(rows.map((row) => [row.slug, collect(row.id)]));
-      });
-      subtrees = { loadedAt: Date.now(), bySlug };
-      bySlug.catch(() => (subtrees = undefined));
-    }
-    return subtrees.bySlug;
-  }
-
   async function buildCategoryTree(): Promise<{ items: CategoryNode[] }> {
     const rows = await repository.listCategories(db);
     const nodes = new Map<string, CategoryNode>(
@@ -299,27 +303,6 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     /** Live price, status and availability of variants, for carts and orders (never cached). */
     saleVariants: (ctx: Context, variantIds: string[]): Promise<Map<string, SaleVariant>> =>
       findSaleVariants(ctx.tx ?? db, variantIds),
-    /** A product as the store team sees it, with stock on hand and reserved per variant. */
-    async adminProduct(ctx: Context, id: string) {
-      const row = await findAdminProduct(ctx.tx ?? db, id);
-      if (!row) throw new NotFound('No such product.');
-      return {
-        id: row.id,
-        slug: row.slug,
-        name: row.name,
-        status: row.status,
-        gender: row.gender,
-        category: row.category_slug,
-        createdAt: new Date(row.created_at).toISOString(),
-        updatedAt: new Date(row.updated_at).toISOString(),
-        variants: row.variants.map((v) => ({
-          ...variantFields(v, row.currency),
-          onHand: v.on_hand,
-          reserved: v.reserved,
-          available: v.on_hand - v.reserved,
-        })),
-      };
-    },
     /** The catalog version: it moves with every product or stock change, here or elsewhere. */
     version: () => cache.version(),
     /** Build the facet index now, so the first listing does not wait for it. */
@@ -331,7 +314,6 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     /** After products were added, renamed or archived: their words change what search can correct. */
     productsChanged: async () => {
       speller.reset();
-      subtrees = undefined;
       await cache.bump();
     },
   };

@@ -7,7 +7,7 @@ import {
   type Context,
   type TxContext,
 } from '../../platform/context.js';
-import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { queryRows, type Db, type Queryable, type Tx } from '../../platform/db/index.js';
 import { Conflict, InsufficientStock, NotFound, type ShortLine } from '../../platform/errors.js';
 import { inventoryUpdated } from './events.js';
 import { stockLevels } from './tables.js';
@@ -27,6 +27,64 @@ export async function initialiseStock(
   await tx
     .insert(stockLevels)
     .values(levels.map((l) => ({ variantId: l.variantId, onHand: l.onHand })));
+}
+
+/**
+ * The stock of existing variants, for a bulk change that must check each new level against what
+ * is reserved (a catalog import) before writing anything; with `lock`, the rows stay locked until
+ * the caller's transaction ends, so the check still holds when it writes.
+ */
+export async function stockLevelsOf(
+  tx: Queryable,
+  variantIds: string[],
+  options: { lock: boolean },
+): Promise<Map<string, { onHand: number; reserved: number }>> {
+  const levels = new Map<string, { onHand: number; reserved: number }>();
+  for (let i = 0; i < variantIds.length; i += 5000) {
+    const part = variantIds.slice(i, i + 5000);
+    const rows = await queryRows<LevelRow>(
+      tx,
+      sql`SELECT variant_id, on_hand, reserved FROM stock_levels
+          WHERE variant_id IN (${sql.join(
+            part.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})
+          ORDER BY variant_id ${options.lock ? sql`FOR UPDATE` : sql``}`,
+    );
+    for (const row of rows)
+      levels.set(row.variant_id, { onHand: row.on_hand, reserved: row.reserved });
+  }
+  return levels;
+}
+
+/**
+ * Set the units on hand of many existing variants in the caller's transaction (a catalog import),
+ * keeping their reservations, and announce the changed levels with `inventory_update` (reason
+ * `adjusted`, a thousand variants an event). Callers check the levels against what is reserved
+ * under `stockLevelsOf(..., { lock: true })` first; the table's CHECK is the backstop.
+ */
+export async function setStockLevels(
+  tx: Tx,
+  levels: { variantId: string; onHand: number }[],
+): Promise<StockLevel[]> {
+  const changed: StockLevel[] = [];
+  for (let i = 0; i < levels.length; i += 1000) {
+    const part = levels.slice(i, i + 1000);
+    const rows = await queryRows<LevelRow>(
+      tx,
+      sql`UPDATE stock_levels s SET on_hand = l.on_hand, updated_at = now()
+          FROM (VALUES ${sql.join(
+            part.map((l) => sql`(${l.variantId}::uuid, ${l.onHand}::int)`),
+            sql`, `,
+          )}) AS l(variant_id, on_hand)
+          WHERE s.variant_id = l.variant_id AND s.on_hand <> l.on_hand
+          RETURNING s.variant_id, s.on_hand, s.reserved`,
+    );
+    if (rows.length === 0) continue;
+    await writeEvent(tx, inventoryUpdated, { reason: 'adjusted', items: rows.map(toLevel) });
+    changed.push(...rows.map(toLevel));
+  }
+  return changed;
 }
 
 export interface StockLine {

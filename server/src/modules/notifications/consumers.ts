@@ -17,8 +17,8 @@ import type { TemplateData, TemplateName } from './templates.js';
 export const emailConsumer = 'notifications-email';
 
 /**
- * How long the bus keeps trying an email before dead-lettering it: 8 tries, 5 s doubling, about
- * 10 minutes in all, so a mail server down for a few minutes delays emails without losing them. The
+ * How long the bus keeps trying an email before dead-lettering it (EMAIL_RETRIES and
+ * EMAIL_RETRY_DELAY_MS set it per deployment): 8 tries, 5 s doubling, about 10 minutes in all, so a mail server down for a few minutes delays emails without losing them. The
  * span also outlasts a send's lease (`delivery.ts`), so a worker that died mid-send is taken over.
  */
 export const defaultEmailRetry: Required<SubscribeOptions> = {

@@ -47,10 +47,15 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
         prefix: apiPrefix,
         notifications,
       }) as unknown as Promise<void>,
-    consumers: ({ adapters, logger }, { notifications, catalog }) =>
+    consumers: ({ config, adapters, logger }, { notifications, catalog }) =>
       startNotificationConsumers(
         { bus: adapters.bus, delivery: notifications.delivery, catalog, logger },
-        { ...defaultEmailRetry, ...options.retry },
+        {
+          ...defaultEmailRetry,
+          maxAttempts: config.EMAIL_RETRIES,
+          retryDelayMs: config.EMAIL_RETRY_DELAY_MS,
+          ...options.retry,
+        },
       ),
   });
 }

@@ -35,6 +35,8 @@ const statusOfKind: Record<ErrorKind, [number, string]> = {
   not_found: [404, 'Not Found'],
   conflict: [409, 'Conflict'],
   unprocessable: [422, 'Unprocessable Content'],
+  too_large: [413, 'Payload Too Large'],
+  unsupported_media: [415, 'Unsupported Media Type'],
   rate_limited: [429, 'Too Many Requests'],
   unavailable: [503, 'Service Unavailable'],
 };

@@ -1,0 +1,288 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../platform/db/index.js';
+import { backends } from '../../../test/harness.js';
+import { tinyJpeg, tinyPng } from '../../../test/image-fixtures.js';
+import { checkoutKit } from '../orders/test-kit.js';
+import type { Product } from './schemas.js';
+
+interface Image {
+  id: string;
+  url: string;
+  alt: string;
+  color: string;
+  position: number;
+}
+
+/** A multipart/form-data body as a browser's FormData would send it. */
+function form(
+  fields: Record<string, string>,
+  file?: { name: string; type: string; bytes: Buffer },
+) {
+  const boundary = `----stride${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      ),
+    );
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+const maxBytes = 4096;
+
+/** Product images per colour: upload (type from the bytes), serve, reorder, delete, all audited. */
+describe.each(backends())('product images (%s)', (backend) => {
+  const uploads = join(tmpdir(), `stride-uploads-${randomBytes(6).toString('hex')}`);
+  const kit = checkoutKit(backend, {
+    env: { UPLOADS_DIR: uploads, IMAGE_UPLOAD_MAX_BYTES: String(maxBytes) },
+  });
+  afterAll(() => rm(uploads, { recursive: true, force: true }));
+  let nextProduct = 0;
+
+  /** A seeded product no other test of this file uses. */
+  async function product() {
+    const [row] = await queryRows<{ id: string; slug: string; colors: string[] }>(
+      kit.ctx.store.adapters.database.db,
+      sql`SELECT id, slug, colors FROM products WHERE status = 'active'
+          ORDER BY slug OFFSET ${nextProduct++} LIMIT 1`,
+    );
+    if (!row) throw new Error('no seeded product left');
+    return row;
+  }
+  const upload = (
+    productId: string,
+    fields: Record<string, string>,
+    file?: { name: string; type: string; bytes: Buffer },
+    headers: Record<string, string> = kit.admin(),
+  ) => {
+    const body = form(fields, file);
+    return kit.ctx.store.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/products/${productId}/images`,
+      payload: body.payload,
+      headers: { ...headers, ...body.headers },
+    });
+  };
+  const png = (bytes: Buffer = tinyPng()) => ({ name: 'photo.png', type: 'image/png', bytes });
+  const publicProduct = async (slug: string) => {
+    const response = await kit.get(`/products/${slug}`);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as Product;
+  };
+
+  it('stores a PNG as uploaded, serves it back byte for byte, and shows it on the product page at once', async () => {
+    const { id, slug, colors } = await product();
+    const color = colors[0] as string;
+    const before = await publicProduct(slug); // now cached
+    const bytes = tinyPng(2, 3);
+    const response = await upload(
+      id,
+      { color: color.toUpperCase(), alt: 'Front view' },
+      png(bytes),
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    const items = (response.json() as { items: Image[] }).items;
+    const added = items.find((image) => image.alt === 'Front view') as Image;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    expect(added).toMatchObject({ color, url: `/images/uploads/${hash}.png` });
+    expect(added.position).toBe(Math.max(...items.map((i) => i.position)));
+
+    const served = await kit.ctx.store.app.inject(added.url);
+    expect(served.statusCode).toBe(200);
+    expect(served.rawPayload.equals(bytes)).toBe(true);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const again = await kit.ctx.store.app.inject({
+      url: added.url,
+      headers: { 'if-none-match': String(served.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+
+    const after = await publicProduct(slug);
+    expect(after.images).toHaveLength(before.images.length + 1);
+    expect(after.images).toContainEqual({ url: added.url, alt: 'Front view', color });
+
+    // The same file again for the same colour is kept once.
+    const repeat = await upload(id, { color }, png(bytes));
+    expect(repeat.statusCode).toBe(200);
+    expect((repeat.json() as { items: Image[] }).items).toHaveLength(items.length);
+
+    const [entry] = (
+      (
+        await kit.get(`/admin/audit?target=product:${id}&action=product.image.add`, kit.admin())
+      ).json() as {
+        items: { after: { url: string; contentType: string; bytes: number } }[];
+      }
+    ).items;
+    expect(entry?.after).toMatchObject({
+      url: added.url,
+      contentType: 'image/png',
+      bytes: bytes.length,
+    });
+  });
+
+  it('decides the type from the bytes: forged files are refused, a JPEG named .png is a JPEG', async () => {
+    const { id, colors } = await product();
+    const color = colors[0] as string;
+    const forged = [
+      Buffer.from('<!doctype html><script>alert(document.cookie)</script>'),
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    ];
+    for (const bytes of forged) {
+      const response = await upload(id, { color }, png(bytes));
+      expect(response.statusCode, response.body).toBe(415);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({ status: 415, code: 'unsupported_image_type' });
+    }
+    const jpeg = await upload(id, { color }, png(tinyJpeg()));
+    expect(jpeg.statusCode, jpeg.body).toBe(201);
+    const url = (jpeg.json() as { items: Image[] }).items.find((i) => i.url.endsWith('.jpg'))?.url;
+    expect(url).toBeDefined();
+    const served = await kit.ctx.store.app.inject(url as string);
+    expect(served.headers['content-type']).toBe('image/jpeg');
+    expect(served.rawPayload.equals(tinyJpeg())).toBe(true);
+  });
+
+  it('refuses a file over the size limit (413), a colour the product lacks (422), and bad forms (400)', async () => {
+    const { id, colors } = await product();
+    const big = Buffer.concat([tinyPng(), Buffer.alloc(maxBytes)]);
+    const tooBig = await upload(id, { color: colors[0] as string }, png(big));
+    expect(tooBig.statusCode, tooBig.body).toBe(413);
+    expect(tooBig.json()).toMatchObject({ status: 413, code: 'image_too_large' });
+
+    const wrongColor = await upload(id, { color: 'Plaid Chartreuse' }, png());
+    expect(wrongColor.statusCode).toBe(422);
+    expect(wrongColor.json()).toMatchObject({
+      code: 'unknown_color',
+      errors: [{ path: 'body.color' }],
+    });
+
+    expect((await upload(id, { color: colors[0] as string })).statusCode).toBe(400);
+    expect((await upload(id, { color: colors[0] as string, extra: 'x' }, png())).statusCode).toBe(
+      400,
+    );
+    const unknown = await upload('0190a2b4-0000-7000-8000-000000000000', { color: 'Black' }, png());
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('reorders one colour’s images and deletes one, each audited and shown at once', async () => {
+    const { id, slug, colors } = await product();
+    const color = colors[0] as string;
+    await upload(id, { color }, png(tinyPng(1, 1, [1, 2, 3])));
+    const second = await upload(id, { color }, png(tinyPng(1, 1, [4, 5, 6])));
+    const images = (second.json() as { items: Image[] }).items;
+    const ofColor = images.filter((i) => i.color === color).map((i) => i.id);
+    expect(ofColor.length).toBeGreaterThanOrEqual(3);
+    await publicProduct(slug); // cached
+
+    const reversed = [...ofColor].reverse();
+    const reorder = await kit.request(
+      'PATCH',
+      `/admin/products/${id}/images/order`,
+      { color, imageIds: reversed },
+      kit.admin(),
+    );
+    expect(reorder.statusCode, reorder.body).toBe(200);
+    const reordered = (reorder.json() as { items: Image[] }).items;
+    expect(reordered.filter((i) => i.color === color).map((i) => i.id)).toEqual(reversed);
+    expect(reordered.map((i) => i.position)).toEqual(reordered.map((_, i) => i));
+    const urlsInOrder = (list: { url: string; color: string }[]) =>
+      list.filter((i) => i.color === color).map((i) => i.url);
+    expect(urlsInOrder((await publicProduct(slug)).images)).toEqual(urlsInOrder(reordered));
+
+    const mismatch = await kit.request(
+      'PATCH',
+      `/admin/products/${id}/images/order`,
+      { color, imageIds: reversed.slice(1) },
+      kit.admin(),
+    );
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json()).toMatchObject({ code: 'image_order_mismatch' });
+
+    const doomed = reordered.find((i) => i.url.startsWith('/images/uploads/')) as Image;
+    const removed = await kit.request(
+      'DELETE',
+      `/admin/products/${id}/images/${doomed.id}`,
+      undefined,
+      kit.admin(),
+    );
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((removed.json() as { items: Image[] }).items.map((i) => i.id)).not.toContain(doomed.id);
+    expect((await publicProduct(slug)).images.map((i) => i.url)).not.toContain(doomed.url);
+    // Its file is gone once nothing uses it (removed after the commit).
+    await expect
+      .poll(async () => (await kit.ctx.store.app.inject(doomed.url)).statusCode)
+      .toBe(404);
+    expect(
+      (
+        await kit.request(
+          'DELETE',
+          `/admin/products/${id}/images/${doomed.id}`,
+          undefined,
+          kit.admin(),
+        )
+      ).statusCode,
+    ).toBe(404);
+
+    const actions = (
+      (await kit.get(`/admin/audit?target=product:${id}&limit=20`, kit.admin())).json() as {
+        items: { action: string }[];
+      }
+    ).items.map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'product.image.add',
+        'product.image.reorder',
+        'product.image.delete',
+      ]),
+    );
+  });
+
+  it('answers 401 without a token and 403 to a customer', async () => {
+    const { id, colors } = await product();
+    const customer = await kit.register();
+    const imageId = '0190a2b4-0000-7000-8000-000000000000';
+    for (const headers of [{}, customer.headers]) {
+      const status = headers === customer.headers ? 403 : 401;
+      expect((await upload(id, { color: colors[0] as string }, png(), headers)).statusCode).toBe(
+        status,
+      );
+      expect((await kit.get(`/admin/products/${id}/images`, headers)).statusCode).toBe(status);
+      expect(
+        (
+          await kit.request(
+            'PATCH',
+            `/admin/products/${id}/images/order`,
+            { color: 'x', imageIds: [imageId] },
+            headers,
+          )
+        ).statusCode,
+      ).toBe(status);
+      expect(
+        (await kit.request('DELETE', `/admin/products/${id}/images/${imageId}`, undefined, headers))
+          .statusCode,
+      ).toBe(status);
+    }
+  });
+});
