@@ -8,7 +8,9 @@ import { freePort, startStoreProcess } from '../server/test/process.js';
  * The store as `npm start` runs it (embedded, seeded, serving the built storefront), in a data
  * directory of its own on a free port.
  */
-export async function startStore(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startStore(
+  env: Record<string, string> = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stride-e2e-'));
   const port = await freePort();
   // The payment page sends the shopper back to PUBLIC_URL: the same origin the browser is on, so the
@@ -17,6 +19,7 @@ export async function startStore(): Promise<{ url: string; stop(): Promise<void>
     PORT: String(port),
     DATA_DIR: dataDir,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...env,
   });
   await store.ready;
   return {

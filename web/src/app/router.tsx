@@ -7,7 +7,20 @@ import { RouteError } from './RouteError';
  * Every page is its own chunk, loaded when first visited; the shell (header, bag count, search)
  * is the only code every visitor downloads.
  */
+// The store team's app: its own layout and chunks, never part of a shopper's download. A build with
+// VITE_WITHOUT_ADMIN=1 leaves it out, so the benchmark can measure what it adds to the storefront.
+const adminRoutes = import.meta.env.VITE_WITHOUT_ADMIN
+  ? []
+  : [
+      {
+        path: 'admin/*',
+        errorElement: <RouteError />,
+        lazy: async () => ({ Component: (await import('../features/admin/AdminApp')).AdminApp }),
+      },
+    ];
+
 export const router = createBrowserRouter([
+  ...adminRoutes,
   {
     element: <Layout />,
     errorElement: <RouteError />,
