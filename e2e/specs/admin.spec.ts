@@ -6,6 +6,10 @@ import { freePort } from '../../server/test/process.js';
 import { seriousViolations, waitForStatus } from '../shop.js';
 import { launchBrowser, startStore } from '../store.js';
 
+/** A 1×1 PNG, enough for the API to recognise the bytes. */
+const tinyPng =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
 /**
  * The store team at work in Chromium: fulfilling a paid order (and the customer seeing it shipped),
  * refunding part of one, and replaying an email the mail server refused while it was down.
@@ -133,6 +137,9 @@ describe('the admin in Chromium', () => {
       ['/admin', 'Revenue per day'],
       ['/admin/customers', 'Customers'],
       ['/admin/notifications', 'Emails'],
+      ['/admin/categories', 'Categories'],
+      ['/admin/discounts', 'Discounts'],
+      ['/admin/products', 'Products'],
       ['/admin/orders', 'Orders'],
     ] as const) {
       await page
@@ -174,6 +181,100 @@ describe('the admin in Chromium', () => {
     await waitForStatus(mine, 'Partly refunded');
     expect(await mine.textContent('main')).toContain('Shipped with UPS');
     await shopper.close();
+    await admin.close();
+  });
+
+  it('creates a product with two colours and three sizes, uploads an image, sets stock, and the store lists it with the right facets', async () => {
+    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await admin.newPage();
+    await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/products');
+    await page.getByRole('link', { name: 'New product' }).click();
+    await page.getByRole('heading', { name: 'New product' }).waitFor();
+    // Checked before sending.
+    await page.getByRole('button', { name: 'Create product' }).click();
+    await page.getByText('Choose a category.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('Name', { exact: true }).fill('Tempo Ridge Shell');
+    await page.getByLabel('Gender', { exact: true }).selectOption('women');
+    const category = page.getByLabel('Category', { exact: true });
+    await category.selectOption({ index: 1 });
+    await page.getByLabel('Price ($)', { exact: true }).fill('88.00');
+    await page.getByLabel('Colours', { exact: true }).fill('Black, Volt Green');
+    await page.getByLabel('Sizes', { exact: true }).fill('S, M, L');
+    await page.getByRole('button', { name: 'Create product' }).click();
+    await page.waitForURL(/\/admin\/products\/[0-9a-f-]{36}$/);
+    await page.getByTestId('product-status').filter({ hasText: 'Active' }).waitFor();
+    expect(await page.locator('.table tbody tr').count()).toBe(6);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Seven units of Volt Green in M; nothing else in stock.
+    const row = page
+      .locator('tbody tr')
+      .filter({ has: page.locator('td:nth-child(2)', { hasText: /^Volt Green$/ }) })
+      .filter({ has: page.locator('td:nth-child(3)', { hasText: /^M$/ }) });
+    const sku = await row.locator('td').first().textContent();
+    await page.getByLabel(`Units on hand of ${sku}`).fill('7');
+    await page.getByRole('button', { name: `Set stock of ${sku}` }).click();
+    await page
+      .locator('tr', { hasText: sku! })
+      .locator('td.num')
+      .last()
+      .filter({ hasText: '7' })
+      .waitFor();
+
+    // A photo of the Volt Green one (a real PNG, judged from its bytes by the API).
+    await page.getByLabel('Image (PNG, JPEG, WebP or AVIF)').setInputFiles({
+      name: 'shell.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(tinyPng, 'base64'),
+    });
+    await page.locator('#image-color').selectOption('Volt Green');
+    await page.getByLabel('Description for screen readers').fill('Studio photo of the shell');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const uploaded = page.getByRole('img', { name: 'Studio photo of the shell' });
+    await uploaded.waitFor();
+    const src = await uploaded.getAttribute('src');
+    expect(src).toMatch(/^\/images\/uploads\//);
+    // New photos go after the colour's drawn placeholder: move it first.
+    await page.getByRole('button', { name: 'Earlier (Studio photo of the shell)' }).click();
+    await expect
+      .poll(() =>
+        page
+          .locator('.image-row', { hasText: 'Volt Green' })
+          .locator('img')
+          .first()
+          .getAttribute('src'),
+      )
+      .toBe(src);
+
+    // The storefront: listed, with its facets, and in stock only where the stock is.
+    const listing = await api<{
+      items: { name: string; slug: string }[];
+      facets: { size: { value: string }[]; color: { value: string }[] };
+    }>('/api/v1/products?q=Tempo%20Ridge%20Shell');
+    const listed = listing.items.find((item) => item.name === 'Tempo Ridge Shell');
+    expect(listed).toBeDefined();
+    expect(listing.facets.size.map((f) => f.value)).toEqual(
+      expect.arrayContaining(['S', 'M', 'L']),
+    );
+    expect(listing.facets.color.map((f) => f.value)).toEqual(
+      expect.arrayContaining(['Black', 'Volt Green']),
+    );
+
+    const shop = await admin.newPage();
+    await shop.goto(`${store.url}/shop?color=Volt%20Green&size=M&inStock=1&sort=newest`);
+    await shop
+      .getByRole('link', { name: /Tempo Ridge Shell/ })
+      .first()
+      .waitFor();
+    await shop.goto(`${store.url}/shop?color=Black&size=S&inStock=1&sort=newest`);
+    await shop.getByTestId('result-count').waitFor();
+    expect(await shop.getByRole('link', { name: /Tempo Ridge Shell/ }).count()).toBe(0);
+    await shop.goto(`${store.url}/products/${listed!.slug}?color=Volt%20Green`);
+    expect(await shop.locator('.gallery__main img').getAttribute('src')).toBe(src);
+    expect(await shop.locator('.size-option input[value="M"]').isDisabled()).toBe(false);
+    expect(await shop.locator('.size-option input[value="S"]').isDisabled()).toBe(true);
     await admin.close();
   });
 

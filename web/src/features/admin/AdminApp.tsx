@@ -11,10 +11,20 @@ const CustomersPage = lazy(() => import('./CustomersPage'));
 const CustomerDetailPage = lazy(() => import('./CustomerDetailPage'));
 const EventsPage = lazy(() => import('./EventsPage'));
 const NotificationsPage = lazy(() => import('./NotificationsPage'));
+const ProductsPage = lazy(() => import('./ProductsPage'));
+const ProductEditPage = lazy(() => import('./ProductEditPage'));
+const NewProductPage = lazy(() =>
+  import('./ProductEditPage').then((m) => ({ default: m.NewProductPage })),
+);
+const CategoriesPage = lazy(() => import('./CategoriesPage'));
+const DiscountsPage = lazy(() => import('./DiscountsPage'));
 
 const sections = [
   ['/admin', 'Dashboard'],
   ['/admin/orders', 'Orders'],
+  ['/admin/products', 'Products'],
+  ['/admin/categories', 'Categories'],
+  ['/admin/discounts', 'Discounts'],
   ['/admin/customers', 'Customers'],
   ['/admin/events', 'Events'],
   ['/admin/notifications', 'Emails'],
@@ -74,6 +84,11 @@ export function AdminApp() {
               <Route index element={<Dashboard />} />
               <Route path="orders" element={<OrdersPage />} />
               <Route path="orders/:id" element={<OrderDetailPage />} />
+              <Route path="products" element={<ProductsPage />} />
+              <Route path="products/new" element={<NewProductPage />} />
+              <Route path="products/:id" element={<ProductEditPage />} />
+              <Route path="categories" element={<CategoriesPage />} />
+              <Route path="discounts" element={<DiscountsPage />} />
               <Route path="customers" element={<CustomersPage />} />
               <Route path="customers/:id" element={<CustomerDetailPage />} />
               <Route path="events" element={<EventsPage />} />

@@ -194,3 +194,23 @@ export function ChoiceFilter({
     </label>
   );
 }
+
+/** Dollars and cents as typed ("49", "49.9", "49.90") to integer cents, without floating point. */
+export function toMinor(text: string): number | null {
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** Cents to the text a price field shows ("49.90"). */
+export const fromMinor = (minor: number | undefined | null) =>
+  minor === undefined || minor === null
+    ? ''
+    : `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+
+/** A comma-separated list as typed ("S, M, L") to its values. */
+export const listOf = (text: string) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
