@@ -278,6 +278,55 @@ describe('the admin in Chromium', () => {
     await admin.close();
   });
 
+  it('exports the catalog as CSV, refuses a file with a bad row naming its line, and imports a good one', async () => {
+    const admin = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await admin.newPage();
+    await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/products/file');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const exported = await download.createReadStream().then(async (stream) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    });
+    expect(exported.split('\n')[0]).toContain('product_slug');
+    expect(exported.split('\n').length).toBeGreaterThan(100);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const categories = await api<{ items: { slug: string }[] }>('/api/v1/categories');
+    const header =
+      'product_slug,product_name,description,gender,category_slug,status,color,size,sku,price,compare_at_price,on_hand';
+    const row = (sku: string, price: string) =>
+      `pace-csv-tee,Pace CSV Tee,Light tee,unisex,${categories.items[0]!.slug},active,Black,M,${sku},${price},,4`;
+    const choose = (name: string, text: string) =>
+      page
+        .getByLabel('CSV file')
+        .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+
+    await choose('bad.csv', [header, row('PACE-CSV-BLK-M', '12.345')].join('\n'));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.getByText('Nothing was stored.').waitFor();
+    expect(await page.getByTestId('bad-rows').textContent()).toContain('Line 2');
+
+    await choose('good.csv', [header, row('PACE-CSV-BLK-M', '24.00')].join('\n'));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page
+      .getByTestId('import-summary')
+      .filter({ hasText: 'Would create 1 products' })
+      .waitFor();
+    expect((await api<{ total: number }>('/api/v1/products?q=Pace%20CSV%20Tee')).total).toBe(0);
+    await page.getByRole('button', { name: 'Import good.csv' }).click();
+    await page.getByTestId('import-summary').filter({ hasText: 'Created 1 products' }).waitFor();
+    const listed = await api<{ items: { name: string }[] }>('/api/v1/products?q=Pace%20CSV%20Tee');
+    expect(listed.items.map((item) => item.name)).toContain('Pace CSV Tee');
+    await admin.close();
+  });
+
   it('replays an email that was dead-lettered while the mail server was down', async () => {
     const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await admin.newPage();

@@ -17,6 +17,7 @@ const NewProductPage = lazy(() =>
   import('./ProductEditPage').then((m) => ({ default: m.NewProductPage })),
 );
 const CategoriesPage = lazy(() => import('./CategoriesPage'));
+const CatalogFilePage = lazy(() => import('./CatalogFilePage'));
 const DiscountsPage = lazy(() => import('./DiscountsPage'));
 
 const sections = [
@@ -86,6 +87,7 @@ export function AdminApp() {
               <Route path="orders/:id" element={<OrderDetailPage />} />
               <Route path="products" element={<ProductsPage />} />
               <Route path="products/new" element={<NewProductPage />} />
+              <Route path="products/file" element={<CatalogFilePage />} />
               <Route path="products/:id" element={<ProductEditPage />} />
               <Route path="categories" element={<CategoriesPage />} />
               <Route path="discounts" element={<DiscountsPage />} />

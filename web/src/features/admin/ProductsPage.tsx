@@ -46,6 +46,9 @@ export default function ProductsPage() {
         <Link className="button button--small" to="/admin/products/new">
           New product
         </Link>
+        <Link className="button button--secondary button--small" to="/admin/products/file">
+          Import or export CSV
+        </Link>
       </h1>
       <form className="filters" role="search" aria-label="Find products" onSubmit={search}>
         <label>
