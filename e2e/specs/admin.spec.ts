@@ -327,6 +327,38 @@ describe('the admin in Chromium', () => {
     await admin.close();
   });
 
+  it('creates a discount, edits what it gives and its limit, and switches it off', async () => {
+    const admin = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+    const page = await admin.newPage();
+    await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/discounts');
+    const form = page.getByRole('form', { name: 'New discount' });
+    await form.getByLabel('Code').fill('SPRING10');
+    await form.getByLabel('Percent').fill('10');
+    await form.getByRole('button', { name: 'Create discount' }).click();
+    const row = page.locator('tbody tr', { hasText: 'SPRING10' });
+    await row.filter({ hasText: '10% off' }).waitFor();
+
+    await row.getByRole('button', { name: 'Edit SPRING10' }).click();
+    const edit = page.getByRole('form', { name: 'Edit SPRING10' });
+    await edit.getByLabel('Percent').fill('15');
+    await edit.getByLabel('Uses at most').fill('100');
+    await edit.getByRole('button', { name: 'Save SPRING10' }).click();
+    await row.filter({ hasText: '15% off' }).filter({ hasText: '0 of 100' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await row.getByRole('button', { name: 'Deactivate SPRING10' }).click();
+    await row.filter({ hasText: 'Inactive' }).waitFor();
+    // Switched off, the code no longer applies to a bag.
+    const cart = await api<{ id: string }>('/api/v1/carts', { method: 'POST' });
+    const applied = await fetch(`${store.url}/api/v1/carts/${cart.id}/discount`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'SPRING10' }),
+    });
+    expect(applied.status).toBe(422);
+    await admin.close();
+  });
+
   it('replays an email that was dead-lettered while the mail server was down', async () => {
     const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await admin.newPage();

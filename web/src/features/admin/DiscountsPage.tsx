@@ -5,9 +5,11 @@ import type { paths } from '../../api/schema';
 import { ErrorNotice } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { ListBody, LoadMore, Panel, toMinor, useCursorList, when } from './ui';
+import { fromMinor, ListBody, LoadMore, Panel, toMinor, useCursorList, when } from './ui';
 
 type Discount = Schemas['Discount'];
+type DiscountChange =
+  paths['/api/v1/admin/discounts/{id}']['patch']['requestBody']['content']['application/json'];
 type NewDiscountBody =
   paths['/api/v1/admin/discounts']['post']['requestBody']['content']['application/json'];
 
@@ -118,6 +120,82 @@ function NewDiscount() {
   );
 }
 
+/** Change what a discount gives and its limits; the code and kind stay (orders name them). */
+function EditDiscount({ discount, onDone }: { discount: Discount; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    value: discount.kind === 'percent' ? String(discount.value) : fromMinor(discount.value),
+    minSubtotal: discount.minSubtotal.amount ? fromMinor(discount.minSubtotal.amount) : '',
+    usageLimit: discount.usageLimit ? String(discount.usageLimit) : '',
+    endsAt: discount.endsAt ? discount.endsAt.slice(0, 10) : '',
+  });
+  const [problem, setProblem] = useState('');
+  const save = useMutation({
+    mutationFn: (body: DiscountChange) =>
+      call(
+        api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id: discount.id } }, body }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['admin', 'discounts'] });
+      onDone();
+    },
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const value = discount.kind === 'percent' ? Number(form.value) : toMinor(form.value);
+    if (
+      value === null ||
+      !Number.isInteger(value) ||
+      value <= 0 ||
+      (discount.kind === 'percent' && value > 100)
+    )
+      return setProblem(
+        discount.kind === 'percent' ? 'A whole percentage from 1 to 100.' : 'An amount like 10.00.',
+      );
+    const minSubtotal = form.minSubtotal.trim() ? toMinor(form.minSubtotal) : 0;
+    if (minSubtotal === null)
+      return setProblem('The minimum order: an amount like 50.00, or empty.');
+    const usageLimit = form.usageLimit.trim() ? Number(form.usageLimit) : null;
+    if (usageLimit !== null && (!Number.isInteger(usageLimit) || usageLimit < 1))
+      return setProblem('The usage limit: a whole number, or empty for none.');
+    setProblem('');
+    save.mutate({
+      value,
+      minSubtotal,
+      usageLimit,
+      endsAt: form.endsAt ? new Date(`${form.endsAt}T23:59:59Z`).toISOString() : null,
+    });
+  }
+  const input = (name: keyof typeof form, label: string, type = 'text') => (
+    <div className="field">
+      <label htmlFor={`edit-${discount.id}-${name}`}>{label}</label>
+      <input
+        id={`edit-${discount.id}-${name}`}
+        type={type}
+        value={form[name]}
+        onChange={(e) => setForm({ ...form, [name]: e.target.value })}
+      />
+    </div>
+  );
+  return (
+    <form className="inline-form" onSubmit={submit} noValidate aria-label={`Edit ${discount.code}`}>
+      {input('value', discount.kind === 'percent' ? 'Percent' : 'Amount ($)')}
+      {input('minSubtotal', 'Minimum order ($)')}
+      {input('usageLimit', 'Uses at most')}
+      {input('endsAt', 'Ends on', 'date')}
+      <button type="submit" className="button button--small" disabled={save.isPending}>
+        Save {discount.code}
+      </button>
+      <button type="button" className="button button--secondary button--small" onClick={onDone}>
+        Cancel
+      </button>
+      <p className="field-error" role={problem || save.isError ? 'alert' : undefined}>
+        {problem || (save.error ? save.error.message : '')}
+      </p>
+    </form>
+  );
+}
+
 function ActiveToggle({ discount }: { discount: Discount }) {
   const queryClient = useQueryClient();
   const toggle = useMutation({
@@ -148,6 +226,7 @@ function ActiveToggle({ discount }: { discount: Discount }) {
 
 export default function DiscountsPage() {
   useDocumentTitle('Discounts · Admin');
+  const [editing, setEditing] = useState<string | null>(null);
   const discounts = useCursorList(['admin', 'discounts'], (cursor, signal) =>
     call(
       api.GET('/api/v1/admin/discounts', {
@@ -178,22 +257,34 @@ export default function DiscountsPage() {
             </tr>
           </thead>
           <tbody>
-            {discounts.items.map((d) => (
-              <tr key={d.id}>
-                <td>{d.code}</td>
-                <td>{describe(d)}</td>
-                <td>{d.minSubtotal.amount ? formatMoney(d.minSubtotal) : '—'}</td>
-                <td>
-                  {d.timesUsed}
-                  {d.usageLimit ? ` of ${d.usageLimit}` : ''}
-                </td>
-                <td>{when(d.endsAt)}</td>
-                <td>{d.active ? 'Active' : 'Inactive'}</td>
-                <td>
-                  <ActiveToggle discount={d} />
-                </td>
-              </tr>
-            ))}
+            {discounts.items.map((d) =>
+              editing === d.id ? (
+                <tr key={d.id}>
+                  <td>{d.code}</td>
+                  <td colSpan={6}>
+                    <EditDiscount discount={d} onDone={() => setEditing(null)} />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={d.id}>
+                  <td>{d.code}</td>
+                  <td>{describe(d)}</td>
+                  <td>{d.minSubtotal.amount ? formatMoney(d.minSubtotal) : '—'}</td>
+                  <td>
+                    {d.timesUsed}
+                    {d.usageLimit ? ` of ${d.usageLimit}` : ''}
+                  </td>
+                  <td>{when(d.endsAt)}</td>
+                  <td>{d.active ? 'Active' : 'Inactive'}</td>
+                  <td>
+                    <button type="button" className="link-button" onClick={() => setEditing(d.id)}>
+                      Edit<span className="visually-hidden"> {d.code}</span>
+                    </button>{' '}
+                    <ActiveToggle discount={d} />
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </ListBody>
