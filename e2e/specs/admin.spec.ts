@@ -348,6 +348,16 @@ describe('the admin in Chromium', () => {
 
     await row.getByRole('button', { name: 'Deactivate SPRING10' }).click();
     await row.filter({ hasText: 'Inactive' }).waitFor();
+    // Each of those writes is in the audit log, with who made it.
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await page.getByLabel('Action').fill('discount.update');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/action=discount\.update/);
+    const entries = page.getByTestId('audit-entry').filter({ hasText: 'SPRING10' });
+    await entries.first().waitFor();
+    expect(await entries.count()).toBe(2);
+    expect(await entries.first().textContent()).toContain('admin@stride.local');
+    expect(await seriousViolations(page)).toEqual([]);
     // Switched off, the code no longer applies to a bag.
     const cart = await api<{ id: string }>('/api/v1/carts', { method: 'POST' });
     const applied = await fetch(`${store.url}/api/v1/carts/${cart.id}/discount`, {

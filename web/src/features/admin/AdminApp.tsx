@@ -19,6 +19,7 @@ const NewProductPage = lazy(() =>
 const CategoriesPage = lazy(() => import('./CategoriesPage'));
 const CatalogFilePage = lazy(() => import('./CatalogFilePage'));
 const DiscountsPage = lazy(() => import('./DiscountsPage'));
+const AuditPage = lazy(() => import('./AuditPage'));
 
 const sections = [
   ['/admin', 'Dashboard'],
@@ -29,6 +30,7 @@ const sections = [
   ['/admin/customers', 'Customers'],
   ['/admin/events', 'Events'],
   ['/admin/notifications', 'Emails'],
+  ['/admin/audit', 'Audit log'],
 ] as const;
 
 /**
@@ -95,6 +97,7 @@ export function AdminApp() {
               <Route path="customers/:id" element={<CustomerDetailPage />} />
               <Route path="events" element={<EventsPage />} />
               <Route path="notifications" element={<NotificationsPage />} />
+              <Route path="audit" element={<AuditPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>
