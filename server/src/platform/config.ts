@@ -52,6 +52,11 @@ const environmentSchema = z.object({
     .min(1024)
     .max(200 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /**
+   * Most rows (variants) one catalog CSV may hold. The whole file is checked, planned and written
+   * in one transaction, so this bounds the memory and the time an import holds its locks.
+   */
+  CATALOG_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   CORS_ORIGINS: z
@@ -93,7 +98,9 @@ const environmentSchema = z.object({
   /**
    * Tries of an email before it is dead-lettered (listed at /api/v1/admin/events/dead-letters, sent
    * again by a replay), and the pause before the second, doubling after each failure. The defaults
-   * span about ten minutes, so a mail server down for a few minutes loses nothing.
+   * span about ten minutes, so a mail server down for a few minutes loses nothing, and outlast
+   * EMAIL_SEND_LEASE, so an email whose worker died mid-send goes out on a later try. A span
+   * shorter than the lease is allowed; such an email is then dead-lettered instead, until a replay.
    */
   EMAIL_RETRIES: z.coerce.number().int().min(1).max(20).default(8),
   EMAIL_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),

@@ -178,7 +178,7 @@ export interface paths {
         put?: never;
         /**
          * Add a variant (a size and colour) to a product; answers the product
-         * @description 409 `sku_taken` for a SKU in use, 409 `variant_exists` for a size and colour the product has. A new colour or size joins the product’s lists.
+         * @description 409 `sku_taken` for a SKU in use, 409 `variant_exists` for a size and colour the product has, 409 `product_limit` past 300 variants, 30 colours or 30 sizes. A new colour or size joins the product’s lists.
          */
         post: operations["adminCreateVariant"];
         delete?: never;
@@ -202,7 +202,7 @@ export interface paths {
         head?: never;
         /**
          * Change a variant’s SKU, prices, size or colour; answers its product
-         * @description Size and colour change only while no order holds the variant (409 `variant_in_use`): add a new variant instead. Stock on hand is `PATCH /admin/variants/:id/inventory`.
+         * @description Size and colour change only while no order holds the variant (409 `variant_in_use`): add a new variant instead; a new colour or size past the product’s 30 is 409 `product_limit`. A SKU in use is 409 `sku_taken`. Stock on hand is `PATCH /admin/variants/:id/inventory`.
          */
         patch: operations["adminUpdateVariant"];
         trace?: never;
@@ -336,7 +336,7 @@ export interface paths {
         put?: never;
         /**
          * Create and update products and variants from CSV
-         * @description Body: `text/csv` (UTF-8), the format `GET /admin/products/export.csv` writes, at most CATALOG_IMPORT_MAX_BYTES. The header names the columns, in any order: `product_slug`, `product_name`, `description`, `gender`, `category_slug`, `status`, `color`, `size`, `sku`, `price`, `compare_at_price`, `on_hand`; `description`, `status` and `compare_at_price` may be left out (an existing product or variant keeps its own). Products are matched by `product_slug`, variants by `sku`; new ones are created, existing ones updated, nothing is deleted. Every row is checked first: if any is bad, the answer is 422 `import_invalid` listing each bad line, and nothing is stored. With `dryRun=true` nothing is stored either way and the answer says what would change. One audit entry records the counts.
+         * @description Body: `text/csv` in UTF-8 (a byte-order mark allowed; other bytes are 422 `import_invalid` on line 1, field `file`), the format `GET /admin/products/export.csv` writes, at most CATALOG_IMPORT_MAX_BYTES and CATALOG_IMPORT_MAX_ROWS rows (413). The header names the columns, in any order: `product_slug`, `product_name`, `description`, `gender`, `category_slug`, `status`, `color`, `size`, `sku`, `price`, `compare_at_price`, `on_hand`; `description`, `status` and `compare_at_price` may be left out (an existing product or variant keeps its own). Products are matched by `product_slug`, variants by `sku`; new ones are created, existing ones updated, nothing is deleted. Every row is checked first, each field by the rule the JSON API applies to it (a product has at most 300 variants and 30 colours and sizes; a variant that orders hold keeps its size and colour): if any is bad, the answer is 422 `import_invalid` listing each bad line, and nothing is stored. With `dryRun=true` nothing is stored either way and the answer says what would change. One audit entry records the counts.
          */
         post: operations["adminImportProducts"];
         delete?: never;
@@ -4542,7 +4542,7 @@ export interface operations {
                     "application/json": components["schemas"]["AdminProductImages"];
                 };
             };
-            /** @description The request is not valid: malformed JSON, or fields that break the schema (see `errors`) */
+            /** @description The form cannot be read (cut off, or not well-formed multipart), or its fields break the schema (`validation_failed`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4550,20 +4550,26 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://stride.dev/problems/validation-failed",
-                     *       "title": "Validation Failed",
+                     *       "type": "https://stride.dev/problems/malformed-multipart",
+                     *       "title": "Problem",
                      *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "errors": [
-                     *         {
-                     *           "path": "body.email",
-                     *           "message": "Invalid email address"
-                     *         }
-                     *       ]
+                     *       "code": "malformed_multipart",
+                     *       "detail": "The form cannot be read (cut off, or not well-formed multipart), or its fields break the schema (`validation_failed`)"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description No valid access token (or, on sign-in routes, wrong credentials) */
@@ -5203,7 +5209,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The catalog CSV */
+        /** @description The catalog CSV (UTF-8) */
         requestBody: {
             content: {
                 "text/csv": string;
@@ -5281,7 +5287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than the server accepts */
+            /** @description Over CATALOG_IMPORT_MAX_BYTES (`payload_too_large`), or over CATALOG_IMPORT_MAX_ROWS rows (`import_too_many_rows`, with `maxRows`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5296,10 +5302,22 @@ export interface operations {
                      *       "code": "payload_too_large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        code: string;
+                        errors?: {
+                            path: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
-            /** @description The body is not `text/csv` */
+            /** @description The body is not `text/csv`, or declares a charset other than UTF-8 (`unsupported_charset`) */
             415: {
                 headers: {
                     [name: string]: unknown;

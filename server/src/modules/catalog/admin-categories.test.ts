@@ -10,6 +10,7 @@ import {
   categoryChanged,
   productArchived,
   productCreated,
+  productImagesChanged,
   productRestored,
   productUpdated,
 } from './events.js';
@@ -225,6 +226,10 @@ describe('the catalog’s consumer of its own events', () => {
       [productArchived, { productId: 'p', slug: 's' }],
       [productRestored, { productId: 'p', slug: 's' }],
       [categoryChanged, { categoryId: 'c', slug: 's', parentId: null, change: 'created' }],
+      [
+        productImagesChanged,
+        { productId: 'p', slug: 's', change: 'added', color: 'Black', imageIds: ['i'] },
+      ],
     ] as const;
     for (const [event, data] of samples) {
       await bus.publish({

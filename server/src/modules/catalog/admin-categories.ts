@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { writeEvent } from '../../platform/bus/outbox.js';
-import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
-import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import type { Context, TxContext } from '../../platform/context.js';
+import { queryRows, type Queryable } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
 import * as repo from './admin-repository.js';
+import { slugTaken } from './admin-rules.js';
 import type { AdminCategory, CategoryCreateInput, CategoryPatch } from './admin-schemas.js';
 import { categoryChanged } from './events.js';
 
@@ -37,19 +38,17 @@ const snapshot = (row: repo.CategoryRecord) => ({
   position: row.position,
 });
 
-const slugTaken = (slug: string) =>
-  new Conflict('slug_taken', `The category slug ${slug} is already in use.`, { slug });
-
 /** One category write at a time: the cycle check reads a tree nobody else is moving. */
 const lockTree = (tx: Queryable) =>
   tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('catalog.category-tree', 0))`);
 
 export function createCategoryAdmin(deps: {
-  db: Db;
+  /** Run one use case in its transaction, as the product writes do (`admin-service.ts`). */
+  transaction: <T>(ctx: Context, work: (tx: TxContext) => Promise<T>) => Promise<T>;
   /** Retire this process's cached catalog once the transaction has committed. */
   changed: (ctx: TxContext) => Promise<void>;
 }) {
-  const { db } = deps;
+  const { transaction } = deps;
 
   async function parentFor(q: Queryable, reference: string | null | undefined) {
     if (!reference) return null;
@@ -61,7 +60,7 @@ export function createCategoryAdmin(deps: {
 
   return {
     async createCategory(ctx: Context, input: CategoryCreateInput): Promise<AdminCategory> {
-      return inTransaction(db, ctx, async (tx) => {
+      return transaction(ctx, async (tx) => {
         await lockTree(tx.tx);
         const parent = await parentFor(tx.tx, input.parent);
         const position =
@@ -73,7 +72,7 @@ export function createCategoryAdmin(deps: {
               ON CONFLICT (slug) DO NOTHING
               RETURNING id, slug, name, parent_id, position, created_at, updated_at`,
         );
-        if (!row) throw slugTaken(input.slug);
+        if (!row) throw slugTaken(input.slug, 'category');
         await writeEvent(tx.tx, categoryChanged, {
           categoryId: row.id,
           slug: row.slug,
@@ -91,7 +90,7 @@ export function createCategoryAdmin(deps: {
     },
 
     async updateCategory(ctx: Context, id: string, patch: CategoryPatch): Promise<AdminCategory> {
-      return inTransaction(db, ctx, async (tx) => {
+      return transaction(ctx, async (tx) => {
         await lockTree(tx.tx);
         const before = await repo.resolveCategory(tx.tx, id, { lock: true });
         if (!before) throw new NotFound('No such category.');
@@ -112,7 +111,7 @@ export function createCategoryAdmin(deps: {
             tx.tx,
             sql`SELECT 1 FROM categories WHERE slug = ${patch.slug} AND id <> ${id}::uuid`,
           );
-          if (other) throw slugTaken(patch.slug);
+          if (other) throw slugTaken(patch.slug, 'category');
         }
         const moved = parentId !== before.parent_id;
         // A category that moves goes last among its new siblings unless a position is given.

@@ -1,8 +1,12 @@
+import type { Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../../test/harness.js';
+import type { Cache } from '../../platform/cache/port.js';
+import { anonymous } from '../../platform/context.js';
+import { backends, silentLogger } from '../../../test/harness.js';
 import type { PlacedOrder } from '../orders/test-kit.js';
-import type { AdminProduct, AdminProductListItem } from './admin-schemas.js';
+import type { AdminProduct, AdminProductListItem, ProductCreateInput } from './admin-schemas.js';
 import { adminCatalogKit } from './admin-test-kit.js';
+import { catalogModule } from './module.js';
 import type { Product } from './schemas.js';
 
 /**
@@ -53,6 +57,14 @@ describe.each(backends())('admin products (%s)', (backend) => {
     expect(await bad('POST', '/admin/products', productBody({ colors: ['Red, White'] }))).toEqual([
       'body.colors.0',
     ]);
+    // The rules the catalog CSV shares: no control characters (a description keeps line breaks).
+    expect(
+      await bad(
+        'POST',
+        '/admin/products',
+        productBody({ name: 'Bell\u0007Tee', description: 'Soft.\nLight.\u001b' }),
+      ),
+    ).toEqual(['body.name', 'body.description']);
     expect(await bad('POST', '/admin/products', productBody({ category: 'no-such' }))).toEqual([
       'body.category',
     ]);
@@ -265,6 +277,8 @@ describe.each(backends())('admin products (%s)', (backend) => {
     expect(await inListing()).toBe(true);
     expect((await kit.get(`/products/${product.slug}`)).statusCode).toBe(200);
     const listedBefore = await inCategory();
+    // A bag filled before the archive, checked out after it.
+    const heldCart = await kit.cartWith([{ variantId: variant.id, quantity: 1 }]);
 
     for (let i = 0; i < 2; i++) {
       const archived = await kit.post(`/admin/products/${product.id}/archive`, undefined, admin());
@@ -275,6 +289,14 @@ describe.each(backends())('admin products (%s)', (backend) => {
     expect(await inCategory()).toBe(listedBefore - 1);
     const gone = await kit.get(`/products/${product.slug}`);
     expect(gone.statusCode).toBe(404);
+    // It can no longer be bought: not added to a bag, not checked out of one that holds it.
+    const bag = (await kit.post('/carts')).json() as { id: string };
+    const added = await kit.post(`/carts/${bag.id}/items`, { variantId: variant.id, quantity: 1 });
+    expect(added.statusCode, added.body).toBe(422);
+    expect(added.json()).toMatchObject({ code: 'item_unavailable', variantId: variant.id });
+    const checkout = await kit.placeOrder(heldCart);
+    expect(checkout.statusCode, checkout.body).toBe(422);
+    expect(checkout.json()).toMatchObject({ code: 'item_unavailable', variantIds: [variant.id] });
     const held = await kit.get(`/orders/${order.id}?token=${order.accessToken}`);
     expect(held.statusCode).toBe(200);
     expect(held.json()).toMatchObject({ items: [{ sku: variant.sku, quantity: 1 }] });
@@ -303,5 +325,45 @@ describe.each(backends())('admin products (%s)', (backend) => {
     });
     expect(await outbox('product_archived', product.id)).toBe(1);
     expect(await outbox('product_restored', product.id)).toBe(1);
+  });
+
+  it('answers a lost race for a slug with 409 slug_taken, not a generic conflict', async () => {
+    const [first, second] = [await create(), await create()];
+    const slug = `raced-${unique()}`;
+    const { catalogAdmin } = kit.ctx.store.services;
+    const lost = await kit.race(
+      (tx) => catalogAdmin.update(tx, first.id, { slug }),
+      () => kit.request('PATCH', `/admin/products/${second.id}`, { slug }, admin()),
+    );
+    expect(lost.statusCode, lost.body).toBe(409);
+    expect(lost.json()).toMatchObject({ code: 'slug_taken', slug });
+    expect(((await kit.get(`/products/${slug}`)).json() as Product).id).toBe(first.id);
+  });
+
+  it('logs a cache retirement that failed after a committed change', async () => {
+    const warnings: unknown[] = [];
+    const logger = Object.assign(Object.create(silentLogger) as Logger, {
+      warn: (...args: unknown[]) => void warnings.push(args),
+    });
+    const unreachable = new Proxy({} as Cache, {
+      get: (_target, name) =>
+        name === 'kind' ? 'memory' : () => Promise.reject(new Error('cache unreachable')),
+    });
+    const { catalogAdmin } = catalogModule.createServices(
+      {
+        config: kit.ctx.store.config,
+        adapters: { ...kit.ctx.store.adapters, cache: unreachable },
+        logger,
+      },
+      {},
+    );
+    const created = await catalogAdmin.create(anonymous, {
+      ...(productBody() as ProductCreateInput),
+      slug: `logged-${unique()}`,
+    });
+    expect(created.status).toBe('active');
+    expect(warnings).toEqual([
+      [{ err: expect.objectContaining({ message: 'cache unreachable' }) }, expect.any(String)],
+    ]);
   });
 });

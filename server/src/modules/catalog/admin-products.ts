@@ -140,7 +140,7 @@ export async function adminProductRoutes(
         operationId: 'adminCreateVariant',
         summary: 'Add a variant (a size and colour) to a product; answers the product',
         description:
-          '409 `sku_taken` for a SKU in use, 409 `variant_exists` for a size and colour the product has. A new colour or size joins the product’s lists.',
+          '409 `sku_taken` for a SKU in use, 409 `variant_exists` for a size and colour the product has, 409 `product_limit` past 300 variants, 30 colours or 30 sizes. A new colour or size joins the product’s lists.',
         params: idParams,
         body: variantCreateBody,
         response: { 201: adminProductSchema, ...problems(400, 401, 403, 404, 409) },
@@ -163,7 +163,7 @@ export async function adminProductRoutes(
         operationId: 'adminUpdateVariant',
         summary: 'Change a variant’s SKU, prices, size or colour; answers its product',
         description:
-          'Size and colour change only while no order holds the variant (409 `variant_in_use`): add a new variant instead. Stock on hand is `PATCH /admin/variants/:id/inventory`.',
+          'Size and colour change only while no order holds the variant (409 `variant_in_use`): add a new variant instead; a new colour or size past the product’s 30 is 409 `product_limit`. A SKU in use is 409 `sku_taken`. Stock on hand is `PATCH /admin/variants/:id/inventory`.',
         params: idParams,
         body: variantPatchBody,
         response: { 200: adminProductSchema, ...problems(400, 401, 403, 404, 409) },

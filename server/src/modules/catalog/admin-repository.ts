@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
 import type { AdminProductListQuery } from './admin-schemas.js';
+import { cheapest, displayOrder, drawnImageUrl } from './derived.js';
 
 /**
  * The SQL of the store team's catalog writes and lists. Listings never read this: they read the
@@ -212,14 +213,6 @@ export async function refreshSearchKeywords(db: Queryable, where: SQL): Promise<
 export const inCategories = (categoryIds: string[]) =>
   sql`p.category_id = ANY(${sql.param(categoryIds)}::uuid[])`;
 
-/** Values in their old order first, then any new ones in the order the variants bring them. */
-function displayOrder(previous: string[], used: string[]): string[] {
-  const kept = new Set(used);
-  const ordered = previous.filter((value) => kept.has(value));
-  for (const value of used) if (!ordered.includes(value)) ordered.push(value);
-  return ordered;
-}
-
 /**
  * Derive the product row's listing facts from its variants (the product shows its cheapest
  * variant's price and that variant's compare-at price, as the import does) and rewrite its search
@@ -244,11 +237,8 @@ export async function syncProduct(
     sql`SELECT size, color, price_amount, compare_at_amount FROM variants
         WHERE product_id = ${productId}::uuid ORDER BY position, id`,
   );
-  const cheapest = variants.reduce<(typeof variants)[number] | undefined>(
-    (best, v) => (!best || v.price_amount < best.price_amount ? v : best),
-    undefined,
-  );
-  if (!current || !cheapest) return;
+  const shown = cheapest(variants, (v) => v.price_amount);
+  if (!current || !shown) return;
   const colors = displayOrder(
     order.colors ?? current.colors,
     variants.map((v) => v.color),
@@ -258,19 +248,12 @@ export async function syncProduct(
     variants.map((v) => v.size),
   );
   await db.execute(sql`
-    UPDATE products SET price_amount = ${cheapest.price_amount},
-      compare_at_amount = ${cheapest.compare_at_amount},
+    UPDATE products SET price_amount = ${shown.price_amount},
+      compare_at_amount = ${shown.compare_at_amount},
       colors = ${sql.param(colors)}::text[], sizes = ${sql.param(sizes)}::text[], updated_at = now()
     WHERE id = ${productId}::uuid`);
   await refreshSearchKeywords(db, sql`p.id = ${productId}::uuid`);
 }
-
-/** A colour's part of a drawn image's URL, exactly as the image route (images.ts) matches it. */
-const imageColorSlug = (color: string) =>
-  color
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 /**
  * Product images are drawn per colour (images.ts) until photos are uploaded: a colour with no image
@@ -283,12 +266,11 @@ export async function addDrawnImages(
   colors: string[],
 ): Promise<void> {
   for (const color of colors) {
-    const file = imageColorSlug(color);
-    if (!file) continue;
+    const url = drawnImageUrl(product.slug, color);
+    if (!url) continue;
     await db.execute(sql`
       INSERT INTO product_images (product_id, color, url, alt, position)
-      SELECT ${product.id}::uuid, ${color},
-             ${`/images/products/${product.slug}/${file}.svg`}, ${`${product.name} in ${color}`},
+      SELECT ${product.id}::uuid, ${color}, ${url}, ${`${product.name} in ${color}`},
              COALESCE((SELECT max(position) + 1 FROM product_images WHERE product_id = ${product.id}::uuid), 0)
       WHERE NOT EXISTS (
         SELECT 1 FROM product_images WHERE product_id = ${product.id}::uuid AND color = ${color})`);
@@ -316,11 +298,18 @@ export async function moveDrawnImages(
  * catalog comes before orders in the module order and cannot call their service.
  */
 export async function variantOrdered(db: Queryable, variantId: string): Promise<boolean> {
-  const rows = await queryRows(
+  return (await orderedVariants(db, [variantId])).size > 0;
+}
+
+/** Which of these variants any order holds, in one query whatever their number (the CSV import). */
+export async function orderedVariants(db: Queryable, variantIds: string[]): Promise<Set<string>> {
+  if (variantIds.length === 0) return new Set();
+  const rows = await queryRows<{ variant_id: string }>(
     db,
-    sql`SELECT 1 FROM order_lines WHERE variant_id = ${variantId}::uuid LIMIT 1`,
+    sql`SELECT DISTINCT variant_id::text AS variant_id FROM order_lines
+        WHERE variant_id = ANY(${sql.param(variantIds)}::uuid[])`,
   );
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.variant_id));
 }
 
 /** Which of these SKUs are already taken (by any product). */

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AdminProductRow } from './admin-repository.js';
-import { assertPricesHold, assertReorder, slugify, variantsToCreate } from './admin-rules.js';
+import {
+  assertPricesHold,
+  assertReorder,
+  assertWithinLimits,
+  slugify,
+  variantsToCreate,
+} from './admin-rules.js';
 import { productCreateBody } from './admin-schemas.js';
-import { ValidationFailed } from '../../platform/errors.js';
+import { Conflict, ValidationFailed } from '../../platform/errors.js';
 
 /** The field messages a rule throws, or none. */
 function refusal(rule: () => void): string {
@@ -92,5 +98,42 @@ describe('admin catalog rules', () => {
     );
     expect(refusal(() => assertPricesHold(row, { price: 10_000, compareAtPrice: null }))).toBe('');
     expect(refusal(() => assertPricesHold(row, { compareAtPrice: 8_000 }))).toMatch(/of A, B;/);
+  });
+
+  it('holds a product to 300 variants and 30 colours and sizes as variants are added or changed', () => {
+    const grid = (colors: number, sizes: number) =>
+      ({
+        variants: Array.from({ length: colors * sizes }, (_, i) => ({
+          id: `v${i}`,
+          color: `Colour ${Math.floor(i / sizes)}`,
+          size: `Size ${i % sizes}`,
+        })),
+      }) as AdminProductRow;
+    const limit = (rule: () => void) => {
+      try {
+        rule();
+        return null;
+      } catch (error) {
+        if (!(error instanceof Conflict)) throw error;
+        return { code: error.code, ...error.extensions };
+      }
+    };
+    const full = grid(30, 10);
+    expect(limit(() => assertWithinLimits(full, 'Size 0', 'Colour 0'))).toEqual({
+      code: 'product_limit',
+      limit: 300,
+      variants: 301,
+    });
+    // Changing a variant of a full product is no new variant; a 31st colour is still refused.
+    expect(limit(() => assertWithinLimits(full, 'Size 0', 'Colour 1', 'v0'))).toBeNull();
+    expect(limit(() => assertWithinLimits(grid(30, 1), 'Size 0', 'Colour 30'))).toEqual({
+      code: 'product_limit',
+      limit: 30,
+      colors: 31,
+    });
+    expect(limit(() => assertWithinLimits(grid(1, 30), 'Size 30', 'Colour 0'))).toMatchObject({
+      sizes: 31,
+    });
+    expect(limit(() => assertWithinLimits(grid(29, 1), 'Size 0', 'Colour 29'))).toBeNull();
   });
 });

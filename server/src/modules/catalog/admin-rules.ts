@@ -1,6 +1,7 @@
 import { Conflict, ValidationFailed } from '../../platform/errors.js';
 import type * as repo from './admin-repository.js';
 import type { ProductCreateInput, ProductPatch } from './admin-schemas.js';
+import { productLimits } from './field-rules.js';
 
 /** The rules of the store team's catalog writes that need no database: slugs, SKUs, prices. */
 
@@ -65,8 +66,9 @@ export const skuTaken = (skus: string[]) =>
     { skus },
   );
 
-export const slugTaken = (slug: string) =>
-  new Conflict('slug_taken', `The slug ${slug} is already in use.`, { slug });
+/** A product's or a category's slug that another one holds. */
+export const slugTaken = (slug: string, of: 'product' | 'category' = 'product') =>
+  new Conflict('slug_taken', `The ${of} slug ${slug} is already in use.`, { slug });
 
 /** `colors` and `sizes` in an update set the display order; the variants decide which there are. */
 export function assertReorder(
@@ -120,3 +122,33 @@ export function assertNewPair(
     );
   }
 }
+
+/**
+ * A product's limits (`productLimits`), which a create's body holds, held for a variant added or
+ * changed too (and by the CSV import): what would take the product past one is refused; a product
+ * already past one (made before the limit) keeps what it has.
+ */
+export function assertWithinLimits(
+  row: repo.AdminProductRow,
+  size: string,
+  color: string,
+  except?: string,
+) {
+  const after = [...row.variants.filter((v) => v.id !== except), { size, color }];
+  const counts = [
+    ['variants', row.variants.length, after.length, productLimits.variants],
+    ['colours', distinct(row.variants, 'color'), distinct(after, 'color'), productLimits.colors],
+    ['sizes', distinct(row.variants, 'size'), distinct(after, 'size'), productLimits.sizes],
+  ] as const;
+  for (const [what, before, count, limit] of counts) {
+    if (count <= limit || count <= before) continue;
+    throw new Conflict(
+      'product_limit',
+      `A product may have at most ${limit} ${what}; this one would have ${count}.`,
+      { limit, [what === 'colours' ? 'colors' : what]: count },
+    );
+  }
+}
+
+const distinct = (variants: { size: string; color: string }[], field: 'size' | 'color') =>
+  new Set(variants.map((v) => v[field])).size;

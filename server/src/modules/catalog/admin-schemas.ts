@@ -1,38 +1,25 @@
 import { z } from 'zod';
+import {
+  categorySlug,
+  minorUnits,
+  onHand,
+  optionValue,
+  productLimits,
+  productDescription as description,
+  productName as name,
+  productSlug,
+  sku,
+} from './field-rules.js';
 import { genders, moneySchema, variantSchema } from './schemas.js';
 
 /**
  * The store team's catalog requests and answers. Bodies are strict (an unknown field is a 400,
- * never silently dropped) and money comes in as integer minor units, as everywhere in the API.
+ * never silently dropped) and money comes in as integer minor units, as everywhere in the API. The
+ * fields' own rules (`field-rules.ts`) are those the catalog CSV checks too.
  */
 
-const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const productSlug = z
-  .string()
-  .max(120)
-  .regex(slugPattern, 'must be lowercase letters and digits joined by single hyphens');
-export const categorySlug = z
-  .string()
-  .max(80)
-  .regex(slugPattern, 'must be lowercase letters and digits joined by single hyphens');
 /** A category named by its slug or its id. */
 const categoryReference = z.string().min(1).max(80).describe('The category’s slug or id');
-
-const minorUnits = z.number().int().min(0).max(100_000_000);
-const name = z.string().trim().min(1).max(200);
-const description = z.string().max(10_000);
-// A comma would split the value in a listing's `size=`/`color=` filter, so it cannot be one.
-const optionValue = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[^,\p{Cc}]+$/u, 'must not contain commas or control characters');
-const sku = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-"');
-const onHand = z.number().int().min(0).max(1_000_000);
 
 function noDuplicates(values: string[] | undefined, ctx: z.RefinementCtx, path: string) {
   const seen = new Set<string>();
@@ -78,19 +65,19 @@ export const productCreateBody = z
     colors: z
       .array(optionValue)
       .min(1)
-      .max(30)
+      .max(productLimits.colors)
       .optional()
       .describe('Display order; required without `variants`'),
     sizes: z
       .array(optionValue)
       .min(1)
-      .max(30)
+      .max(productLimits.sizes)
       .optional()
       .describe('Display order; required without `variants`'),
     variants: z
       .array(nestedVariant)
       .min(1)
-      .max(300)
+      .max(productLimits.variants)
       .optional()
       .describe('Without it, one variant per colour and size is made'),
     onHand: onHand
@@ -170,12 +157,12 @@ export const productPatchBody = z
       .describe('Sets the compare-at price of every variant; null ends a markdown'),
     colors: z
       .array(optionValue)
-      .max(30)
+      .max(productLimits.colors)
       .optional()
       .describe('A new display order of the product’s colours (add colours with variants)'),
     sizes: z
       .array(optionValue)
-      .max(30)
+      .max(productLimits.sizes)
       .optional()
       .describe('A new display order of the product’s sizes (add sizes with variants)'),
   })

@@ -8,6 +8,7 @@ import {
 } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
+import { isUniqueViolation } from '../../platform/db/sql-errors.js';
 import { Conflict, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { recordAudit } from '../audit/service.js';
@@ -18,6 +19,7 @@ import {
   assertNewPair,
   assertPricesHold,
   assertReorder,
+  assertWithinLimits,
   skuTaken,
   slugify,
   slugTaken,
@@ -58,6 +60,11 @@ export interface CatalogAdminDeps {
   db: Db;
   /** Run after a change committed: retire this process's cached catalog pages and search words. */
   onCatalogChanged: () => Promise<void>;
+  /**
+   * Told when `onCatalogChanged` failed (the cache unreachable): the change stands, and the
+   * catalog's consumer of its event retires the pages again, but someone should know.
+   */
+  onEffectError?: (error: unknown) => void;
   /** Units available at or below which a variant counts as low on stock. */
   lowStockThreshold: number;
 }
@@ -65,6 +72,9 @@ export interface CatalogAdminDeps {
 export function createCatalogAdminService(deps: CatalogAdminDeps) {
   const { db } = deps;
   const changed = (ctx: TxContext) => afterCommit(ctx, deps.onCatalogChanged);
+  /** One transaction per use case, whose after-commit failures are reported, not lost. */
+  const transaction = <T>(ctx: Context, work: (tx: TxContext) => Promise<T>) =>
+    inTransaction(db, ctx, work, deps.onEffectError);
 
   async function load(q: Queryable, id: string, lock = false): Promise<repo.AdminProductRow> {
     const row = await repo.findAdminProduct(q, id, { lock });
@@ -143,7 +153,7 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
   }
 
   async function setStatus(ctx: Context, id: string, status: 'active' | 'archived') {
-    return inTransaction(db, ctx, async (tx) => {
+    return transaction(ctx, async (tx) => {
       const before = await load(tx.tx, id, true);
       // Idempotent: asking for the state the product is in changes nothing and records nothing.
       if (before.status === status) return toAdminProduct(before);
@@ -182,7 +192,7 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
     get: async (ctx: Context, id: string) => toAdminProduct(await load(ctx.tx ?? db, id)),
 
     async create(ctx: Context, input: ProductCreateInput): Promise<AdminProduct> {
-      return inTransaction(db, ctx, async (tx) => {
+      return transaction(ctx, async (tx) => {
         const category = await categoryFor(tx.tx, input.category);
         let slug = input.slug;
         let productId: string | undefined;
@@ -229,25 +239,31 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
     },
 
     async update(ctx: Context, id: string, patch: ProductPatch): Promise<AdminProduct> {
-      return inTransaction(db, ctx, async (tx) => {
+      return transaction(ctx, async (tx) => {
         const before = await load(tx.tx, id, true);
         const category = patch.category ? await categoryFor(tx.tx, patch.category) : undefined;
-        if (patch.slug && patch.slug !== before.slug) {
+        const newSlug = patch.slug && patch.slug !== before.slug ? patch.slug : undefined;
+        if (newSlug) {
           const [other] = await queryRows(
             tx.tx,
-            sql`SELECT 1 FROM products WHERE slug = ${patch.slug} AND id <> ${id}::uuid`,
+            sql`SELECT 1 FROM products WHERE slug = ${newSlug} AND id <> ${id}::uuid`,
           );
-          if (other) throw slugTaken(patch.slug);
+          if (other) throw slugTaken(newSlug);
         }
         assertReorder('colors', patch.colors, before.colors);
         assertReorder('sizes', patch.sizes, before.sizes);
         assertPricesHold(before, patch);
-        await tx.tx.execute(sql`
-          UPDATE products SET name = ${patch.name ?? before.name}, slug = ${patch.slug ?? before.slug},
-            description = ${patch.description ?? before.description},
-            gender = ${patch.gender ?? before.gender},
-            category_id = ${category?.id ?? before.category_id}::uuid, updated_at = now()
-          WHERE id = ${id}::uuid`);
+        // The check above cannot see a slug another transaction has taken and not yet committed:
+        // this statement then waits for it, and fails on the unique index if it commits.
+        await unlessTaken(
+          tx.tx.execute(sql`
+            UPDATE products SET name = ${patch.name ?? before.name}, slug = ${newSlug ?? before.slug},
+              description = ${patch.description ?? before.description},
+              gender = ${patch.gender ?? before.gender},
+              category_id = ${category?.id ?? before.category_id}::uuid, updated_at = now()
+            WHERE id = ${id}::uuid`),
+          () => slugTaken(newSlug ?? before.slug),
+        );
         if (patch.price !== undefined || patch.compareAtPrice !== undefined) {
           const setCompare = patch.compareAtPrice !== undefined;
           await tx.tx.execute(sql`
@@ -257,9 +273,7 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
               updated_at = now()
             WHERE product_id = ${id}::uuid`);
         }
-        if (patch.slug && patch.slug !== before.slug) {
-          await repo.moveDrawnImages(tx.tx, id, before.slug, patch.slug);
-        }
+        if (newSlug) await repo.moveDrawnImages(tx.tx, id, before.slug, newSlug);
         await repo.syncProduct(tx.tx, id, {
           ...(patch.colors ? { colors: patch.colors } : {}),
           ...(patch.sizes ? { sizes: patch.sizes } : {}),
@@ -281,10 +295,11 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
       productId: string,
       input: VariantCreateInput,
     ): Promise<AdminProduct> {
-      return inTransaction(db, ctx, async (tx) => {
+      return transaction(ctx, async (tx) => {
         // The product's row lock makes its variant changes one at a time (the size-and-colour rule).
         const before = await load(tx.tx, productId, true);
         assertNewPair(before, input.size, input.color);
+        assertWithinLimits(before, input.size, input.color);
         const from = Math.max(-1, ...before.variants.map((v) => v.position)) + 1;
         const [variantId] = await insertVariants(
           tx.tx,
@@ -301,7 +316,7 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
     },
 
     async updateVariant(ctx: Context, variantId: string, patch: VariantPatch) {
-      return inTransaction(db, ctx, async (tx) => {
+      return transaction(ctx, async (tx) => {
         const [owner] = await queryRows<{ product_id: string }>(
           tx.tx,
           sql`SELECT product_id FROM variants WHERE id = ${variantId}::uuid`,
@@ -320,6 +335,7 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
             );
           }
           assertNewPair(before, size, color, variantId);
+          assertWithinLimits(before, size, color, variantId);
         }
         const sku = patch.sku ?? variant.sku;
         if (sku !== variant.sku && (await repo.takenSkus(tx.tx, [sku])).length > 0) {
@@ -336,10 +352,14 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
             },
           ]);
         }
-        await tx.tx.execute(sql`
-          UPDATE variants SET sku = ${sku}, size = ${size}, color = ${color}, price_amount = ${price},
-            compare_at_amount = ${compareAt}, updated_at = now()
-          WHERE id = ${variantId}::uuid`);
+        // As for a slug: a SKU another transaction has just taken shows up here, not above.
+        await unlessTaken(
+          tx.tx.execute(sql`
+            UPDATE variants SET sku = ${sku}, size = ${size}, color = ${color}, price_amount = ${price},
+              compare_at_amount = ${compareAt}, updated_at = now()
+            WHERE id = ${variantId}::uuid`),
+          () => skuTaken([sku]),
+        );
         await repo.syncProduct(tx.tx, before.id);
         if (color !== variant.color) await repo.addDrawnImages(tx.tx, before, [color]);
         return updated(
@@ -355,8 +375,17 @@ export function createCatalogAdminService(deps: CatalogAdminDeps) {
       });
     },
 
-    ...createCategoryAdmin({ db, changed }),
+    ...createCategoryAdmin({ changed, transaction }),
   };
+}
+
+/** The statement, with a unique-index refusal (a lost race for a key) told as `taken()`. */
+async function unlessTaken<T>(statement: Promise<T>, taken: () => Error): Promise<T> {
+  try {
+    return await statement;
+  } catch (error) {
+    throw isUniqueViolation(error) ? taken() : error;
+  }
 }
 
 /** The name's slug, or the same with the first free numeric suffix. */

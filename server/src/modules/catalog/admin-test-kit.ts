@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { Backend } from '../../../test/harness.js';
+import { anonymous, inTransaction, type TxContext } from '../../platform/context.js';
+import { queryRows } from '../../platform/db/index.js';
+import { eventually, type Backend } from '../../../test/harness.js';
 import { checkoutKit } from '../orders/test-kit.js';
 import type { AdminProduct } from './admin-schemas.js';
 import type { ProductList } from './schemas.js';
@@ -45,5 +47,27 @@ export function adminCatalogKit(backend: Backend) {
     kit.count(sql`SELECT count(*)::int AS n FROM outbox WHERE type = ${type}
                   AND payload->>'productId' = ${id}`);
 
-  return { ...kit, unique, create, productBody, listing, count, audit, outbox };
+  type Answer = Awaited<ReturnType<typeof kit.request>>;
+  /**
+   * Run `first` in a transaction held open until `second` (a request for the same slug or SKU) has
+   * passed its check and waits on the unique index; then commit, and answer what `second` got. On
+   * PGlite (one connection) `second` cannot begin before the commit, so it meets the committed
+   * value at its check instead.
+   */
+  async function race(first: (ctx: TxContext) => Promise<unknown>, second: () => Promise<Answer>) {
+    const db = kit.ctx.store.adapters.database.db;
+    let pending: Promise<Answer> | undefined;
+    await inTransaction(db, anonymous, async (tx) => {
+      await first(tx);
+      pending = second();
+      if (backend === 'services') {
+        const waiting = sql`SELECT 1 FROM pg_stat_activity
+                            WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        await eventually(async () => (await queryRows(db, waiting)).length > 0);
+      }
+    });
+    return (await pending) as Answer;
+  }
+
+  return { ...kit, unique, create, productBody, listing, count, audit, outbox, race };
 }

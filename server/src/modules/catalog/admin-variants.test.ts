@@ -112,4 +112,16 @@ describe.each(backends())('admin variants and product list (%s)', (backend) => {
     );
     expect(row?.search_keywords).toBe('Running Tops Running women Black Zircon Mist');
   });
+
+  it('answers a lost race for a SKU with 409 sku_taken, not a generic conflict', async () => {
+    const [first, second] = [await create(), await create()];
+    const sku = `RACED-${unique()}`.toUpperCase();
+    const { catalogAdmin } = kit.ctx.store.services;
+    const lost = await kit.race(
+      (tx) => catalogAdmin.updateVariant(tx, first.variants[0]!.id, { sku }),
+      () => kit.request('PATCH', `/admin/variants/${second.variants[0]!.id}`, { sku }, admin()),
+    );
+    expect(lost.statusCode, lost.body).toBe(409);
+    expect(lost.json()).toMatchObject({ code: 'sku_taken', skus: [sku] });
+  });
 });

@@ -1,4 +1,8 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import type { z } from 'zod';
+import { TooLarge } from '../../platform/errors.js';
+import * as rules from './field-rules.js';
+import { genders } from './schemas.js';
 
 /**
  * The catalog CSV: one row per variant, its product's fields repeated on each of the product's
@@ -11,6 +15,7 @@ import { CsvError, parse } from 'csv-parse/sync';
  *   leading `'`, so a spreadsheet shows it as text instead of running it as a formula (OWASP's
  *   advice against CSV injection); an import removes that one quote again, so a file exported and
  *   imported unchanged round-trips exactly.
+ * - Each cell is checked by the rule the JSON API applies to the same field (`field-rules.ts`).
  */
 
 export const catalogCsvColumns = [
@@ -43,16 +48,11 @@ const textColumns = new Set<CatalogCsvColumn>([
   'sku',
 ]);
 
-export const genders = ['men', 'women', 'kids', 'unisex'] as const;
 export type Gender = (typeof genders)[number];
 export type ProductStatus = 'active' | 'archived';
 
 /** Every product is priced in the store's currency (the products table's default). */
 export const catalogCurrency = 'USD';
-/** Highest price a CSV may set, in major units. */
-const maxMajorUnits = 1_000_000;
-/** Most units on hand a CSV may set, as the admin stock route allows. */
-const maxOnHand = 1_000_000;
 
 export interface CatalogCsvRow {
   /** Line of the file where the row starts (the header is line 1). */
@@ -112,13 +112,12 @@ export function parseMoney(
       error: `"${text}" has ${fraction.length} decimals; ${currency} has ${digits}`,
     };
   }
-  if (whole.length > String(maxMajorUnits).length) return { error: `"${text}" is too large` };
-  // Both parts are integers well inside 2^53, so this arithmetic is exact.
+  const largest = formatMoney(rules.maxPriceMinorUnits, digits);
+  const tooLarge = { error: `"${text}" is over the largest price, ${largest}` };
+  // Both parts are integers well inside 2^53 once the whole part is this short, so this is exact.
+  if (whole.length > largest.length) return tooLarge;
   const amount = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
-  if (amount > maxMajorUnits * 10 ** digits) {
-    return { error: `"${text}" is over the largest price, ${maxMajorUnits}` };
-  }
-  return { amount };
+  return amount > rules.maxPriceMinorUnits ? tooLarge : { amount };
 }
 
 /** 4999 → `49.99` (2 digits); the inverse of `parseMoney`. */
@@ -141,46 +140,39 @@ export function restoreCell(text: string): string {
   return /^'+[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
 
-const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const skuPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-// Control characters other than tab and newline have no place in a product's text.
-// eslint-disable-next-line no-control-regex
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 type Cells = Partial<Record<CatalogCsvColumn, string>>;
 
 /** One row's cells checked and converted; problems are added to `errors`. */
 function readRow(cells: Cells, line: number, digits: number, errors: CellProblem[]) {
   const fail = (field: string, message: string) => void errors.push({ field, message });
-  const text = (field: CatalogCsvColumn, options: { max: number; required?: boolean }) => {
+  /** A text cell checked by its field's rule; null when the (optional) column is absent. */
+  const text = (field: CatalogCsvColumn, rule: z.ZodType<string>, required = true) => {
     const value = cells[field];
     if (value === undefined) return null;
-    if (options.required && value === '') fail(field, 'is required');
-    else if (value.length > options.max) fail(field, `is longer than ${options.max} characters`);
-    else if (controlCharacters.test(value)) fail(field, 'contains control characters');
+    if (required && value === '') {
+      fail(field, 'is required');
+      return value;
+    }
+    const checked = rule.safeParse(value);
+    if (checked.success) return checked.data;
+    fail(field, checked.error.issues[0]?.message ?? 'is not valid');
     return value;
   };
-  const productSlug = text('product_slug', { max: 200, required: true }) ?? '';
-  if (productSlug && !slugPattern.test(productSlug)) {
-    fail('product_slug', 'must be lower-case letters and digits joined by single hyphens');
-  }
-  const productName = text('product_name', { max: 200, required: true }) ?? '';
-  const description = text('description', { max: 5000 });
+  const productSlug = text('product_slug', rules.productSlug) ?? '';
+  const productName = text('product_name', rules.productName) ?? '';
+  const description = text('description', rules.productDescription, false);
   const gender = (cells.gender ?? '').toLowerCase();
   if (!(genders as readonly string[]).includes(gender)) {
     fail('gender', `must be one of ${genders.join(', ')}`);
   }
-  const categorySlug = text('category_slug', { max: 200, required: true }) ?? '';
+  const categorySlug = text('category_slug', rules.categorySlug) ?? '';
   const status = (cells.status ?? '').toLowerCase();
   if (status !== '' && status !== 'active' && status !== 'archived') {
     fail('status', 'must be active or archived (or empty)');
   }
-  const color = text('color', { max: 60, required: true }) ?? '';
-  const size = text('size', { max: 30, required: true }) ?? '';
-  const sku = text('sku', { max: 64, required: true }) ?? '';
-  if (sku && !skuPattern.test(sku)) {
-    fail('sku', 'must start with a letter or digit and hold only letters, digits, ".", "_" or "-"');
-  }
+  const color = text('color', rules.optionValue) ?? '';
+  const size = text('size', rules.optionValue) ?? '';
+  const sku = text('sku', rules.sku) ?? '';
   const money = (field: CatalogCsvColumn) => {
     const value = cells[field];
     if (value === undefined || value === '') return value === '' ? null : undefined;
@@ -196,8 +188,8 @@ function readRow(cells: Cells, line: number, digits: number, errors: CellProblem
   }
   const onHandText = cells.on_hand ?? '';
   const onHand = /^\d{1,7}$/.test(onHandText) ? Number(onHandText) : Number.NaN;
-  if (!(onHand <= maxOnHand)) {
-    fail('on_hand', `must be a whole number from 0 to ${maxOnHand}, not "${onHandText}"`);
+  if (!(onHand <= rules.maxOnHand)) {
+    fail('on_hand', `must be a whole number from 0 to ${rules.maxOnHand}, not "${onHandText}"`);
   }
   return {
     line,
@@ -261,11 +253,23 @@ export interface ParsedCatalogCsv {
   problems: RowProblem[];
 }
 
-/** Read a catalog CSV (UTF-8, a byte-order mark allowed, any line ending). */
+/** The file has more rows than an import takes at once. */
+export const tooManyRows = (maxRows: number) =>
+  new TooLarge(
+    'import_too_many_rows',
+    `A catalog file may hold at most ${maxRows.toLocaleString('en')} rows; split it and import each part.`,
+    { maxRows },
+  );
+
+/**
+ * Read a catalog CSV (a byte-order mark allowed, any line ending). A file of more than `maxRows`
+ * rows (blank lines aside) is refused whole, before any row is checked: it throws `tooManyRows`.
+ */
 export function parseCatalogCsv(
   text: string,
-  digits = currencyDigits(catalogCurrency),
+  options: { maxRows?: number; digits?: number } = {},
 ): ParsedCatalogCsv {
+  const digits = options.digits ?? currencyDigits(catalogCurrency);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -280,6 +284,12 @@ export function parseCatalogCsv(
     return { rows: [], problems: [{ line, errors: [{ field: 'file', message: error.message }] }] };
   }
   const [header, ...body] = records;
+  const blank = (record: string[]) => record.every((cell) => cell.trim() === '');
+  if (options.maxRows !== undefined) {
+    let count = 0;
+    for (const { record } of body) if (!blank(record) && ++count > options.maxRows) break;
+    if (count > options.maxRows) throw tooManyRows(options.maxRows);
+  }
   const headerProblems: CellProblem[] = [];
   const names = (header?.record ?? []).map((name) => name.trim().toLowerCase());
   if (names.length === 0 || names.every((name) => name === '')) {
@@ -315,7 +325,7 @@ export function parseCatalogCsv(
     // A record that spans lines (a quoted newline) starts where the previous one ended.
     const line = previousEnd + 1;
     previousEnd = info.lines;
-    if (record.every((cell) => cell.trim() === '')) continue;
+    if (blank(record)) continue;
     if (record.length !== names.length) {
       problemsOf(line).push({
         field: 'row',

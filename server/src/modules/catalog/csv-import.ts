@@ -5,6 +5,7 @@ import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { Unprocessable } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { initialiseStock, setStockLevels, stockLevelsOf } from '../inventory/service.js';
+import { orderedVariants } from './admin-repository.js';
 import {
   catalogCurrency,
   currencyDigits,
@@ -13,15 +14,14 @@ import {
   type CellProblem,
   type RowProblem,
 } from './csv-format.js';
-import {
-  planImport,
-  summarise,
-  type CategoryFacts,
-  type ExistingProduct,
-  type ExistingVariant,
-  type ImportPlan,
-  type ImportState,
-} from './csv-plan.js';
+import { planImport, summarise } from './csv-plan.js';
+import type {
+  CategoryFacts,
+  ExistingProduct,
+  ExistingVariant,
+  ImportPlan,
+  ImportState,
+} from './csv-state.js';
 import { productArchived, productCreated, productRestored, productUpdated } from './events.js';
 import { productImages, products, variants } from './tables.js';
 
@@ -42,6 +42,8 @@ const shownProblems = 500;
 
 export interface CatalogImportDeps {
   db: Db;
+  /** Most rows one file may hold (CATALOG_IMPORT_MAX_ROWS). */
+  maxRows: number;
   /** After an import committed: new words for search, new pages, retired caches. */
   onProductsChanged: () => Promise<void>;
   onEffectError?: (error: unknown) => void;
@@ -93,21 +95,21 @@ async function loadState(
   );
   const variantsOf = new Map<string, ExistingVariant[]>();
   for (const variant of variantRows) {
-    variantsOf.set(variant.product_id, [...(variantsOf.get(variant.product_id) ?? []), variant]);
+    const list = variantsOf.get(variant.product_id);
+    if (list) list.push(variant);
+    else variantsOf.set(variant.product_id, [variant]);
   }
+  const variantIds = variantRows.map((v) => v.id);
   return {
     categories: new Map(categoryRows.map((c) => [c.slug, c])),
     products: new Map(productRows.map((p) => [p.slug, p])),
     variantsBySku: new Map(variantRows.map((v) => [v.sku, v])),
     variantsOf,
-    stock: await stockLevelsOf(
-      tx,
-      variantRows.map((v) => v.id),
-      options,
-    ),
+    stock: await stockLevelsOf(tx, variantIds, options),
     images: new Map(
       imageRows.map((i) => [i.product_id, { colors: new Set(i.colors), next: Number(i.next) }]),
     ),
+    ordered: await orderedVariants(tx, variantIds),
     currencyDigits: currencyDigits(catalogCurrency),
   };
 }
@@ -181,6 +183,30 @@ async function writePlan(ctx: TxContext, plan: ImportPlan): Promise<void> {
   }
 }
 
+/**
+ * The file's text. Bytes that are not UTF-8 (a file saved as Windows-1252 or Latin-1, say) are
+ * refused rather than read with replacement characters, which would be stored as they are; a
+ * byte-order mark, as spreadsheets write one, is dropped.
+ */
+function decodeFile(file: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(file);
+  } catch {
+    throw invalidImport([
+      {
+        line: 1,
+        errors: [
+          {
+            field: 'file',
+            message:
+              'is not UTF-8 text; save it as “CSV UTF-8” (the export is UTF-8) and import it again',
+          },
+        ],
+      },
+    ]);
+  }
+}
+
 function invalidImport(problems: RowProblem[]): Unprocessable {
   const shown = problems.slice(0, shownProblems);
   const more = problems.length - shown.length;
@@ -204,12 +230,16 @@ function invalidImport(problems: RowProblem[]): Unprocessable {
 export function createCatalogImport(deps: CatalogImportDeps) {
   const { db } = deps;
   return {
-    /** Check a catalog CSV and, unless `dryRun`, store it: all of it, or nothing. */
-    run(ctx: Context, text: string, options: { dryRun: boolean }): Promise<ImportSummary> {
-      const parsed = parseCatalogCsv(text);
+    /** Check a catalog CSV (UTF-8 bytes) and, unless `dryRun`, store it: all of it, or nothing. */
+    async run(
+      ctx: Context,
+      file: Uint8Array,
+      options: { dryRun: boolean },
+    ): Promise<ImportSummary> {
+      const parsed = parseCatalogCsv(decodeFile(file), { maxRows: deps.maxRows });
       // A file that cannot be read, or whose header is wrong, has nothing to check further.
       if (parsed.rows.length === 0 && parsed.problems.length > 0) {
-        return Promise.reject(invalidImport(parsed.problems));
+        throw invalidImport(parsed.problems);
       }
       const problems = new Map(parsed.problems.map((p) => [p.line, p]));
       const problemsOf = (row: CatalogCsvRow): CellProblem[] => {

@@ -1,159 +1,120 @@
 import { uuidv7 } from '../../platform/db/ids.js';
-import { colorSlug } from '../../seed/catalog-data.js';
-import {
-  formatMoney,
-  type CatalogCsvRow,
-  type CellProblem,
-  type Gender,
-  type ProductStatus,
-} from './csv-format.js';
-import type { ProductChange } from './events.js';
+import { formatMoney, type CatalogCsvRow, type CellProblem } from './csv-format.js';
+import type {
+  CategoryFacts,
+  Counts,
+  ExistingProduct,
+  ExistingVariant,
+  ImportPlan,
+  ImportState,
+  VariantWrite,
+  ProductWrite,
+} from './csv-state.js';
+import { cheapest, displayOrder, drawnImageUrl } from './derived.js';
+import { productLimits } from './field-rules.js';
 
 /**
  * What an import would change, worked out from the file's rows and what the database holds now,
  * with no I/O: `csv-import.ts` loads the state, calls `planImport`, and writes the plan (or, for a
  * dry run, only reports it). Problems found against the database (an unknown category, a SKU of
- * another product, stock below what is reserved) are added to the rows' problems.
+ * another product, stock below what is reserved, a new size or colour for a variant that orders
+ * hold, more variants, colours or sizes than a product may have) are added to the rows' problems,
+ * as the admin API refuses the same.
  */
 
-export interface CategoryFacts {
-  id: string;
-  name: string;
-  parentName: string | null;
-}
+/** Variants in position order, as the product shows them. */
+const inPositionOrder = (variants: Iterable<VariantWrite>) =>
+  [...variants].sort((a, b) => a.position - b.position);
 
-export interface ExistingProduct {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  gender: Gender;
-  category_id: string;
-  status: ProductStatus;
-  price_amount: number;
-  compare_at_amount: number | null;
-  currency: string;
-  colors: string[];
-  sizes: string[];
-}
-
-export interface ExistingVariant {
-  id: string;
-  product_id: string;
-  product_slug: string;
-  sku: string;
-  size: string;
-  color: string;
-  price_amount: number;
-  compare_at_amount: number | null;
-  position: number;
-}
-
-export interface ImportState {
-  categories: Map<string, CategoryFacts>;
-  /** The file's products that exist, by slug. */
-  products: Map<string, ExistingProduct>;
-  /** The file's SKUs that exist, whichever product holds them. */
-  variantsBySku: Map<string, ExistingVariant>;
-  /** Every variant of the file's existing products, in position order. */
-  variantsOf: Map<string, ExistingVariant[]>;
-  stock: Map<string, { onHand: number; reserved: number }>;
-  /** Per existing product: the colours that have an image, and the next image position. */
-  images: Map<string, { colors: Set<string>; next: number }>;
-  currencyDigits: number;
-}
-
-/** A product row as written: its own fields and those derived from its variants. */
-export interface ProductWrite {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  gender: Gender;
-  categoryId: string;
-  status: ProductStatus;
-  priceAmount: number;
-  compareAtAmount: number | null;
-  colors: string[];
-  sizes: string[];
-  searchKeywords: string;
-}
-
-export interface VariantWrite {
-  id: string;
-  productId: string;
-  sku: string;
-  size: string;
-  color: string;
-  priceAmount: number;
-  compareAtAmount: number | null;
-  position: number;
-}
-
-export interface Counts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface ProductOutcome {
-  slug: string;
-  action: 'create' | 'update' | 'unchanged';
-  variants: Counts;
-}
-
-/** What the import announces per product, as the store team's other catalog writes do. */
-export type ProductEvent =
-  | { kind: 'created'; product: ProductWrite; variantIds: string[] }
-  | { kind: 'updated'; product: ProductWrite; changes: ProductChange[]; variantIds: string[] }
-  | { kind: 'archived' | 'restored'; product: ProductWrite };
-
-export interface ImportPlan {
-  newProducts: ProductWrite[];
-  changedProducts: ProductWrite[];
-  newVariants: VariantWrite[];
-  changedVariants: VariantWrite[];
-  newStock: { variantId: string; onHand: number }[];
-  changedStock: { variantId: string; onHand: number }[];
-  newImages: { productId: string; color: string; url: string; alt: string; position: number }[];
-  events: ProductEvent[];
-  outcomes: ProductOutcome[];
-}
-
-/**
- * The values the variants have, in the order the product already shows them (the team may have
- * arranged it), then new ones in the order their variants come.
- */
-function displayOrder(kept: string[], values: string[]): string[] {
-  const present = new Set(values);
-  return [...new Set([...kept.filter((value) => present.has(value)), ...values])];
-}
-
-/** Price, compare-at price, colours, sizes and search words, as every catalog write derives them. */
-function derived(
-  variants: VariantWrite[],
-  category: CategoryFacts,
-  gender: string,
-  existing: ExistingProduct | undefined,
-) {
-  const ordered = [...variants].sort((a, b) => a.position - b.position);
-  const cheapest = ordered.reduce((a, b) => (b.priceAmount < a.priceAmount ? b : a));
-  const colors = displayOrder(
-    existing?.colors ?? [],
-    ordered.map((v) => v.color),
-  );
+/** The colours and sizes a product with these variants shows, in display order. */
+function optionsOf(ordered: VariantWrite[], existing: ExistingProduct | undefined) {
   return {
-    priceAmount: cheapest.priceAmount,
-    compareAtAmount: cheapest.compareAtAmount,
-    colors,
+    colors: displayOrder(
+      existing?.colors ?? [],
+      ordered.map((v) => v.color),
+    ),
     sizes: displayOrder(
       existing?.sizes ?? [],
       ordered.map((v) => v.size),
     ),
+  };
+}
+
+/** Price, compare-at price, colours, sizes and search words, as every catalog write derives them. */
+function derived(
+  variants: Iterable<VariantWrite>,
+  category: CategoryFacts,
+  gender: string,
+  existing: ExistingProduct | undefined,
+) {
+  const ordered = inPositionOrder(variants);
+  const shown = cheapest(ordered, (v) => v.priceAmount) as VariantWrite;
+  const { colors, sizes } = optionsOf(ordered, existing);
+  return {
+    priceAmount: shown.priceAmount,
+    compareAtAmount: shown.compareAtAmount,
+    colors,
+    sizes,
     searchKeywords: [category.name, category.parentName, gender, ...colors]
       .filter(Boolean)
       .join(' '),
   };
+}
+
+/**
+ * A product's limits (`productLimits`), as the API holds them: a row that would take the product
+ * past one (a variant, colour or size more) is refused; what the product has already stays.
+ */
+function checkLimits(
+  product: {
+    slug: string;
+    existing: ExistingProduct | undefined;
+    current: ExistingVariant[];
+    finalVariants: Map<string, VariantWrite>;
+  },
+  group: CatalogCsvRow[],
+  problemsOf: (row: CatalogCsvRow) => CellProblem[],
+) {
+  const { slug, existing } = product;
+  const ordered = inPositionOrder(product.finalVariants.values());
+  const { colors, sizes } = optionsOf(ordered, existing);
+  const within = (values: string[], limit: number, had: string[] = []) =>
+    new Set([...values.slice(0, limit), ...had]);
+  const allowed = {
+    sku: {
+      values: within(
+        ordered.map((v) => v.sku),
+        productLimits.variants,
+        product.current.map((v) => v.sku),
+      ),
+      count: ordered.length,
+      limit: productLimits.variants,
+      what: 'variants',
+    },
+    color: {
+      values: within(colors, productLimits.colors, existing?.colors),
+      count: colors.length,
+      limit: productLimits.colors,
+      what: 'colours',
+    },
+    size: {
+      values: within(sizes, productLimits.sizes, existing?.sizes),
+      count: sizes.length,
+      limit: productLimits.sizes,
+      what: 'sizes',
+    },
+  };
+  for (const row of group) {
+    // A row refused before it was planned (a SKU of another product) has nothing to count.
+    if (!product.finalVariants.has(row.sku)) continue;
+    for (const [field, { values, count, limit, what }] of Object.entries(allowed)) {
+      if (values.has(row[field as keyof typeof allowed])) continue;
+      problemsOf(row).push({
+        field,
+        message: `${slug} would have ${count} ${what}; a product has at most ${limit}`,
+      });
+    }
+  }
 }
 
 const toWrite = (v: ExistingVariant): VariantWrite => ({
@@ -187,8 +148,11 @@ export function planImport(
     outcomes: [],
   };
   const groups = new Map<string, CatalogCsvRow[]>();
-  for (const row of rows)
-    groups.set(row.productSlug, [...(groups.get(row.productSlug) ?? []), row]);
+  for (const row of rows) {
+    const group = groups.get(row.productSlug);
+    if (group) group.push(row);
+    else groups.set(row.productSlug, [row]);
+  }
 
   for (const [slug, group] of groups) {
     const first = group[0] as CatalogCsvRow;
@@ -254,6 +218,16 @@ export function planImport(
         counts.created++;
         continue;
       }
+      if (before && state.ordered.has(owner.id)) {
+        // As the API's variant_in_use: what was sold stays what it was; a new SKU can be added.
+        for (const field of ['size', 'color'] as const) {
+          if (before[field] === variant[field]) continue;
+          fail(
+            field,
+            `orders hold this variant, so its ${field === 'size' ? 'size' : 'colour'} stays ${before[field]}; add a new SKU for ${variant[field]}`,
+          );
+        }
+      }
       const stock = state.stock.get(owner.id);
       if (stock && row.onHand < stock.reserved) {
         fail(
@@ -276,6 +250,7 @@ export function planImport(
       if (variantChanged || stockChanged) counts.updated++;
       else counts.unchanged++;
     }
+    checkLimits({ slug, existing, current, finalVariants }, group, problemsOf);
     if (!category) continue;
 
     const fields = {
@@ -304,7 +279,7 @@ export function planImport(
       id: productId,
       slug,
       ...fields,
-      ...derived([...finalVariants.values()], category, fields.gender, existing),
+      ...derived(finalVariants.values(), category, fields.gender, existing),
     };
     (existing ? plan.changedProducts : plan.newProducts).push(write);
     if (!existing) {
@@ -344,11 +319,12 @@ export function planImport(
     // Each colour shows at least the drawn illustration until the team uploads photos of it.
     const images = state.images.get(productId) ?? { colors: new Set<string>(), next: 0 };
     for (const color of write.colors) {
-      if (images.colors.has(color) || colorSlug(color) === '') continue;
+      const url = drawnImageUrl(slug, color);
+      if (images.colors.has(color) || !url) continue;
       plan.newImages.push({
         productId,
         color,
-        url: `/images/products/${slug}/${colorSlug(color)}.svg`,
+        url,
         alt: `${write.name} in ${color}`,
         position: images.next++,
       });

@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/index.js';
+import { UnsupportedMedia } from '../../platform/errors.js';
 import { contextOf } from '../../platform/http/auth.js';
-import { problemResponses, problemSchema } from '../../platform/http/problem.js';
+import { problemSchema } from '../../platform/http/problem.js';
 import { apiPrefix } from '../../platform/module.js';
 import { catalogCsvColumns } from './csv-format.js';
 import { catalogCsvStream } from './csv-export.js';
@@ -12,7 +13,7 @@ import { createCatalogImport } from './csv-import.js';
 import type { CatalogService } from './service.js';
 
 export interface CatalogCsvRouteOptions {
-  config: Pick<Config, 'CATALOG_IMPORT_MAX_BYTES'>;
+  config: Pick<Config, 'CATALOG_IMPORT_MAX_BYTES' | 'CATALOG_IMPORT_MAX_ROWS'>;
   db: Db;
   catalog: CatalogService;
 }
@@ -76,18 +77,30 @@ const invalidImportSchema = problemSchema
 
 const columnList = catalogCsvColumns.map((c) => `\`${c}\``).join(', ');
 
+/** A body that says it is in another charset is not read as UTF-8 against its word. */
+function assertUtf8(contentType: string | undefined) {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return;
+  throw new UnsupportedMedia(
+    'unsupported_charset',
+    `The file is declared as ${charset}; send it as UTF-8 (charset=utf-8, or no charset).`,
+  );
+}
+
 /** The catalog CSV for moving a catalog in and out (`csv-format.ts` describes the format). */
 export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsvRouteOptions) {
   const importer = createCatalogImport({
     db: options.db,
+    maxRows: options.config.CATALOG_IMPORT_MAX_ROWS,
     onProductsChanged: () => options.catalog.productsChanged(),
     onEffectError: (error) => app.log.warn({ err: error }, 'after a catalog import'),
   });
 
   await app.register(
     async (api) => {
-      // Only here does the API read a body that is not JSON.
-      api.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
+      // Only here does the API read a body that is not JSON. The bytes go to the import as they
+      // came: it decodes them, and refuses a file that is not UTF-8 instead of guessing.
+      api.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) =>
         done(null, body),
       );
       const typed = api.withTypeProvider<ZodTypeProvider>();
@@ -132,7 +145,7 @@ export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsv
             tags: ['admin'],
             operationId: 'adminImportProducts',
             summary: 'Create and update products and variants from CSV',
-            description: `Body: \`text/csv\` (UTF-8), the format \`GET /admin/products/export.csv\` writes, at most CATALOG_IMPORT_MAX_BYTES. The header names the columns, in any order: ${columnList}; \`description\`, \`status\` and \`compare_at_price\` may be left out (an existing product or variant keeps its own). Products are matched by \`product_slug\`, variants by \`sku\`; new ones are created, existing ones updated, nothing is deleted. Every row is checked first: if any is bad, the answer is 422 \`import_invalid\` listing each bad line, and nothing is stored. With \`dryRun=true\` nothing is stored either way and the answer says what would change. One audit entry records the counts.`,
+            description: `Body: \`text/csv\` in UTF-8 (a byte-order mark allowed; other bytes are 422 \`import_invalid\` on line 1, field \`file\`), the format \`GET /admin/products/export.csv\` writes, at most CATALOG_IMPORT_MAX_BYTES and CATALOG_IMPORT_MAX_ROWS rows (413). The header names the columns, in any order: ${columnList}; \`description\`, \`status\` and \`compare_at_price\` may be left out (an existing product or variant keeps its own). Products are matched by \`product_slug\`, variants by \`sku\`; new ones are created, existing ones updated, nothing is deleted. Every row is checked first, each field by the rule the JSON API applies to it (a product has at most 300 variants and 30 colours and sizes; a variant that orders hold keeps its size and colour): if any is bad, the answer is 422 \`import_invalid\` listing each bad line, and nothing is stored. With \`dryRun=true\` nothing is stored either way and the answer says what would change. One audit entry records the counts.`,
             consumes: ['text/csv'],
             querystring: z.strictObject({
               dryRun: z
@@ -140,17 +153,26 @@ export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsv
                 .default('false')
                 .transform((value) => value === 'true'),
             }),
-            body: z.string().describe('The catalog CSV'),
+            body: z
+              .instanceof(Buffer)
+              .meta({ type: 'string', description: 'The catalog CSV (UTF-8)' }),
             response: {
               200: importSummarySchema,
+              413: problemSchema.extend({}).meta({
+                description: `Over CATALOG_IMPORT_MAX_BYTES (\`payload_too_large\`), or over CATALOG_IMPORT_MAX_ROWS rows (\`import_too_many_rows\`, with \`maxRows\`)`,
+              }),
+              415: problemSchema.extend({}).meta({
+                description:
+                  'The body is not `text/csv`, or declares a charset other than UTF-8 (`unsupported_charset`)',
+              }),
               422: invalidImportSchema,
-              ...problemResponses(413),
-              415: problemSchema.extend({}).meta({ description: 'The body is not `text/csv`' }),
             },
           },
         },
-        async (request) =>
-          importer.run(contextOf(request), request.body, { dryRun: request.query.dryRun }),
+        async (request) => {
+          assertUtf8(request.headers['content-type']);
+          return importer.run(contextOf(request), request.body, { dryRun: request.query.dryRun });
+        },
       );
     },
     { prefix: apiPrefix },

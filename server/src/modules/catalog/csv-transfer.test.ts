@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { backends } from '../../../test/harness.js';
-import { checkoutKit } from '../orders/test-kit.js';
 import { catalogCsvColumns } from './csv-format.js';
+import { csvCatalogKit, header, type InvalidImport } from './csv-test-kit.js';
 import type { Product, ProductList } from './schemas.js';
-
-const header = catalogCsvColumns.join(',');
 
 interface Summary {
   dryRun: boolean;
@@ -20,35 +17,11 @@ interface Summary {
   items: { slug: string; action: string }[];
 }
 
-interface InvalidImport {
-  code: string;
-  errors: { path: string; message: string }[];
-  rows: { line: number; errors: { field: string; message: string }[] }[];
-}
-
 /** The catalog CSV: export, import (dry run and real, all or nothing), and what the shop sees after. */
 describe.each(backends())('catalog CSV (%s)', (backend) => {
-  const kit = checkoutKit(backend);
-  const unique = () => randomBytes(3).toString('hex');
+  const kit = csvCatalogKit(backend);
+  const { unique, exportCsv, importCsv } = kit;
 
-  const exportCsv = async (headers: Record<string, string> = kit.admin()) => {
-    const response = await kit.ctx.store.app.inject({
-      url: '/api/v1/admin/products/export.csv',
-      headers,
-    });
-    return response;
-  };
-  const importCsv = (
-    text: string,
-    dryRun: boolean,
-    headers: Record<string, string> = kit.admin(),
-  ) =>
-    kit.ctx.store.app.inject({
-      method: 'POST',
-      url: `/api/v1/admin/products/import?dryRun=${dryRun}`,
-      payload: text,
-      headers: { ...headers, 'content-type': 'text/csv; charset=utf-8' },
-    });
   const counts = async () => ({
     products: await kit.count(sql`SELECT count(*)::int AS n FROM products`),
     variants: await kit.count(sql`SELECT count(*)::int AS n FROM variants`),

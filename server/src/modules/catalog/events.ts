@@ -81,6 +81,22 @@ export const categoryChanged = defineEvent(
   }),
 );
 
+/**
+ * A product's images changed: one uploaded (`added`), one colour's put in a new order
+ * (`reordered`, `imageIds` in the new order) or one removed. `imageIds` are the images concerned.
+ */
+export const productImagesChanged = defineEvent(
+  'product_images_changed',
+  1,
+  z.object({
+    productId: z.string(),
+    slug: z.string(),
+    change: z.enum(['added', 'reordered', 'removed']),
+    color: z.string(),
+    imageIds: z.array(z.string()),
+  }),
+);
+
 /** Every catalog event: the catalog's own cache consumer listens to all of them. */
 export const catalogEvents = [
   productCreated,
@@ -88,4 +104,5 @@ export const catalogEvents = [
   productArchived,
   productRestored,
   categoryChanged,
+  productImagesChanged,
 ] as const;

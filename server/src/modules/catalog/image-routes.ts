@@ -1,12 +1,12 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/index.js';
 import { NotFound, TooLarge } from '../../platform/errors.js';
 import { contextOf } from '../../platform/http/auth.js';
-import { problemResponses, problemSchema } from '../../platform/http/problem.js';
+import { HttpProblem, problemResponses, problemSchema } from '../../platform/http/problem.js';
 import { apiPrefix } from '../../platform/module.js';
 import { createStorage } from '../../platform/storage/index.js';
 import { createProductImageService, formatSize, uploadKeyPattern } from './product-images.js';
@@ -50,6 +50,38 @@ const problem = (status: number, code: string, detail: string) =>
 const productParams = z.object({ id: z.uuid() });
 
 /**
+ * A multipart form as field name → value (a file's bytes as a Buffer); a name sent twice becomes a
+ * list, which the route's schema refuses.
+ */
+async function readForm(request: FastifyRequest, maxBytes: number) {
+  const body: Record<string, unknown> = {};
+  try {
+    for await (const part of request.parts()) {
+      const value = part.type === 'file' ? await part.toBuffer() : part.value;
+      const before = body[part.fieldname];
+      body[part.fieldname] =
+        before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new TooLarge('image_too_large', `An image may be at most ${formatSize(maxBytes)}.`, {
+        maxBytes,
+      });
+    }
+    // The plugin's own refusals (too many parts or fields...) carry their status; the parser's
+    // do not, and are all about a body that is not well-formed multipart.
+    if (typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+    throw new HttpProblem(
+      400,
+      'malformed_multipart',
+      'Bad Request',
+      'The form data could not be read (cut off, or not well-formed multipart); send it again.',
+    );
+  }
+  return body;
+}
+
+/**
  * The store team's product images (`product-images.ts`), and the uploaded files themselves at
  * `/images/uploads/<sha256>.<ext>`: immutable, so cached for a year, and always with the image
  * type the bytes were found to be and `nosniff`.
@@ -89,23 +121,14 @@ export async function productImageRoutes(app: FastifyInstance, options: ProductI
     async (api) => {
       // Only here: the rest of the API takes JSON and nothing else.
       await api.register(multipart, {
-        attachFieldsToBody: 'keyValues',
         // The field limit sits above the schema's, so an over-long value is refused, not cut.
         limits: { fileSize: maxBytes, files: 1, fields: 4, parts: 5, fieldSize: 4096 },
-        async onFile(part) {
-          try {
-            await part.toBuffer();
-          } catch (error) {
-            if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-              throw new TooLarge(
-                'image_too_large',
-                `An image may be at most ${formatSize(maxBytes)}.`,
-                { maxBytes },
-              );
-            }
-            throw error;
-          }
-        },
+      });
+      // The form is read here rather than by the plugin's `attachFieldsToBody`, so that a body the
+      // parser cannot read (cut off mid-upload, a boundary that never closes) is the client's 400,
+      // not a 500: busboy's errors carry no status.
+      api.addHook('preValidation', async (request) => {
+        if (request.isMultipart()) request.body = await readForm(request, maxBytes);
       });
       const typed = api.withTypeProvider<ZodTypeProvider>();
       const admin = { auth: 'admin' as const };
@@ -146,6 +169,11 @@ export async function productImageRoutes(app: FastifyInstance, options: ProductI
             response: {
               200: imageListSchema,
               201: imageListSchema,
+              400: problem(
+                400,
+                'malformed_multipart',
+                'The form cannot be read (cut off, or not well-formed multipart), or its fields break the schema (`validation_failed`)',
+              ),
               ...problemResponses(404),
               413: problem(413, 'image_too_large', 'The image is over the size limit'),
               415: problem(

@@ -7,12 +7,7 @@ import { queryRows, type Db } from '../../platform/db/index.js';
 import { NotFound } from '../../platform/errors.js';
 import { renderProductSvg } from '../../seed/catalog-data.js';
 import { etagOf } from './cache.js';
-
-const colorSlug = (color: string) =>
-  color
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+import { colorFile } from './derived.js';
 
 /**
  * Product images are drawn, not stored: one SVG per product and colour, rendered on first request
@@ -48,7 +43,7 @@ export async function imageRoutes(app: FastifyInstance, options: { db: Db; cache
           SELECT p.name, p.gender, p.colors, c.slug AS category_slug
           FROM products p JOIN categories c ON c.id = p.category_id WHERE p.slug = ${slug}`,
         );
-        const color = row?.colors.find((c) => `${colorSlug(c)}.svg` === file);
+        const color = row?.colors.find((c) => `${colorFile(c)}.svg` === file);
         if (!row || !color) throw new NotFound('No such image.');
         svg = renderProductSvg(
           { name: row.name, gender: row.gender, categorySlug: row.category_slug },

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { initialiseStock } from '../inventory/service.js';
+import { cheapest } from './derived.js';
 import { categories, productImages, products, variants } from './tables.js';
 
 /** Bulk loading of categories and products, used by the seed and by benchmarks. */
@@ -92,7 +93,8 @@ export async function importProducts(
       const category = bySlug.get(product.categorySlug);
       if (!category)
         throw new Error(`unknown category ${product.categorySlug} for ${product.slug}`);
-      const cheapest = product.variants.reduce((a, b) => (b.price < a.price ? b : a));
+      const shown = cheapest(product.variants, (v) => v.price);
+      if (!shown) throw new Error(`product ${product.slug} has no variants`);
       const parent = category.parentId ? byId.get(category.parentId) : undefined;
       const productId = uuidv7(product.createdAt?.getTime());
       productRows.push({
@@ -102,8 +104,8 @@ export async function importProducts(
         description: product.description,
         gender: product.gender,
         categoryId: category.id,
-        priceAmount: cheapest.price,
-        compareAtAmount: cheapest.compareAtPrice,
+        priceAmount: shown.price,
+        compareAtAmount: shown.compareAtPrice,
         colors: product.colors,
         sizes: product.sizes,
         searchKeywords: [category.name, parent?.name, product.gender, ...product.colors]

@@ -14,7 +14,7 @@ export const catalogModule = defineModule<{
   catalogAdmin: CatalogAdminService;
 }>({
   name: 'catalog',
-  createServices: ({ config, adapters }) => {
+  createServices: ({ config, adapters, logger }) => {
     const catalog = createCatalogService({
       db: adapters.database.db,
       cache: adapters.cache,
@@ -24,6 +24,7 @@ export const catalogModule = defineModule<{
       db: adapters.database.db,
       lowStockThreshold: config.LOW_STOCK_THRESHOLD,
       onCatalogChanged: () => catalog.productsChanged(),
+      onEffectError: (error) => logger.warn({ err: error }, 'after a catalog change'),
     });
     return { catalog, catalogAdmin };
   },

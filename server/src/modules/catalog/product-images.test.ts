@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -257,6 +257,65 @@ describe.each(backends())('product images (%s)', (backend) => {
         'product.image.delete',
       ]),
     );
+  });
+
+  it('answers a cut-off upload with 400 malformed_multipart and stores nothing', async () => {
+    const { id, colors } = await product();
+    const color = colors[0] as string;
+    const imageRows = () =>
+      kit.count(sql`SELECT count(*)::int AS n FROM product_images WHERE product_id = ${id}::uuid`);
+    const files = async () => (await readdir(uploads).catch(() => [])).length;
+    const before = { rows: await imageRows(), files: await files() };
+    const whole = form({ color }, png(tinyPng(3, 3, [9, 9, 9])));
+    // Cut inside the file, and cut after it (the closing boundary never comes).
+    for (const end of [whole.payload.length - 60, whole.payload.length - 10]) {
+      const response = await kit.ctx.store.app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/products/${id}/images`,
+        payload: whole.payload.subarray(0, end),
+        headers: { ...kit.admin(), ...whole.headers },
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({ status: 400, code: 'malformed_multipart' });
+    }
+    expect({ rows: await imageRows(), files: await files() }).toEqual(before);
+  });
+
+  it('announces every change of a product’s images in the outbox, with the change', async () => {
+    const { id, colors } = await product();
+    const color = colors[0] as string;
+    const events = () =>
+      queryRows<{
+        payload: { productId: string; change: string; color: string; imageIds: string[] };
+      }>(
+        kit.ctx.store.adapters.database.db,
+        sql`SELECT payload FROM outbox WHERE type = 'product_images_changed'
+            AND payload->>'productId' = ${id} ORDER BY occurred_at, id`,
+      );
+    const uploaded = await upload(id, { color }, png(tinyPng(2, 2, [7, 7, 7])));
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const items = (uploaded.json() as { items: Image[] }).items;
+    const added = items.find((i) => i.url.startsWith('/images/uploads/')) as Image;
+    expect((await events()).map((e) => e.payload)).toEqual([
+      { productId: id, slug: expect.any(String), change: 'added', color, imageIds: [added.id] },
+    ]);
+    const order = items
+      .filter((i) => i.color === color)
+      .map((i) => i.id)
+      .reverse();
+    await kit.request(
+      'PATCH',
+      `/admin/products/${id}/images/order`,
+      { color, imageIds: order },
+      kit.admin(),
+    );
+    await kit.request('DELETE', `/admin/products/${id}/images/${added.id}`, undefined, kit.admin());
+    expect((await events()).map((e) => [e.payload.change, e.payload.imageIds])).toEqual([
+      ['added', [added.id]],
+      ['reordered', order],
+      ['removed', [added.id]],
+    ]);
   });
 
   it('answers 401 without a token and 403 to a customer', async () => {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context } from '../../platform/context.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { NotFound, TooLarge, Unprocessable, UnsupportedMedia } from '../../platform/errors.js';
 import type { ObjectStorage, StoredObject } from '../../platform/storage/index.js';
 import { recordAudit } from '../audit/service.js';
+import { productImagesChanged } from './events.js';
 import { detectImageType, imageTypeOfExtension } from './image-bytes.js';
 
 /**
@@ -16,7 +18,8 @@ import { detectImageType, imageTypeOfExtension } from './image-bytes.js';
  * image library (sharp, libvips) and its install step, and would quietly change what the team
  * prepared; the type check below (from the bytes) and the size limit are what keep uploads safe.
  *
- * Every change is audited and, once committed, retires the catalog's cached pages and cards.
+ * Every change is audited and announced (`product_images_changed`, in its transaction) and, once
+ * committed, retires the catalog's cached pages and cards.
  */
 
 export interface AdminImage {
@@ -54,9 +57,9 @@ const lockFile = (tx: Queryable, key: string) =>
 
 /** The product, locked against concurrent image changes (not against orders or stock). */
 async function lockProduct(tx: Queryable, productId: string) {
-  const [product] = await queryRows<{ id: string; name: string; colors: string[] }>(
+  const [product] = await queryRows<{ id: string; slug: string; name: string; colors: string[] }>(
     tx,
-    sql`SELECT id, name, colors FROM products WHERE id = ${productId}::uuid FOR NO KEY UPDATE`,
+    sql`SELECT id, slug, name, colors FROM products WHERE id = ${productId}::uuid FOR NO KEY UPDATE`,
   );
   if (!product) throw new NotFound('No such product.');
   return product;
@@ -157,6 +160,13 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
                        COALESCE(max(position) + 1, 0)
                 FROM product_images WHERE product_id = ${productId}::uuid`,
           );
+          await writeEvent(tx.tx, productImagesChanged, {
+            productId,
+            slug: product.slug,
+            change: 'added',
+            color,
+            imageIds: [id],
+          });
           await recordAudit(tx, {
             action: 'product.image.add',
             target: `product:${productId}`,
@@ -232,6 +242,13 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
                 )}) AS o(id, position)
                 WHERE i.id = o.id AND i.product_id = ${productId}::uuid`,
           );
+          await writeEvent(tx.tx, productImagesChanged, {
+            productId,
+            slug: product.slug,
+            change: 'reordered',
+            color,
+            imageIds: input.imageIds,
+          });
           await recordAudit(tx, {
             action: 'product.image.reorder',
             target: `product:${productId}`,
@@ -250,13 +267,20 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
         db,
         ctx,
         async (tx) => {
-          await lockProduct(tx.tx, productId);
+          const product = await lockProduct(tx.tx, productId);
           const [removed] = await queryRows<AdminImage>(
             tx.tx,
             sql`DELETE FROM product_images WHERE id = ${imageId}::uuid AND product_id = ${productId}::uuid
                 RETURNING id, url, alt, color, position`,
           );
           if (!removed) throw new NotFound('No such image.');
+          await writeEvent(tx.tx, productImagesChanged, {
+            productId,
+            slug: product.slug,
+            change: 'removed',
+            color: removed.color,
+            imageIds: [removed.id],
+          });
           await recordAudit(tx, {
             action: 'product.image.delete',
             target: `product:${productId}`,

@@ -17,9 +17,16 @@ import type { TemplateData, TemplateName } from './templates.js';
 export const emailConsumer = 'notifications-email';
 
 /**
- * How long the bus keeps trying an email before dead-lettering it (EMAIL_RETRIES and
- * EMAIL_RETRY_DELAY_MS set it per deployment): 8 tries, 5 s doubling, about 10 minutes in all, so a mail server down for a few minutes delays emails without losing them. The
- * span also outlasts a send's lease (`delivery.ts`), so a worker that died mid-send is taken over.
+ * How long the bus keeps trying an email before dead-lettering it; EMAIL_RETRIES and
+ * EMAIL_RETRY_DELAY_MS set it per deployment. The last try comes delay × (2^(tries − 1) − 1)
+ * after the first: by default 8 tries, 5 s doubling, about 10½ minutes, so a mail server down for
+ * a few minutes delays emails without losing them.
+ *
+ * That default span also outlasts a send's lease (EMAIL_SEND_LEASE, 180 s; `delivery.ts`), so when
+ * a worker dies mid-send, a later try finds the lease run out and sends. A shorter span than the
+ * lease is allowed (EMAIL_RETRIES=2, say, to see failures quickly), and then such an email is
+ * dead-lettered while the lease still holds it: it goes out only when replayed from the admin
+ * (`/admin/events/dead-letters`) once the lease has run out, never by itself.
  */
 export const defaultEmailRetry: Required<SubscribeOptions> = {
   maxAttempts: 8,

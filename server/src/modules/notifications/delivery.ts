@@ -53,7 +53,8 @@ const describe = (error: unknown) =>
  *    over the existing one, setting a lease, in one atomic `INSERT … ON CONFLICT DO UPDATE … WHERE`.
  *    A row already `sent` is never claimed (the redelivery sends nothing); a row under another
  *    worker's live lease is not either (that delivery throws and the bus retries it later, by
- *    which time the row is `sent`, or the lease of a worker that died has run out).
+ *    which time the row is `sent`, or, with the default retry span, the lease of a worker that
+ *    died has run out; see `defaultEmailRetry` in consumers.ts for a shorter span).
  * 2. send, holding no lock and no transaction.
  * 3. mark `sent` (or `failed` with the error and one more attempt, then throw so the bus retries
  *    with backoff and finally dead-letters).

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sqlState } from '../db/sql-errors.js';
 import {
   DomainError,
   RateLimited,
@@ -92,16 +93,6 @@ export const problemTitles: Record<number, [title: string, code: string]> = {
   501: ['Not Implemented', 'method_not_implemented'],
   503: ['Service Unavailable', 'service_unavailable'],
 };
-
-/** The SQLSTATE of a database error, wherever a driver or Drizzle has wrapped it. */
-function sqlState(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /**
  * Input the schemas let through but the database refuses (a NUL character, a number out of range)
