@@ -135,6 +135,12 @@ const environmentSchema = z.object({
    * runs inside the store, under /gateway.
    */
   PAYMENT_GATEWAY_URL: optionalUrl(['http', 'https']),
+  /**
+   * Where shoppers' browsers reach that gateway (its base, like PAYMENT_GATEWAY_URL:
+   * https://pay.example.com/gateway), when not at PAYMENT_GATEWAY_URL, which may be a private
+   * address. The store passes them on from its own /gateway/pay/… to BASE/pay/….
+   */
+  PAYMENT_GATEWAY_PUBLIC_URL: optionalUrl(['http', 'https']),
   /** The local gateway's secret API key. Unset: derived from the access-token key. */
   PAYMENT_GATEWAY_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** The local gateway's webhook signing secret. Unset: derived from the access-token key. */

@@ -1,9 +1,11 @@
 import { consume } from '../../platform/bus/consumer.js';
 import type { Config } from '../../platform/config.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
+import { registerPublicPlugin } from '../../platform/http/auth.js';
 import { derivedSecret } from '../../platform/secrets.js';
 import { createGateway, type Gateway } from '../../gateway/gateway.js';
 import type { Db } from '../../platform/db/index.js';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { orderCancelled, orderRefunded } from '../orders/events.js';
 import { createLocalProvider, gatewayOverHttp } from './local.js';
@@ -63,6 +65,19 @@ function providerFor(
   return { provider: createLocalProvider({ gateway: gateway.ledger, webhookSecret }), gateway };
 }
 
+/** `/gateway/pay/:clientSecret` here → the same page on the gateway that runs on its own. */
+async function redirectToGateway(scope: FastifyInstance, { target }: { target: string }) {
+  scope.get<{ Params: { clientSecret: string } }>(
+    `${gatewayPrefix}/pay/:clientSecret`,
+    { schema: { hide: true } },
+    async (request, reply) =>
+      reply
+        .code(303)
+        .header('location', `${target}/pay/${encodeURIComponent(request.params.clientSecret)}`)
+        .send(),
+  );
+}
+
 /**
  * Payments: the provider port (the local gateway or Stripe), intents, webhooks recorded once and
  * queued as `payment_success` / `payment_failed`, and refunds sent to the provider. In embedded
@@ -84,9 +99,18 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
         paymentGateway: gateway,
       };
     },
-    routes: async (app, _platform, { payments, paymentGateway }) => {
+    routes: async (app, { config }, { payments, paymentGateway }) => {
       await app.register(paymentRoutes, { prefix: apiPrefix, payments });
       if (paymentGateway) await paymentGateway.mount(app, gatewayPrefix);
+      else if (config.PAYMENT_PROVIDER === 'local' && config.PAYMENT_GATEWAY_URL) {
+        // The storefront always sends a shopper to this origin's /gateway/pay/…; with the gateway
+        // in its own process, that address passes them on to the gateway's own page.
+        const target = (config.PAYMENT_GATEWAY_PUBLIC_URL ?? config.PAYMENT_GATEWAY_URL).replace(
+          /\/+$/,
+          '',
+        );
+        await registerPublicPlugin(app, redirectToGateway, { target });
+      }
     },
     consumers: async ({ adapters }, { payments }) => [
       // Refunds are sent to the provider outside any transaction, keyed by the refund's id: a
