@@ -68,6 +68,22 @@ describe('storefront in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('reads the listing it preloads once: the page fetches it while the script arrives', async () => {
+    const fresh = await browser.newPage();
+    const reads: string[] = [];
+    fresh.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/v1/products') reads.push(request.url());
+    });
+    await fresh.goto(`${store.url}/shop`);
+    await fresh.locator('.product-grid:not([aria-hidden]) .product-card').first().waitFor();
+    // The page asked for it ahead of the script, and the script's own read used that answer.
+    expect(
+      await fresh.locator('link[rel="preload"][href="/api/v1/products?limit=24"]').count(),
+    ).toBe(1);
+    expect(reads.filter((url) => url.endsWith('/api/v1/products?limit=24'))).toHaveLength(1);
+    await fresh.close();
+  });
+
   it('shows only marked-down products on sale, each with its former price', async () => {
     await page.goto(`${store.url}/shop?onSale=1`);
     const cards = page.locator('.product-grid:not([aria-hidden]) .product-card');

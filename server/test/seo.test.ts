@@ -259,6 +259,24 @@ describe.each(backends())('shareable storefront URLs on %s backends', (backend) 
     expect(home.body).toContain('<title>Stride — athletic apparel</title>');
   });
 
+  it('preloads the first API read of a page opened as is, and not of a filtered one', async () => {
+    const preload = (url: string) =>
+      `<link rel="preload" href="${url}" as="fetch" crossorigin="anonymous" />`;
+    expect((await get('/shop')).body).toContain(preload('/api/v1/products?limit=24'));
+    expect((await get('/shop/running-tops')).body).toContain(
+      preload('/api/v1/products?limit=24&amp;category=running-tops'),
+    );
+    expect((await get('/')).body).toContain(preload('/api/v1/products?sort=newest&amp;limit=8'));
+    const [product] = (await get('/api/v1/products?limit=1')).json().items as { slug: string }[];
+    expect((await get(`/products/${product!.slug}?color=Black`)).body).not.toContain(
+      'rel="preload"',
+    );
+    expect((await get(`/products/${product!.slug}`)).body).toContain(
+      preload(`/api/v1/products/${product!.slug}`),
+    );
+    expect((await get('/shop?size=M')).body).not.toContain('rel="preload"');
+  });
+
   it('keeps private and transactional pages out of search results', async () => {
     for (const url of [
       '/bag',

@@ -84,22 +84,39 @@ function websiteHead(title: string, description: string, url: string): PageHead 
   };
 }
 
-export const homeHead = (site: string) =>
-  websiteHead(
+/**
+ * The first API read of each page as the storefront's client asks for it (web/src/features/catalog:
+ * parameters in the order it writes them), preloaded by the page's HTML.
+ */
+export const firstRead = {
+  home: '/api/v1/products?sort=newest&limit=8',
+  shop: '/api/v1/products?limit=24',
+  category: (slug: string) => `/api/v1/products?limit=24&category=${encodeURIComponent(slug)}`,
+  product: (slug: string) => `/api/v1/products/${encodeURIComponent(slug)}`,
+};
+
+export const homeHead = (site: string): PageHead => ({
+  ...websiteHead(
     `${siteName} — athletic apparel`,
     `${siteName} — ${brandLine}. Browse tees, shorts, layers and more.`,
     `${site}/`,
-  );
+  ),
+  preload: firstRead.home,
+});
 
-export const shopHead = (site: string) =>
-  websiteHead(pageTitle('Shop all'), `Every ${siteName} product: ${brandLine}.`, `${site}/shop`);
+export const shopHead = (site: string): PageHead => ({
+  ...websiteHead(pageTitle('Shop all'), `Every ${siteName} product: ${brandLine}.`, `${site}/shop`),
+  preload: firstRead.shop,
+});
 
-export const categoryHead = (site: string, category: { slug: string; name: string }) =>
-  websiteHead(
+export const categoryHead = (site: string, category: { slug: string; name: string }): PageHead => ({
+  ...websiteHead(
     pageTitle(category.name),
     `Shop ${category.name} at ${siteName}: ${brandLine}.`,
     `${site}/shop/${encodeURIComponent(category.slug)}`,
-  );
+  ),
+  preload: firstRead.category(category.slug),
+});
 
 /** Search results change with every query: a page to use, not one to find in a search engine. */
 export const searchHead = (): PageHead => ({
@@ -129,6 +146,7 @@ export function productHead(site: string, product: Product): PageHead {
     status: 200,
     title: pageTitle(product.name),
     description,
+    preload: firstRead.product(product.slug),
     tags: headTags({
       canonical: url,
       openGraph: [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../errors.js';
-import { escapeHtml, raw, type SafeHtml } from '../html.js';
+import { escapeHtml, html, raw, type SafeHtml } from '../html.js';
 import { registerPublicPlugin } from './auth.js';
 import { encodedBody, encodingFor, type Encoding } from './compression.js';
 
@@ -31,6 +31,11 @@ export interface PageHead {
   description?: string;
   /** The rest of the head (canonical, robots, Open Graph, JSON-LD), built with `html`. */
   tags: SafeHtml;
+  /**
+   * The API URL the page reads first when opened as is (no query string, no filters): preloaded, so
+   * the browser fetches it while the script is still arriving, not after.
+   */
+  preload?: string;
 }
 
 /**
@@ -174,9 +179,19 @@ export async function registerStorefront(
   );
   // Keyed by the head object: the catalog hands out the same one for as long as a page is unchanged.
   const pages = new WeakMap<PageHead, RenderedPage>();
-  const renderedFor = (head: PageHead) => {
-    let page = pages.get(head);
-    if (!page) pages.set(head, (page = rendered(head.status, render(head))));
+  const preloading = new WeakMap<PageHead, RenderedPage>();
+  const renderedFor = (head: PageHead, bare: boolean) => {
+    // Only a page opened without a query string reads the preloaded URL; a filtered one would
+    // fetch twice.
+    const withPreload = bare && head.preload !== undefined;
+    const cache = withPreload ? preloading : pages;
+    let page = cache.get(head);
+    if (!page) {
+      // A plain template, so the tag stays on one line as the other head tags are.
+      const preload = `<link rel="preload" href="${escapeHtml(head.preload ?? '')}" as="fetch" crossorigin="anonymous" />`;
+      const tags = withPreload ? html`${head.tags}${raw(preload)}` : head.tags;
+      cache.set(head, (page = rendered(head.status, render({ ...head, tags }))));
+    }
     return page;
   };
 
@@ -185,7 +200,7 @@ export async function registerStorefront(
     if (!options.heads) return asBuilt;
     try {
       const head = await options.heads(path.length > 1 ? path.replace(/\/+$/, '') : path);
-      return head ? renderedFor(head) : asBuilt;
+      return head ? renderedFor(head, !request.url.includes('?')) : asBuilt;
     } catch (error) {
       request.log.warn({ err: error }, 'storefront page head not rendered; sent the page as built');
       return unavailable;
