@@ -52,7 +52,7 @@ describe('account pages in Chromium', () => {
     await passwordField.fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/account\/addresses$/);
-    await page.getByRole('heading', { name: 'Addresses' }).waitFor();
+    await page.getByRole('heading', { name: 'Addresses', exact: true }).waitFor();
 
     // A US address needs its state code: said before anything is sent.
     await page.getByRole('button', { name: 'Add an address' }).click();
@@ -115,7 +115,7 @@ describe('account pages in Chromium', () => {
     await here.getByText('You have signed out on every device.').waitFor();
 
     // The other device's next request finds its session ended, and it is asked to sign in again.
-    await there.getByRole('link', { name: 'Addresses' }).click();
+    await there.getByRole('link', { name: 'Addresses', exact: true }).click();
     await there.waitForURL(/\/sign-in\?next=%2Faccount%2Faddresses$/);
     await Promise.all(devices.map((device) => device.close()));
   });
