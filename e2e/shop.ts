@@ -83,3 +83,41 @@ export async function seriousViolations(page: Page): Promise<string[]> {
         `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
     );
 }
+
+/** A JSON call to the store's API that must succeed (an Idempotency-Key on order placement). */
+export async function jsonCall<T>(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(path.endsWith('/orders') && init.method === 'POST'
+        ? { 'idempotency-key': crypto.randomUUID() }
+        : {}),
+    },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  expect(response.ok, `${path} answered ${response.status}: ${await response.clone().text()}`).toBe(
+    true,
+  );
+  return (await response.json()) as T;
+}
+
+/** Sign in on the storefront's page and land on `next`. */
+export async function signIn(
+  page: Page,
+  base: string,
+  email: string,
+  password: string,
+  next: string,
+) {
+  await page.goto(`${base}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForURL((url) => url.pathname === next);
+}

@@ -4,6 +4,7 @@ import {
   addToBag,
   bagCount,
   cards,
+  jsonCall,
   fillAddress,
   payWithCard,
   pickAvailableVariant,
@@ -28,21 +29,8 @@ describe('shopping signed in', () => {
     await store?.stop();
   });
 
-  async function api<T>(
-    path: string,
-    init: { method?: string; token?: string; body?: unknown } = {},
-  ): Promise<T> {
-    const response = await fetch(`${store.url}/api/v1${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        ...(init.body ? { 'content-type': 'application/json' } : {}),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      },
-      body: init.body ? JSON.stringify(init.body) : undefined,
-    });
-    expect(response.ok, `${path} answered ${response.status}`).toBe(true);
-    return (await response.json()) as T;
-  }
+  const api = <T>(path: string, init?: Parameters<typeof jsonCall>[2]) =>
+    jsonCall<T>(store.url, `/api/v1${path}`, init);
 
   it('merges the guest bag into the account on sign-in, checks out and shows the order in the account', async () => {
     const email = `returning-${Date.now()}@example.com`;
