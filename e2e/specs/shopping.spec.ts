@@ -106,7 +106,9 @@ describe('shopping in Chromium', () => {
     const { context, page } = await visitor();
     await page.goto(`${store.url}/shop?size=M`);
     await cards(page).first().locator('a').click();
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    // The product page itself, not the listing's heading still on screen while it loads.
+    await page.waitForURL(/\/products\//);
+    await page.getByRole('button', { name: 'Add to bag' }).waitFor();
     const productName = await page.getByRole('heading', { level: 1 }).textContent();
     const { color, size } = await pickAvailableVariant(page);
     expect(await page.locator('legend', { hasText: 'Colour:' }).textContent()).toBe(
