@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { loggerOptions } from './platform/logger.js';
+import { serverPath } from './platform/paths.js';
 import { readinessChecks, type Adapters } from './platform/adapters.js';
 import type { Config } from './platform/config.js';
 import { createHttpApp } from './platform/http/app.js';
@@ -16,7 +16,7 @@ import { sitemapRoutes } from './modules/catalog/sitemap.js';
 
 export { createServices, type Services };
 
-const defaultStorefront = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const defaultStorefront = serverPath('..', 'web', 'dist');
 
 /**
  * The API: platform first (errors, authentication, security, docs, metrics, ops), then each module's

@@ -1,0 +1,93 @@
+// `npm run build`: the server bundled into dist/ with esbuild, one file per role (main-all,
+// main-api, main-worker, gateway/main, seed/run) and chunks they share; adapters a configuration
+// may not need (Redis, RabbitMQ, PGlite, the demo catalog's generator) stay in chunks of their own,
+// loaded on demand. Minified: a process holds the source text and bytecode of all it loads, and
+// minified, tree-shaken code is a fraction of node_modules' files as they are. Source maps hold the
+// mappings only (no source text) for `--enable-source-maps` stack traces.
+//
+// Types are checked by `npm run typecheck`, not here. A build whose inputs are older than its last
+// output is skipped (`--force` builds anyway), so a second `npm start` starts at once.
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const serverDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const outdir = join(serverDir, 'dist');
+const stamp = join(outdir, '.built');
+
+const entryPoints = {
+  'main-all': 'src/main-all.ts',
+  'main-api': 'src/main-api.ts',
+  'main-worker': 'src/main-worker.ts',
+  'gateway/main': 'src/gateway/main.ts',
+  'seed/run': 'src/seed/run.ts',
+};
+
+// Packages used as they are installed: native addons and WebAssembly loaded from beside their own
+// files (argon2, PGlite), packages that read files of their own at run time (the API docs' UI and
+// spec, pino's worker-thread transports), and those loaded through createRequire on demand.
+const external = [
+  '@node-rs/argon2',
+  '@electric-sql/pglite',
+  '@fastify/swagger',
+  '@fastify/swagger-ui',
+  'pino',
+  'pino-pretty',
+  'thread-stream',
+  'pg-native',
+  'stripe',
+  'nodemailer',
+];
+
+/** Files the server reads beside its modules at run time, copied to the bundle's folder. */
+const assets = ['src/modules/accounts/common-passwords.txt'];
+
+function newestInput() {
+  let newest = 0;
+  const visit = (path) => {
+    const info = statSync(path);
+    if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, info.mtimeMs);
+  };
+  for (const input of ['src', 'scripts', 'package.json', '../package-lock.json']) {
+    const path = join(serverDir, input);
+    if (existsSync(path)) visit(path);
+  }
+  return newest;
+}
+
+const force = process.argv.includes('--force');
+if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= newestInput()) process.exit(0);
+
+const began = performance.now();
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: serverDir,
+  entryPoints,
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  external,
+  // Bundled CommonJS packages call require() and read __dirname; an ES module has neither.
+  banner: {
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { dirname as __pathDirname } from 'node:path';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      'const require = __createRequire(import.meta.url);',
+      'const __filename = __fileURLToPath(import.meta.url);',
+      'const __dirname = __pathDirname(__filename);',
+    ].join(' '),
+  },
+  logLevel: 'warning',
+});
+for (const asset of assets) cpSync(join(serverDir, asset), join(outdir, asset.split('/').pop()));
+writeFileSync(stamp, `${new Date().toISOString()}\n`);
+console.log(`built the server into dist/ in ${Math.round(performance.now() - began)} ms`);
