@@ -10,6 +10,8 @@
  *   DATABASE_URL, REDIS_URL and AMQP_URL.
  * - `process`: start time and resident memory of the built server against the tsx loader
  *   (process.ts); on PostgreSQL and Redis too when their URLs are set.
+ * - `index`: the facet index alone, in process, on 1,000 to 100,000 generated products
+ *   (facet-index.ts); part of `catalog`.
  * - `profile`: a CPU profile of the store under each catalog case, with its hottest functions
  *   (profile.ts); not part of `all`.
  * - `all`: `catalog`, then `checkout`, then `payments`, then `process`, then `web`.
@@ -20,6 +22,7 @@
  */
 import { runCatalog } from './catalog.js';
 import { runCheckout } from './checkout.js';
+import { runFacetIndex } from './facet-index.js';
 import { runPayments } from './payments.js';
 import { runProcess } from './process.js';
 import { runProfile } from './profile.js';
@@ -34,6 +37,7 @@ const names = [
   'flash-sale',
   'payments',
   'process',
+  'index',
   'profile',
   'web',
   'all',
@@ -64,6 +68,10 @@ try {
     await runCatalog();
     // Its servers stopped and databases dropped before the next benchmark starts.
     await runCleanups(log);
+  }
+  if (selected.has('index') || selected.has('catalog')) {
+    log('');
+    await runFacetIndex();
   }
   const orders = selected.has('checkout') || selected.has('orders');
   const flashSale = selected.has('checkout') || selected.has('flash-sale');

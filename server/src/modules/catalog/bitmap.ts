@@ -55,10 +55,14 @@ export function resized(bits: Bits, size: number): Bits {
   return { words, from: bits.from, to: Math.min(bits.to, size) };
 }
 
-/** `target` becomes the intersection of `sets`; `null` stands for "every product" and is skipped. */
+/**
+ * The intersection of `sets`, made in `target`; `null` stands for "every product" and is skipped.
+ * A single set is returned as it is, not copied: the result is for reading only.
+ */
 export function intersectInto(target: Bits, sets: (Bits | null)[], all: Bits): Bits {
   const present = sets.filter((s): s is Bits => s !== null);
-  if (present.length === 0) present.push(all);
+  if (present.length === 0) return all;
+  if (present.length === 1) return present[0]!;
   let from = 0;
   let to = Number.MAX_SAFE_INTEGER;
   for (const set of present) {
@@ -120,40 +124,6 @@ export function countAll(bits: Bits): number {
   for (let i = bits.from; i < bits.to; i++) {
     const word = words[i]!;
     if (word !== 0) count += bitCount(word);
-  }
-  return count;
-}
-
-/** The indexes of the non-zero words of a set, written to `out` (reused); returns how many. */
-export function nonZeroWords(bits: Bits, out: Int32Array): number {
-  const words = bits.words;
-  let n = 0;
-  for (let i = bits.from; i < bits.to; i++) {
-    if (words[i] !== 0) out[n++] = i;
-  }
-  return n;
-}
-
-/** How many members `a` and `b` share, visiting only the words of `a` listed in `at` (`n` of them). */
-export function countSharedAt(a: Bits, b: Bits, at: Int32Array, n: number): number {
-  const x = a.words;
-  const y = b.words;
-  const { from, to } = b;
-  // `at` is ascending: start at the first listed word inside b's run (many values, such as shoe
-  // sizes, live in a few categories' runs only), stop past its end.
-  let low = 0;
-  let high = n;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (at[mid]! < from) low = mid + 1;
-    else high = mid;
-  }
-  let count = 0;
-  for (let k = low; k < n; k++) {
-    const i = at[k]!;
-    if (i >= to) break;
-    const shared = x[i]! & y[i]!;
-    if (shared !== 0) count += bitCount(shared);
   }
   return count;
 }

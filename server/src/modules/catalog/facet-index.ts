@@ -3,15 +3,21 @@ import {
   clearBit,
   copyInto,
   countAll,
-  countSharedAt,
   emptyBits,
   hasBit,
   intersectInto,
-  nonZeroWords,
   resized,
   setBit,
   unionInto,
 } from './bitmap.js';
+import {
+  blockReference,
+  blockStates,
+  countByBlocks,
+  priceRangeByBlocks,
+  refreshBlock,
+  type BlockReference,
+} from './facet-blocks.js';
 import {
   clustered,
   type Counted,
@@ -70,6 +76,34 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
   let scratch: Bits[] = [];
   const work = (slot: number): Bits => (scratch[slot] ??= emptyBits(size));
 
+  /**
+   * Bumped by every change, so a search's block counts made before it are not used after it. The
+   * listed products' block counts are kept current instead, one block per change, until the index
+   * grows.
+   */
+  let generation = 0;
+  let listedReference: BlockReference | undefined;
+  const searchReferences = new WeakMap<
+    SearchMatch,
+    { generation: number; reference: BlockReference }
+  >();
+
+  /** Block counts over every listed product, or over what a search matches, for this generation. */
+  function referenceFor(search: SearchMatch | undefined): BlockReference {
+    if (!search) {
+      return (listedReference ??= blockReference(active, price));
+    }
+    let made = searchReferences.get(search);
+    if (made?.generation !== generation) {
+      made = {
+        generation,
+        reference: blockReference(intersectInto(work(8), [active, search.set], active), price),
+      };
+      searchReferences.set(search, made);
+    }
+    return made.reference;
+  }
+
   /** Ordinals newest first (ties: larger id first), and cheapest first (ties: smaller id first). */
   const newest: number[] = [];
   const cheapest: number[] = [];
@@ -113,6 +147,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
       for (const [value, bits] of group) group.set(value, resized(bits, size));
     }
     scratch = [];
+    listedReference = undefined;
   }
 
   function mark(group: Map<string, Bits>, value: string, ordinal: number) {
@@ -148,6 +183,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
 
   /** Add a product, bring one up to date, or (when it is no longer active) take it out of every set. */
   function upsert(product: ProductFacts): void {
+    generation++;
     let ordinal = ordinalOf.get(product.id);
     if (ordinal === undefined) {
       if (!product.active) return;
@@ -160,12 +196,14 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
       removeFrom(newest, ordinal);
       removeFrom(cheapest, ordinal);
     }
-    if (!product.active) return;
-    price[ordinal] = product.price;
-    created[ordinal] = product.created;
-    insertInto(newest, ordinal, newerFirst);
-    insertInto(cheapest, ordinal, cheaperFirst);
-    markAll(product, ordinal);
+    if (product.active) {
+      price[ordinal] = product.price;
+      created[ordinal] = product.created;
+      insertInto(newest, ordinal, newerFirst);
+      insertInto(cheapest, ordinal, cheaperFirst);
+      markAll(product, ordinal);
+    }
+    if (listedReference) refreshBlock(listedReference, active, price, ordinal);
   }
 
   // The initial load appends in clustered order and sorts the two orders once.
@@ -191,6 +229,12 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
   /** Products priced within the range: a run of the cheapest-first order, as a set. */
   function priceSet(target: Bits, min: number | undefined, max: number | undefined): Bits | null {
     if (min === undefined && max === undefined) return null;
+    // A bound that leaves out no product is no filter.
+    if (
+      (min === undefined || min <= price[cheapest[0]!]!) &&
+      (max === undefined || max >= price[cheapest.at(-1)!]!)
+    )
+      return null;
     const from = min === undefined ? 0 : firstAfter(cheapest, (o) => price[o]! >= min);
     const to = max === undefined ? cheapest.length : firstAfter(cheapest, (o) => price[o]! > max);
     // Set the bits of the run, or clear those outside it: whichever touches fewer products.
@@ -220,37 +264,29 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     return stockAny;
   }
 
-  let wordList = new Int32Array(size);
-  function counted(group: Map<string, Bits>, base: Bits): Counted {
-    // The base's non-zero words are found once; each value is counted over those words only.
-    if (wordList.length < size) wordList = new Int32Array(size);
-    const n = nonZeroWords(base, wordList);
+  let states = new Uint8Array(0);
+  let valueCounts = new Int32Array(0);
+  let statesOf: Bits | undefined;
+  function counted(group: Map<string, Bits>, base: Bits, reference: BlockReference): Counted {
+    if (valueCounts.length < group.size) valueCounts = new Int32Array(group.size * 2);
+    // Facets without a filter of their own share the selection as their base: compared once.
+    if (base !== statesOf) blockStates(base, reference, states);
+    statesOf = base;
+    countByBlocks(group, base, reference, states, valueCounts);
     const out: Counted = [];
-    for (const [value, bits] of group) {
-      const count = countSharedAt(base, bits, wordList, n);
+    let v = 0;
+    for (const value of group.keys()) {
+      const count = valueCounts[v++]!;
       if (count > 0) out.push({ value, count });
     }
     return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
   }
 
-  /** The cheapest and dearest price in a set. */
-  function priceRange(set: Bits): { min: number | null; max: number | null } {
-    if (countAll(set) === 0) return { min: null, max: null };
-    let min: number | null = null;
-    let max: number | null = null;
-    for (const ordinal of cheapest) {
-      if (hasBit(set, ordinal)) {
-        min = price[ordinal]!;
-        break;
-      }
-    }
-    for (let i = cheapest.length - 1; i >= 0; i--) {
-      if (hasBit(set, cheapest[i]!)) {
-        max = price[cheapest[i]!]!;
-        break;
-      }
-    }
-    return { min, max };
+  /** The cheapest and dearest price in a set: whole blocks from the reference, the rest by member. */
+  function priceRange(set: Bits, reference: BlockReference) {
+    if (set !== statesOf) blockStates(set, reference, states);
+    statesOf = set;
+    return priceRangeByBlocks(set, reference, states, price);
   }
 
   /** The page: the order of the sort walked from the cursor, keeping members of `selected`. */
@@ -326,25 +362,36 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     const color = colors.length ? anyOf(work(4), groups.color, colors) : null;
     const priced = priceSet(work(5), filter.minPrice, filter.maxPrice);
 
-    // Each facet counts under every filter but its own; the price range under all but price.
-    const base = (...sets: (Bits | null)[]) => intersectInto(work(6), sets, active);
+    // Each facet counts under every filter but its own; the price range under all but price. A
+    // facet whose own filter is not set counts over the selection itself, so that intersection is
+    // made once; the others each make their own.
+    const filters = [always, gender, category, size, color, priced];
+    const selected = intersectInto(work(7), filters, active);
+    const reference = referenceFor(filter.search);
+    if (states.length < reference.blocks) states = new Uint8Array(reference.blocks);
+    statesOf = undefined;
+    const without = (own: Bits | null) => {
+      if (own === null) return selected;
+      // A new intersection in the same scratch set: its block states must be made again.
+      statesOf = undefined;
+      return intersectInto(
+        work(6),
+        filters.filter((set) => set !== own),
+        active,
+      );
+    };
     const facets = {
-      size: counted(groups.size, base(always, gender, category, color, priced)),
-      color: counted(groups.color, base(always, gender, category, size, priced)),
-      gender: counted(groups.gender, base(always, category, size, color, priced)),
-      category: counted(groups.category, base(always, gender, size, color, priced))
+      size: counted(groups.size, without(size), reference),
+      color: counted(groups.color, without(color), reference),
+      gender: counted(groups.gender, without(gender), reference),
+      category: counted(groups.category, without(category), reference)
         .flatMap(({ value, count }) => {
           const label = categories.get(value);
           return label ? [{ value: label.slug, label: label.name, count }] : [];
         })
         .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)),
-      price: priceRange(base(always, gender, category, size, color)),
+      price: priceRange(without(priced), reference),
     };
-    const selected = intersectInto(
-      work(7),
-      [always, gender, category, size, color, priced],
-      active,
-    );
     const { ordinals, next } = page(selected, filter, sort, position, limit);
     return { ids: ordinals.map((o) => ids[o]!), next, total: countAll(selected), facets };
   }
