@@ -1,4 +1,5 @@
 import { type Bits, bitCount } from './bitmap.js';
+import type { Counted } from './facet-types.js';
 
 /**
  * Facet counts by block, so a broad selection is not counted word by word for every facet value.
@@ -211,4 +212,79 @@ export function refreshBlock(
   });
   reference.minPrice[b] = min;
   reference.maxPrice[b] = max;
+}
+
+/**
+ * The references an index counts against: every listed product (kept current block by block as
+ * products change, made again when the index grows), and one per search match (made again on its
+ * first use after any change, since a match outlives stock changes).
+ */
+export function createBlockReferences() {
+  let generation = 0;
+  let listed: BlockReference | undefined;
+  const searches = new WeakMap<object, { generation: number; reference: BlockReference }>();
+  return {
+    /** The product at `ordinal` changed; `active` and `price` are the index's current ones. */
+    changed(active: Bits, price: Int32Array, ordinal: number) {
+      generation++;
+      if (listed) refreshBlock(listed, active, price, ordinal);
+    },
+    /** The index's sets were reallocated: nothing made before fits them. */
+    grown() {
+      generation++;
+      listed = undefined;
+    },
+    listed(active: Bits, price: Int32Array): BlockReference {
+      return (listed ??= blockReference(active, price));
+    },
+    /** `matches()` gives the search's listed matches, in a scratch set (it is copied). */
+    search(match: object, matches: () => Bits, price: Int32Array): BlockReference {
+      let made = searches.get(match);
+      if (made?.generation !== generation) {
+        made = { generation, reference: blockReference(matches(), price) };
+        searches.set(match, made);
+      }
+      return made.reference;
+    },
+  };
+}
+
+/**
+ * One listing's counting: the block states of the last base compared are kept while the same base
+ * is counted again (facets without a filter of their own all count over the selection itself).
+ */
+export function createBlockCounter() {
+  let states = new Uint8Array(0);
+  let values = new Int32Array(0);
+  let statesOf: Bits | undefined;
+  const statesFor = (base: Bits, reference: BlockReference) => {
+    if (states.length < reference.blocks) {
+      states = new Uint8Array(reference.blocks);
+      statesOf = undefined;
+    }
+    if (base !== statesOf) blockStates(base, reference, states);
+    statesOf = base;
+    return states;
+  };
+  return {
+    /** The last base's scratch set is about to be overwritten (or a new listing begins). */
+    forget() {
+      statesOf = undefined;
+    },
+    /** Each value of `group` with members in `base`, and how many, most first. */
+    counted(group: Group, base: Bits, reference: BlockReference): Counted {
+      if (values.length < group.size) values = new Int32Array(group.size * 2);
+      countByBlocks(group, base, reference, statesFor(base, reference), values);
+      const out: Counted = [];
+      let v = 0;
+      for (const value of group.keys()) {
+        const count = values[v++]!;
+        if (count > 0) out.push({ value, count });
+      }
+      return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    },
+    priceRange(base: Bits, reference: BlockReference, price: Int32Array) {
+      return priceRangeByBlocks(base, reference, statesFor(base, reference), price);
+    },
+  };
 }

@@ -10,17 +10,9 @@ import {
   setBit,
   unionInto,
 } from './bitmap.js';
-import {
-  blockReference,
-  blockStates,
-  countByBlocks,
-  priceRangeByBlocks,
-  refreshBlock,
-  type BlockReference,
-} from './facet-blocks.js';
+import { createBlockCounter, createBlockReferences } from './facet-blocks.js';
 import {
   clustered,
-  type Counted,
   pairKey,
   type CategoryLabel,
   type IndexFilter,
@@ -76,33 +68,9 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
   let scratch: Bits[] = [];
   const work = (slot: number): Bits => (scratch[slot] ??= emptyBits(size));
 
-  /**
-   * Bumped by every change, so a search's block counts made before it are not used after it. The
-   * listed products' block counts are kept current instead, one block per change, until the index
-   * grows.
-   */
-  let generation = 0;
-  let listedReference: BlockReference | undefined;
-  const searchReferences = new WeakMap<
-    SearchMatch,
-    { generation: number; reference: BlockReference }
-  >();
-
-  /** Block counts over every listed product, or over what a search matches, for this generation. */
-  function referenceFor(search: SearchMatch | undefined): BlockReference {
-    if (!search) {
-      return (listedReference ??= blockReference(active, price));
-    }
-    let made = searchReferences.get(search);
-    if (made?.generation !== generation) {
-      made = {
-        generation,
-        reference: blockReference(intersectInto(work(8), [active, search.set], active), price),
-      };
-      searchReferences.set(search, made);
-    }
-    return made.reference;
-  }
+  /** What facets are counted against, block by block (facet-blocks.ts). */
+  const references = createBlockReferences();
+  const counter = createBlockCounter();
 
   /** Ordinals newest first (ties: larger id first), and cheapest first (ties: smaller id first). */
   const newest: number[] = [];
@@ -147,7 +115,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
       for (const [value, bits] of group) group.set(value, resized(bits, size));
     }
     scratch = [];
-    listedReference = undefined;
+    references.grown();
   }
 
   function mark(group: Map<string, Bits>, value: string, ordinal: number) {
@@ -183,7 +151,6 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
 
   /** Add a product, bring one up to date, or (when it is no longer active) take it out of every set. */
   function upsert(product: ProductFacts): void {
-    generation++;
     let ordinal = ordinalOf.get(product.id);
     if (ordinal === undefined) {
       if (!product.active) return;
@@ -203,7 +170,7 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
       insertInto(cheapest, ordinal, cheaperFirst);
       markAll(product, ordinal);
     }
-    if (listedReference) refreshBlock(listedReference, active, price, ordinal);
+    references.changed(active, price, ordinal);
   }
 
   // The initial load appends in clustered order and sorts the two orders once.
@@ -262,31 +229,6 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     if (sizes.length) return anyOf(target, groups.stockSize, sizes);
     if (colors.length) return anyOf(target, groups.stockColor, colors);
     return stockAny;
-  }
-
-  let states = new Uint8Array(0);
-  let valueCounts = new Int32Array(0);
-  let statesOf: Bits | undefined;
-  function counted(group: Map<string, Bits>, base: Bits, reference: BlockReference): Counted {
-    if (valueCounts.length < group.size) valueCounts = new Int32Array(group.size * 2);
-    // Facets without a filter of their own share the selection as their base: compared once.
-    if (base !== statesOf) blockStates(base, reference, states);
-    statesOf = base;
-    countByBlocks(group, base, reference, states, valueCounts);
-    const out: Counted = [];
-    let v = 0;
-    for (const value of group.keys()) {
-      const count = valueCounts[v++]!;
-      if (count > 0) out.push({ value, count });
-    }
-    return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
-  }
-
-  /** The cheapest and dearest price in a set: whole blocks from the reference, the rest by member. */
-  function priceRange(set: Bits, reference: BlockReference) {
-    if (set !== statesOf) blockStates(set, reference, states);
-    statesOf = set;
-    return priceRangeByBlocks(set, reference, states, price);
   }
 
   /** The page: the order of the sort walked from the cursor, keeping members of `selected`. */
@@ -367,13 +309,15 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
     // made once; the others each make their own.
     const filters = [always, gender, category, size, color, priced];
     const selected = intersectInto(work(7), filters, active);
-    const reference = referenceFor(filter.search);
-    if (states.length < reference.blocks) states = new Uint8Array(reference.blocks);
-    statesOf = undefined;
+    const search = filter.search;
+    const reference = search
+      ? references.search(search, () => intersectInto(work(8), [active, search.set], active), price)
+      : references.listed(active, price);
+    counter.forget();
     const without = (own: Bits | null) => {
       if (own === null) return selected;
       // A new intersection in the same scratch set: its block states must be made again.
-      statesOf = undefined;
+      counter.forget();
       return intersectInto(
         work(6),
         filters.filter((set) => set !== own),
@@ -381,16 +325,17 @@ export function createFacetIndex(products: ProductFacts[], categoryList: Categor
       );
     };
     const facets = {
-      size: counted(groups.size, without(size), reference),
-      color: counted(groups.color, without(color), reference),
-      gender: counted(groups.gender, without(gender), reference),
-      category: counted(groups.category, without(category), reference)
+      size: counter.counted(groups.size, without(size), reference),
+      color: counter.counted(groups.color, without(color), reference),
+      gender: counter.counted(groups.gender, without(gender), reference),
+      category: counter
+        .counted(groups.category, without(category), reference)
         .flatMap(({ value, count }) => {
           const label = categories.get(value);
           return label ? [{ value: label.slug, label: label.name, count }] : [];
         })
         .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)),
-      price: priceRange(without(priced), reference),
+      price: counter.priceRange(without(priced), reference, price),
     };
     const { ordinals, next } = page(selected, filter, sort, position, limit);
     return { ids: ordinals.map((o) => ids[o]!), next, total: countAll(selected), facets };
