@@ -7,10 +7,11 @@
 //
 // Types are checked by `npm run typecheck`, not here. A build whose inputs are older than its last
 // output is skipped (`--force` builds anyway), so a second `npm start` starts at once.
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { isCurrent, writeStamp } from '../../scripts/build-stamp.mjs';
 
 const serverDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(serverDir, 'dist');
@@ -43,22 +44,11 @@ const external = [
 /** Files the server reads beside its modules at run time, copied to the bundle's folder. */
 const assets = ['src/modules/accounts/common-passwords.txt'];
 
-function newestInput() {
-  let newest = 0;
-  const visit = (path) => {
-    const info = statSync(path);
-    if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
-    else newest = Math.max(newest, info.mtimeMs);
-  };
-  for (const input of ['src', 'scripts', 'package.json', '../package-lock.json']) {
-    const path = join(serverDir, input);
-    if (existsSync(path)) visit(path);
-  }
-  return newest;
-}
-
 const force = process.argv.includes('--force');
-if (!force && existsSync(stamp) && statSync(stamp).mtimeMs >= newestInput()) process.exit(0);
+const inputs = ['src', 'scripts', 'package.json', '../package-lock.json', '../scripts'].map(
+  (path) => join(serverDir, path),
+);
+if (!force && isCurrent(stamp, inputs)) process.exit(0);
 
 const began = performance.now();
 rmSync(outdir, { recursive: true, force: true });
@@ -89,5 +79,5 @@ await build({
   logLevel: 'warning',
 });
 for (const asset of assets) cpSync(join(serverDir, asset), join(outdir, asset.split('/').pop()));
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
+writeStamp(stamp);
 console.log(`built the server into dist/ in ${Math.round(performance.now() - began)} ms`);
