@@ -3,7 +3,8 @@
 // may not need (Redis, RabbitMQ, PGlite, the demo catalog's generator) stay in chunks of their own,
 // loaded on demand. Minified: a process holds the source text and bytecode of all it loads, and
 // minified, tree-shaken code is a fraction of node_modules' files as they are. Source maps hold the
-// mappings only (no source text) for `--enable-source-maps` stack traces.
+// mappings only (no source text); logged stack traces are mapped with them on first need
+// (src/platform/stack-traces.ts).
 //
 // Types are checked by `npm run typecheck`, not here. A build whose inputs are older than its last
 // output is skipped (`--force` builds anyway), so a second `npm start` starts at once.
@@ -39,6 +40,7 @@ const external = [
   'pg-native',
   'stripe',
   'nodemailer',
+  'source-map-js',
 ];
 
 /** Files the server reads beside its modules at run time, copied to the bundle's folder. */

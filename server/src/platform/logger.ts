@@ -1,11 +1,20 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import { stdSerializers, type LoggerOptions } from 'pino';
+import { sourceMappedStack } from './stack-traces.js';
 import type { Config } from './config.js';
+
+/** An error as pino logs it, its stack pointed at the TypeScript sources (stack-traces.ts). */
+function serializeError(error: Error) {
+  const serialized = stdSerializers.err(error);
+  if (typeof serialized.stack === 'string') serialized.stack = sourceMappedStack(serialized.stack);
+  return serialized;
+}
 
 /** Pino options shared by the api and the worker; secrets never reach a log line. */
 export function loggerOptions(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): LoggerOptions {
   return {
     level: config.LOG_LEVEL,
+    serializers: { err: serializeError },
     redact: {
       paths: [
         'req.headers.authorization',
