@@ -88,7 +88,7 @@ export function startBuiltProcess(
     `dist/${entry}.js`,
     { ...process.env, LOG_LEVEL: 'info', ...env },
     readyLine,
-    ['--expose-gc', '--max-semi-space-size=4'],
+    ['--expose-gc', '--max-semi-space-size=4', '--heap-growing-percent=100'],
   );
 }
 
