@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { TooLarge } from '../../platform/errors.js';
 import * as rules from './field-rules.js';
 import { genders } from './schemas.js';
+import { catalogCsvColumns, type CatalogCsvColumn } from './csv-columns.js';
 
 /**
  * The catalog CSV: one row per variant, its product's fields repeated on each of the product's
@@ -18,21 +19,7 @@ import { genders } from './schemas.js';
  * - Each cell is checked by the rule the JSON API applies to the same field (`field-rules.ts`).
  */
 
-export const catalogCsvColumns = [
-  'product_slug',
-  'product_name',
-  'description',
-  'gender',
-  'category_slug',
-  'status',
-  'color',
-  'size',
-  'sku',
-  'price',
-  'compare_at_price',
-  'on_hand',
-] as const;
-export type CatalogCsvColumn = (typeof catalogCsvColumns)[number];
+export { catalogCsvColumns, type CatalogCsvColumn };
 
 /** Columns a file may leave out: an existing product or variant then keeps what it has. */
 const optionalColumns = new Set<CatalogCsvColumn>(['description', 'status', 'compare_at_price']);

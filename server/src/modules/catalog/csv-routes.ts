@@ -7,9 +7,7 @@ import { UnsupportedMedia } from '../../platform/errors.js';
 import { contextOf } from '../../platform/http/auth.js';
 import { problemSchema } from '../../platform/http/problem.js';
 import { apiPrefix } from '../../platform/module.js';
-import { catalogCsvColumns } from './csv-format.js';
-import { catalogCsvStream } from './csv-export.js';
-import { createCatalogImport } from './csv-import.js';
+import { catalogCsvColumns } from './csv-columns.js';
 import type { CatalogService } from './service.js';
 
 export interface CatalogCsvRouteOptions {
@@ -89,12 +87,19 @@ function assertUtf8(contentType: string | undefined) {
 
 /** The catalog CSV for moving a catalog in and out (`csv-format.ts` describes the format). */
 export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsvRouteOptions) {
-  const importer = createCatalogImport({
-    db: options.db,
-    maxRows: options.config.CATALOG_IMPORT_MAX_ROWS,
-    onProductsChanged: () => options.catalog.productsChanged(),
-    onEffectError: (error) => app.log.warn({ err: error }, 'after a catalog import'),
-  });
+  // The import and the export (with the CSV parser and writer) are loaded on first use: most API
+  // processes never move a catalog file, and the code would otherwise stay in memory from start.
+  let importing:
+    Promise<ReturnType<typeof import('./csv-import.js').createCatalogImport>> | undefined;
+  const catalogImport = () =>
+    (importing ??= import('./csv-import.js').then(({ createCatalogImport }) =>
+      createCatalogImport({
+        db: options.db,
+        maxRows: options.config.CATALOG_IMPORT_MAX_ROWS,
+        onProductsChanged: () => options.catalog.productsChanged(),
+        onEffectError: (error) => app.log.warn({ err: error }, 'after a catalog import'),
+      }),
+    ));
 
   await app.register(
     async (api) => {
@@ -121,6 +126,7 @@ export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsv
         },
       };
       const sendExport = async (_request: unknown, reply: FastifyReply) => {
+        const { catalogCsvStream } = await import('./csv-export.js');
         const date = new Date().toISOString().slice(0, 10);
         return reply
           .type('text/csv; charset=utf-8')
@@ -171,7 +177,8 @@ export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsv
         },
         async (request) => {
           assertUtf8(request.headers['content-type']);
-          return importer.run(contextOf(request), request.body, { dryRun: request.query.dryRun });
+          const { dryRun } = request.query;
+          return (await catalogImport()).run(contextOf(request), request.body, { dryRun });
         },
       );
     },
