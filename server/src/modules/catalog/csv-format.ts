@@ -23,17 +23,11 @@ export { catalogCsvColumns, type CatalogCsvColumn };
 
 /** Columns a file may leave out: an existing product or variant then keeps what it has. */
 const optionalColumns = new Set<CatalogCsvColumn>(['description', 'status', 'compare_at_price']);
-const textColumns = new Set<CatalogCsvColumn>([
-  'product_slug',
-  'product_name',
-  'description',
-  'gender',
-  'category_slug',
-  'status',
-  'color',
-  'size',
-  'sku',
-]);
+/** Every column but the numbers. */
+const numberColumns = new Set<CatalogCsvColumn>(['price', 'compare_at_price', 'on_hand']);
+const textColumns = new Set<CatalogCsvColumn>(
+  catalogCsvColumns.filter((column) => !numberColumns.has(column)),
+);
 
 export type Gender = (typeof genders)[number];
 export type ProductStatus = 'active' | 'archived';
