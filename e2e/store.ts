@@ -2,15 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort, startStoreProcess } from '../server/test/process.js';
 
 /**
  * The store as `npm start` runs it (embedded, seeded, serving the built storefront), in a data
  * directory of its own on a free port.
  */
-export async function startStore(
-  env: Record<string, string> = {},
-): Promise<{ url: string; stop(): Promise<void> }> {
+export interface Store {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startStore(env: Record<string, string> = {}): Promise<Store> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stride-e2e-'));
   const port = await freePort();
   // The payment page sends the shopper back to PUBLIC_URL: the same origin the browser is on, so the
@@ -46,4 +50,21 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * A store and Debian's Chromium for the tests of one `describe`: started before them, stopped after.
+ * `env` is read when the store starts, so it may use what an earlier `beforeAll` set.
+ */
+export function storeAndBrowser(env: () => Record<string, string> = () => ({})) {
+  const running = {} as { store: Store; browser: Browser };
+  beforeAll(async () => {
+    running.store = await startStore(env());
+    running.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.store?.stop();
+  });
+  return running;
 }

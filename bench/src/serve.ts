@@ -18,32 +18,23 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector/promises';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { importCategories, importProducts } from '../../server/src/modules/catalog/import.js';
-import * as repository from '../../server/src/modules/catalog/repository.js';
-import { listProductsQuery } from '../../server/src/modules/catalog/schemas.js';
 import { closeAdapters, type Adapters } from '../../server/src/platform/adapters.js';
 import { createMemoryBus } from '../../server/src/platform/bus/memory.js';
 import { createMemoryCache } from '../../server/src/platform/cache/memory.js';
 import { createRedisCache } from '../../server/src/platform/cache/redis.js';
 import { loadConfig } from '../../server/src/platform/config.js';
-import { connectPostgres, openPglite, type Queryable } from '../../server/src/platform/db/index.js';
+import { connectPostgres, openPglite } from '../../server/src/platform/db/index.js';
 import { uuidv7 } from '../../server/src/platform/db/ids.js';
-import { anonymous } from '../../server/src/platform/context.js';
 import { newOrderNumber } from '../../server/src/modules/orders/repository.js';
 import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
 import { buildApi } from '../../server/src/server.js';
-import type { CatalogService } from '../../server/src/modules/catalog/service.js';
-import type {
-  BareOrderTemplate,
-  ChildMessage,
-  ParentMessage,
-  QueryPlan,
-  StoreInfo,
-} from './protocol.js';
+import { explainListing } from './explain-listing.js';
+import type { BareOrderTemplate, ChildMessage, ParentMessage, StoreInfo } from './protocol.js';
 
 const env = process.env;
 /** The store's log lines (warnings and errors) go to stderr until it is stopped. */
@@ -91,57 +82,6 @@ async function openStoreAdapters(): Promise<Adapters> {
     ? await createRedisCache(env.BENCH_REDIS_URL, { keyPrefix: env.BENCH_REDIS_PREFIX ?? 'bench:' })
     : createMemoryCache();
   return { database, cache, bus: createMemoryBus() };
-}
-
-/** EXPLAIN ANALYZE of the two queries behind an uncached listing, run through the repository itself. */
-async function explainListing(
-  db: Queryable,
-  catalog: CatalogService,
-  queryString: string,
-): Promise<QueryPlan[]> {
-  // Resolved as the service resolves it (category subtree, spelling), so the plans are the served ones.
-  const query = await catalog.filterFor(
-    listProductsQuery.parse(Object.fromEntries(new URLSearchParams(queryString))),
-  );
-  const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
-  const plans: QueryPlan[] = [];
-  const explaining = (name: string) => {
-    const lines: string[] = [];
-    plans.push({ name, lines });
-    // Quacks like the database for `queryRows`: runs EXPLAIN of each statement and keeps its lines.
-    return {
-      execute: async (statement: SQL) => {
-        const result = (await db.execute(
-          sql`EXPLAIN (ANALYZE, BUFFERS) ${statement}`,
-        )) as unknown as { rows: Record<string, string>[] };
-        for (const row of result.rows) lines.push(Object.values(row)[0] ?? '');
-        return { rows: [{}] };
-      },
-    } as unknown as Queryable;
-  };
-  // The stand-in answers every statement with an empty row, so whatever the functions build from
-  // the result afterwards may fail; the plans were captured before that.
-  // What an uncached listing runs: the search ranking (with `q`, once per query text) and the
-  // page's rows; the facets and the page's ids come from the facet index in memory.
-  const listing = JSON.parse(
-    (
-      await catalog.listProducts(
-        anonymous,
-        listProductsQuery.parse(Object.fromEntries(new URLSearchParams(queryString))),
-      )
-    ).body,
-  ) as { items: { id: string }[] };
-  if (query.q) await repository.searchRanking(explaining('searchRanking'), query).catch(() => {});
-  await repository
-    .summariesByIds(
-      explaining('summariesByIds'),
-      listing.items.map((item) => item.id),
-    )
-    .catch(() => {});
-  // The same listing stated in SQL alone (the index's reference), for comparison.
-  await repository.listProducts(explaining('listProducts'), query, sort, null).catch(() => {});
-  await repository.productFacets(explaining('productFacets'), query).catch(() => {});
-  return plans;
 }
 
 /** A CPU profile of this server, taken between two messages (so the start-up is not in it). */

@@ -1,23 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startStore } from '../store.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { storeAndBrowser } from '../store.js';
 
 /** The account pages as a shopper uses them: sign-up, the address book, signing out everywhere. */
 describe('account pages in Chromium', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
+  const running = storeAndBrowser();
   const password = 'correct horse battery staple';
   const email = `runner-${Date.now().toString(36)}@example.com`;
-
-  beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
-  });
 
   /** Serious and critical accessibility problems inside the page's main content. */
   const accessibilityProblems = async (page: Page) =>
@@ -30,9 +20,9 @@ describe('account pages in Chromium', () => {
 
   it('sends a signed-out visitor to sign up and back, then keeps an address book', async () => {
     // A context of its own: axe opens pages beside this one.
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await running.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(`${store.url}/account/addresses`);
+    await page.goto(`${running.store.url}/account/addresses`);
     await page.waitForURL(/\/sign-in\?next=%2Faccount%2Faddresses$/);
     expect(await accessibilityProblems(page)).toEqual([]);
 
@@ -97,10 +87,10 @@ describe('account pages in Chromium', () => {
   });
 
   it('signs out every device at once', async () => {
-    const devices = await Promise.all([browser.newContext(), browser.newContext()]);
+    const devices = await Promise.all([running.browser.newContext(), running.browser.newContext()]);
     const [laptop, phone] = await Promise.all(devices.map((device) => device.newPage()));
     for (const page of [laptop, phone] as Page[]) {
-      await page.goto(`${store.url}/sign-in`);
+      await page.goto(`${running.store.url}/sign-in`);
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -121,8 +111,8 @@ describe('account pages in Chromium', () => {
   });
 
   it('says when sign-in fails and when a reset link is no good', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${store.url}/sign-in`);
+    const page = await running.browser.newPage();
+    await page.goto(`${running.store.url}/sign-in`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -136,7 +126,7 @@ describe('account pages in Chromium', () => {
     await page.getByRole('button', { name: 'Email me a reset link' }).click();
     await page.getByText(/If an account exists for/).waitFor();
 
-    await page.goto(`${store.url}/reset-password?token=not-a-real-token`);
+    await page.goto(`${running.store.url}/reset-password?token=not-a-real-token`);
     await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
     await page.getByLabel('Confirm new password').fill('a brand new passphrase');
     await page.getByRole('button', { name: 'Set new password' }).click();

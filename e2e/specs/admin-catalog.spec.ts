@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { jsonCall, seriousViolations, signIn as signInAt } from '../shop.js';
-import { launchBrowser, startStore } from '../store.js';
+import { storeAndBrowser } from '../store.js';
 
 /** A 1×1 PNG, enough for the API to recognise the bytes. */
 const tinyPng =
@@ -12,25 +12,15 @@ const tinyPng =
  * found on the storefront with its facets; the catalog as a CSV file; a discount and its audit trail.
  */
 describe('the admin catalog in Chromium', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
-  });
+  const running = storeAndBrowser();
 
   const api = <T>(path: string, init?: Parameters<typeof jsonCall>[2]) =>
-    jsonCall<T>(store.url, path, init);
+    jsonCall<T>(running.store.url, path, init);
   const signIn = (page: Page, email: string, password: string, next: string) =>
-    signInAt(page, store.url, email, password, next);
+    signInAt(page, running.store.url, email, password, next);
 
   it('creates a product with two colours and three sizes, uploads an image, sets stock, and the store lists it with the right facets', async () => {
-    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const admin = await running.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await admin.newPage();
     await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/products');
     await page.getByRole('link', { name: 'New product' }).click();
@@ -108,15 +98,15 @@ describe('the admin catalog in Chromium', () => {
     );
 
     const shop = await admin.newPage();
-    await shop.goto(`${store.url}/shop?color=Volt%20Green&size=M&inStock=1&sort=newest`);
+    await shop.goto(`${running.store.url}/shop?color=Volt%20Green&size=M&inStock=1&sort=newest`);
     await shop
       .getByRole('link', { name: /Tempo Ridge Shell/ })
       .first()
       .waitFor();
-    await shop.goto(`${store.url}/shop?color=Black&size=S&inStock=1&sort=newest`);
+    await shop.goto(`${running.store.url}/shop?color=Black&size=S&inStock=1&sort=newest`);
     await shop.getByTestId('result-count').waitFor();
     expect(await shop.getByRole('link', { name: /Tempo Ridge Shell/ }).count()).toBe(0);
-    await shop.goto(`${store.url}/products/${listed!.slug}?color=Volt%20Green`);
+    await shop.goto(`${running.store.url}/products/${listed!.slug}?color=Volt%20Green`);
     expect(await shop.locator('.gallery__main img').getAttribute('src')).toBe(src);
     expect(await shop.locator('.size-option input[value="M"]').isDisabled()).toBe(false);
     expect(await shop.locator('.size-option input[value="S"]').isDisabled()).toBe(true);
@@ -124,7 +114,7 @@ describe('the admin catalog in Chromium', () => {
   });
 
   it('exports the catalog as CSV, refuses a file with a bad row naming its line, and imports a good one', async () => {
-    const admin = await browser.newContext({
+    const admin = await running.browser.newContext({
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,
     });
@@ -173,7 +163,7 @@ describe('the admin catalog in Chromium', () => {
   });
 
   it('creates a discount, edits what it gives and its limit, and switches it off', async () => {
-    const admin = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+    const admin = await running.browser.newContext({ viewport: { width: 1024, height: 900 } });
     const page = await admin.newPage();
     await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/discounts');
     const form = page.getByRole('form', { name: 'New discount' });
@@ -205,7 +195,7 @@ describe('the admin catalog in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     // Switched off, the code no longer applies to a bag.
     const cart = await api<{ id: string }>('/api/v1/carts', { method: 'POST' });
-    const applied = await fetch(`${store.url}/api/v1/carts/${cart.id}/discount`, {
+    const applied = await fetch(`${running.store.url}/api/v1/carts/${cart.id}/discount`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 'SPRING10' }),

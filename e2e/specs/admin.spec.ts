@@ -1,42 +1,37 @@
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/test/process.js';
 import { jsonCall, seriousViolations, signIn as signInAt, waitForStatus } from '../shop.js';
-import { launchBrowser, startStore } from '../store.js';
+import { storeAndBrowser } from '../store.js';
 
 /**
  * The store team at work in Chromium: fulfilling a paid order (and the customer seeing it shipped),
  * refunding part of one, and replaying an email the mail server refused while it was down.
  */
 describe('the admin in Chromium', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
   let smtpPort: number;
   const received: string[] = [];
   let smtp: SMTPServer | undefined;
 
+  // The mail server is down from the start: every email fails twice and is dead-lettered.
   beforeAll(async () => {
-    // The mail server is down from the start: every email fails twice and is dead-lettered.
     smtpPort = await freePort();
-    store = await startStore({
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      EMAIL_RETRIES: '2',
-      EMAIL_RETRY_DELAY_MS: '100',
-    });
-    browser = await launchBrowser();
   });
+  const running = storeAndBrowser(() => ({
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    EMAIL_RETRIES: '2',
+    EMAIL_RETRY_DELAY_MS: '100',
+  }));
   afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 
   const api = <T>(path: string, init?: Parameters<typeof jsonCall>[2]) =>
-    jsonCall<T>(store.url, path, init);
+    jsonCall<T>(running.store.url, path, init);
   const signIn = (page: Page, email: string, password: string, next: string) =>
-    signInAt(page, store.url, email, password, next);
+    signInAt(page, running.store.url, email, password, next);
 
   /** A customer's paid order, placed and paid through the API and the gateway as the pages do. */
   async function paidOrder(token: string): Promise<{ id: string; number: string }> {
@@ -100,7 +95,7 @@ describe('the admin in Chromium', () => {
     });
     const order = await paidOrder(customer.accessToken);
 
-    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const admin = await running.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await admin.newPage();
     await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/orders');
     // Every page of the admin, accessible (no serious or critical axe violation).
@@ -144,7 +139,7 @@ describe('the admin in Chromium', () => {
       .waitFor({ timeout: 15_000 });
     await page.getByText(/Refund \$5\.00 · succeeded/).waitFor({ timeout: 15_000 });
 
-    const shopper = await browser.newContext();
+    const shopper = await running.browser.newContext();
     const mine = await shopper.newPage();
     await signIn(mine, 'fran@example.com', password, '/account');
     await mine.getByRole('link', { name: new RegExp(order.number) }).click();
@@ -156,7 +151,7 @@ describe('the admin in Chromium', () => {
   });
 
   it('replays an email that was dead-lettered while the mail server was down', async () => {
-    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const admin = await running.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await admin.newPage();
     await signIn(page, 'admin@stride.local', 'stride-admin-2026', '/admin/events');
     const letters = page.getByTestId('dead-letter');

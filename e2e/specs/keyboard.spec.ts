@@ -1,30 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tabTo, typeInto, waitForStatus } from '../shop.js';
-import { launchBrowser, startStore } from '../store.js';
+import { storeAndBrowser } from '../store.js';
 
 /** One item bought from the product page to the paid order with the keyboard alone: no clicks. */
 describe('a keyboard-only purchase', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
-  });
+  const running = storeAndBrowser();
 
   it('chooses a size, adds to the bag, checks out and pays with Tab, Space, arrows and Enter', async () => {
     const listing = (await (
-      await fetch(`${store.url}/api/v1/products?inStock=1&limit=1`)
+      await fetch(`${running.store.url}/api/v1/products?inStock=1&limit=1`)
     ).json()) as {
       items: { slug: string }[];
     };
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${store.url}/products/${listing.items[0]!.slug}`);
+    const page = await running.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${running.store.url}/products/${listing.items[0]!.slug}`);
     await page.getByRole('button', { name: 'Add to bag' }).waitFor();
 
     // Into the size group; arrows move the choice to the next size that can be bought.

@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addToBag, cards, pickAvailableVariant, seriousViolations } from '../shop.js';
-import { launchBrowser, startStore } from '../store.js';
+import { storeAndBrowser } from '../store.js';
 
 /**
  * Every storefront page at a phone's width and a laptop's: no serious or critical accessibility
@@ -20,22 +19,15 @@ const viewports = [
 ] as const;
 
 describe('storefront pages, accessible and responsive', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
+  const running = storeAndBrowser();
 
   beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
     await mkdir(screenshots, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
   });
 
   for (const viewport of viewports) {
     it(`home, listing, product, bag and checkout at ${viewport.width} px`, async () => {
-      const context = await browser.newContext({
+      const context = await running.browser.newContext({
         viewport: { width: viewport.width, height: viewport.height },
       });
       const page = await context.newPage();
@@ -53,11 +45,11 @@ describe('storefront pages, accessible and responsive', () => {
         });
       }
 
-      await page.goto(store.url);
+      await page.goto(running.store.url);
       await page.locator('.product-card').first().waitFor();
       await check('home');
 
-      await page.goto(`${store.url}/shop`);
+      await page.goto(`${running.store.url}/shop`);
       await cards(page).first().waitFor();
       await check('listing');
 
@@ -67,27 +59,27 @@ describe('storefront pages, accessible and responsive', () => {
 
       await pickAvailableVariant(page);
       await addToBag(page);
-      await page.goto(`${store.url}/bag`);
+      await page.goto(`${running.store.url}/bag`);
       await page.getByTestId('bag-line').waitFor();
       await check('bag');
 
-      await page.goto(`${store.url}/checkout`);
+      await page.goto(`${running.store.url}/checkout`);
       await page.getByRole('button', { name: 'Continue to payment' }).waitFor();
       await check('checkout');
 
-      await page.goto(`${store.url}/no-such-page`);
+      await page.goto(`${running.store.url}/no-such-page`);
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();
       await check('not-found');
 
-      await page.goto(`${store.url}/sign-in`);
+      await page.goto(`${running.store.url}/sign-in`);
       await page.getByRole('button', { name: /sign in/i }).waitFor();
       await check('sign-in');
 
-      await page.goto(`${store.url}/sign-up`);
+      await page.goto(`${running.store.url}/sign-up`);
       await page.getByRole('button', { name: /create account/i }).waitFor();
       await check('sign-up');
 
-      await page.goto(`${store.url}/reset-password`);
+      await page.goto(`${running.store.url}/reset-password`);
       await page.locator('main form').waitFor();
       await check('reset-password');
 

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startStore } from '../store.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { storeAndBrowser } from '../store.js';
 import {
   addToBag,
   bagCount,
@@ -18,22 +18,12 @@ import {
  * gateway's card page.
  */
 describe('shopping in Chromium', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
+  const running = storeAndBrowser();
   const problems: string[] = [];
-
-  beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
-  });
 
   /** A fresh visitor (own storage and cookies) whose console errors fail the test. */
   async function visitor(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await running.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     page.on('console', (message) => {
       // The card page answers a declined card with 402, which Chromium logs; that is the design.
@@ -45,7 +35,7 @@ describe('shopping in Chromium', () => {
   }
 
   async function apiTotal(query: string): Promise<number> {
-    const response = await fetch(`${store.url}/api/v1/products?${query}`);
+    const response = await fetch(`${running.store.url}/api/v1/products?${query}`);
     return ((await response.json()) as { total: number }).total;
   }
 
@@ -58,7 +48,7 @@ describe('shopping in Chromium', () => {
 
   it('filters by size and colour in the URL, shows what the API counts, and the back button restores them', async () => {
     const { context, page } = await visitor();
-    await page.goto(`${store.url}/shop`);
+    await page.goto(`${running.store.url}/shop`);
     await cards(page).first().waitFor();
     await shownTotal(page, await apiTotal(''));
 
@@ -76,7 +66,7 @@ describe('shopping in Chromium', () => {
 
     // Every card shown is one the API lists for those filters.
     const listed = (await (
-      await fetch(`${store.url}/api/v1/products?size=M&color=Black&limit=24`)
+      await fetch(`${running.store.url}/api/v1/products?size=M&color=Black&limit=24`)
     ).json()) as {
       items: { name: string }[];
     };
@@ -104,7 +94,7 @@ describe('shopping in Chromium', () => {
 
   it('buys as a guest: product, colour and size, bag, quantity, checkout, card page, paid', async () => {
     const { context, page } = await visitor();
-    await page.goto(`${store.url}/shop?size=M`);
+    await page.goto(`${running.store.url}/shop?size=M`);
     await cards(page).first().locator('a').click();
     // The product page itself, not the listing's heading still on screen while it loads.
     await page.waitForURL(/\/products\//);
@@ -147,12 +137,12 @@ describe('shopping in Chromium', () => {
       orderId,
     );
     expect(token).toBeTruthy();
-    const elsewhere = await browser.newContext();
+    const elsewhere = await running.browser.newContext();
     const phone = await elsewhere.newPage();
-    await phone.goto(`${store.url}/orders/${orderId}?token=${encodeURIComponent(token!)}`);
+    await phone.goto(`${running.store.url}/orders/${orderId}?token=${encodeURIComponent(token!)}`);
     await waitForStatus(phone, 'Paid');
     // Without the token it is no one else's business.
-    await phone.goto(`${store.url}/orders/${orderId}`);
+    await phone.goto(`${running.store.url}/orders/${orderId}`);
     await phone.getByRole('heading', { name: 'Order not found' }).waitFor();
     await elsewhere.close();
     await context.close();
@@ -161,11 +151,11 @@ describe('shopping in Chromium', () => {
 
   it('shows why a card was declined, and the shopper pays with another', async () => {
     const { context, page } = await visitor();
-    await page.goto(`${store.url}/shop`);
+    await page.goto(`${running.store.url}/shop`);
     await cards(page).nth(1).locator('a').click();
     await pickAvailableVariant(page);
     await addToBag(page);
-    await page.goto(`${store.url}/checkout`);
+    await page.goto(`${running.store.url}/checkout`);
     await page.getByLabel('Email').fill('declined@example.com');
     await fillAddress(page);
     await page.getByRole('button', { name: 'Continue to payment' }).click();
@@ -184,7 +174,9 @@ describe('shopping in Chromium', () => {
 
   it('suggests products as the shopper types, and offers the corrected spelling of a typo', async () => {
     const { context, page } = await visitor();
-    const listing = (await (await fetch(`${store.url}/api/v1/products?limit=50`)).json()) as {
+    const listing = (await (
+      await fetch(`${running.store.url}/api/v1/products?limit=50`)
+    ).json()) as {
       items: { name: string }[];
     };
     const word = listing.items
@@ -192,7 +184,7 @@ describe('shopping in Chromium', () => {
       .find((w) => /^[a-z]{6,}$/i.test(w))!
       .toLowerCase();
     const typo = word.slice(0, 2) + word[3] + word[2] + word.slice(4);
-    await page.goto(store.url);
+    await page.goto(running.store.url);
     const box = page.getByRole('combobox', { name: 'Search products' });
     await box.pressSequentially(typo, { delay: 30 });
     await page.getByRole('option').first().waitFor();
@@ -210,26 +202,33 @@ describe('shopping in Chromium', () => {
   });
 
   it('does not let a sold-out size be added', async () => {
-    const adminToken = await signInAsAdmin(store.url);
+    const adminToken = await signInAsAdmin(running.store.url);
     const listing = (await (
-      await fetch(`${store.url}/api/v1/products?inStock=1&limit=1`)
+      await fetch(`${running.store.url}/api/v1/products?inStock=1&limit=1`)
     ).json()) as {
       items: { slug: string }[];
     };
     const slug = listing.items[0]!.slug;
-    const product = (await (await fetch(`${store.url}/api/v1/products/${slug}`)).json()) as {
+    const product = (await (
+      await fetch(`${running.store.url}/api/v1/products/${slug}`)
+    ).json()) as {
       variants: { id: string; color: string; size: string }[];
     };
     const soldOut = product.variants[0]!;
-    const changed = await fetch(`${store.url}/api/v1/admin/variants/${soldOut.id}/inventory`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ onHand: 0 }),
-    });
+    const changed = await fetch(
+      `${running.store.url}/api/v1/admin/variants/${soldOut.id}/inventory`,
+      {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ onHand: 0 }),
+      },
+    );
     expect(changed.status).toBe(200);
 
     const { context, page } = await visitor();
-    await page.goto(`${store.url}/products/${slug}?color=${encodeURIComponent(soldOut.color)}`);
+    await page.goto(
+      `${running.store.url}/products/${slug}?color=${encodeURIComponent(soldOut.color)}`,
+    );
     const sizeInput = page.locator(`.size-option input[value="${soldOut.size}"]`);
     await sizeInput.waitFor({ state: 'attached' });
     expect(await sizeInput.isDisabled()).toBe(true);

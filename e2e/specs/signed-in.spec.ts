@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addToBag,
   bagCount,
@@ -10,27 +9,17 @@ import {
   pickAvailableVariant,
   waitForStatus,
 } from '../shop.js';
-import { launchBrowser, startStore } from '../store.js';
+import { storeAndBrowser } from '../store.js';
 
 /**
  * A returning customer: what they put in the bag as a guest joins what their account's bag already
  * held when they sign in; they check out signed in, and the order is in their account.
  */
 describe('shopping signed in', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
-  });
+  const running = storeAndBrowser();
 
   const api = <T>(path: string, init?: Parameters<typeof jsonCall>[2]) =>
-    jsonCall<T>(store.url, `/api/v1${path}`, init);
+    jsonCall<T>(running.store.url, `/api/v1${path}`, init);
 
   it('merges the guest bag into the account on sign-in, checks out and shows the order in the account', async () => {
     const email = `returning-${Date.now()}@example.com`;
@@ -52,15 +41,15 @@ describe('shopping signed in', () => {
       body: { variantId: variant.id, quantity: 1 },
     });
 
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const context = await running.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${store.url}/shop`);
+    await page.goto(`${running.store.url}/shop`);
     await cards(page).first().locator('a').click();
     await pickAvailableVariant(page);
     await addToBag(page);
     expect(await bagCount(page)).toBe(1);
 
-    await page.goto(`${store.url}/sign-in?next=/checkout`);
+    await page.goto(`${running.store.url}/sign-in?next=/checkout`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: /sign in/i }).click();
@@ -77,7 +66,7 @@ describe('shopping signed in', () => {
     const number = (await page.getByTestId('order-number').textContent())!;
 
     // A reload keeps the shopper signed in (the refresh cookie), and the account lists the order.
-    await page.goto(`${store.url}/account`);
+    await page.goto(`${running.store.url}/account`);
     const row = page.getByRole('link', { name: new RegExp(number) });
     await row.waitFor();
     expect(await page.textContent('main')).toContain('Paid');
@@ -91,7 +80,7 @@ describe('shopping signed in', () => {
       method: 'POST',
       body: { email, password },
     });
-    const ended = await fetch(`${store.url}/api/v1/auth/logout-all`, {
+    const ended = await fetch(`${running.store.url}/api/v1/auth/logout-all`, {
       method: 'POST',
       headers: { authorization: `Bearer ${other.accessToken}` },
     });

@@ -1,29 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startStore } from '../store.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { storeAndBrowser } from '../store.js';
 
 describe('storefront in Chromium', () => {
-  let store: Awaited<ReturnType<typeof startStore>>;
-  let browser: Browser;
+  const running = storeAndBrowser();
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    store = await startStore();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await running.browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await store?.stop();
-  });
 
   it('shows the seeded catalog with names, prices and images, and loads more on request', async () => {
-    await page.goto(`${store.url}/shop`);
+    await page.goto(`${running.store.url}/shop`);
     const cards = page.locator('.product-grid:not([aria-hidden]) .product-card');
     await cards.first().waitFor();
     expect(await cards.count()).toBe(24);
@@ -52,7 +45,7 @@ describe('storefront in Chromium', () => {
   });
 
   it('opens on a home page with categories and new arrivals, each a real link', async () => {
-    await page.goto(store.url);
+    await page.goto(running.store.url);
     await page.getByRole('heading', { level: 1 }).waitFor();
     const tiles = page.locator('.category-tile');
     await tiles.first().waitFor();
@@ -69,12 +62,12 @@ describe('storefront in Chromium', () => {
   });
 
   it('reads the listing it preloads once: the page fetches it while the script arrives', async () => {
-    const fresh = await browser.newPage();
+    const fresh = await running.browser.newPage();
     const reads: string[] = [];
     fresh.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/v1/products') reads.push(request.url());
     });
-    await fresh.goto(`${store.url}/shop`);
+    await fresh.goto(`${running.store.url}/shop`);
     await fresh.locator('.product-grid:not([aria-hidden]) .product-card').first().waitFor();
     // The page asked for it ahead of the script, and the script's own read used that answer.
     expect(
@@ -85,7 +78,7 @@ describe('storefront in Chromium', () => {
   });
 
   it('shows only marked-down products on sale, each with its former price', async () => {
-    await page.goto(`${store.url}/shop?onSale=1`);
+    await page.goto(`${running.store.url}/shop?onSale=1`);
     const cards = page.locator('.product-grid:not([aria-hidden]) .product-card');
     await cards.first().waitFor();
     const shown = await cards.count();
@@ -95,15 +88,15 @@ describe('storefront in Chromium', () => {
   });
 
   it('answers an unknown address with the 404 page', async () => {
-    await page.goto(`${store.url}/no-such-page`);
+    await page.goto(`${running.store.url}/no-such-page`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
-    await page.goto(`${store.url}/products/no-such-product`);
+    await page.goto(`${running.store.url}/products/no-such-product`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   });
 
   it('fits a 360 px wide phone without horizontal scrolling', async () => {
-    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    await phone.goto(`${store.url}/shop`);
+    const phone = await running.browser.newPage({ viewport: { width: 360, height: 740 } });
+    await phone.goto(`${running.store.url}/shop`);
     await phone.locator('.product-grid:not([aria-hidden]) .product-card').first().waitFor();
     const overflow = await phone.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,

@@ -1,3 +1,4 @@
+import type { AdminVariantRow } from './admin-repository.js';
 import type { Gender, ProductStatus } from './csv-format.js';
 import type { ProductChange } from './events.js';
 
@@ -27,16 +28,10 @@ export interface ExistingProduct {
   sizes: string[];
 }
 
-export interface ExistingVariant {
-  id: string;
+/** A variant's row as the admin reads it, without its stock, with the product it belongs to. */
+export interface ExistingVariant extends Omit<AdminVariantRow, 'on_hand' | 'reserved'> {
   product_id: string;
   product_slug: string;
-  sku: string;
-  size: string;
-  color: string;
-  price_amount: number;
-  compare_at_amount: number | null;
-  position: number;
 }
 
 export interface ImportState {

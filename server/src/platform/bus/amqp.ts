@@ -1,5 +1,6 @@
 import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { browseDeadLetters } from './amqp-dead-letters.js';
 import { assertBindableTypes } from './memory.js';
 import type {
   DeadLetterListener,
@@ -28,8 +29,6 @@ const PREFETCH = 10;
 const CONNECT_TIMEOUT_MS = 2000;
 const PING_TIMEOUT_MS = 1000;
 const MAX_RECONNECT_DELAY_MS = 5000;
-/** Bounds a dead-letter listing; the port has no paging and the admin API only shows a page anyway. */
-const MAX_DEAD_LETTERS = 10_000;
 const ATTEMPT_HEADER = 'x-attempt';
 const ERROR_HEADER = 'x-last-error';
 
@@ -377,33 +376,8 @@ export async function createAmqpBus(url: string, opts: AmqpBusOptions = {}): Pro
     },
 
     async deadLetters(consumer) {
-      const c = conn;
-      if (!c) throw new Error('AMQP connection is down');
-      const ch = await c.createChannel();
-      ch.on('error', noop);
-      try {
-        // checkQueue closes the channel on 404; a consumer that never subscribed has no dead letters.
-        const exists = await ch.checkQueue(dlqName(consumer)).then(
-          () => true,
-          () => false,
-        );
-        if (!exists) return [];
-        const out: EventEnvelope[] = [];
-        while (out.length < MAX_DEAD_LETTERS) {
-          const msg = await ch.get(dlqName(consumer), { noAck: false });
-          if (!msg) break;
-          try {
-            out.push(JSON.parse(msg.content.toString('utf8')) as EventEnvelope);
-          } catch (err) {
-            report(err, `unparseable dead letter in ${dlqName(consumer)}`);
-          }
-        }
-        // Requeue everything we looked at: browsing must not consume the queue.
-        ch.nackAll(true);
-        return out;
-      } finally {
-        await ch.close().catch(noop);
-      }
+      if (!conn) throw new Error('AMQP connection is down');
+      return browseDeadLetters(conn, dlqName(consumer), report);
     },
 
     async ping() {
