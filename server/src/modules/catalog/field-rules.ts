@@ -15,7 +15,10 @@ export const maxPriceMinorUnits = 100_000_000;
 /** Most units on hand a variant may be given in one go. */
 export const maxOnHand = 1_000_000;
 
-const atMost = (length: number) => `must be at most ${length.toLocaleString('en')} characters`;
+// Thousands grouped by hand: the first Intl.NumberFormat (or toLocaleString) a process makes maps
+// several megabytes of ICU data, and these messages are built when the API starts.
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+const atMost = (length: number) => `must be at most ${grouped(length)} characters`;
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const slugMessage = 'must be lowercase letters and digits joined by single hyphens';
 

@@ -9,6 +9,7 @@ import { findSaleVariants, type SaleVariant } from './sale.js';
 import type { CategoryLabel, FacetIndex } from './facet-index.js';
 import { createFacetSource } from './facet-source.js';
 import { createSpeller } from './spelling.js';
+import { compareSizes } from './size-order.js';
 import type {
   CategoryNode,
   ListProductsQuery,
@@ -25,18 +26,6 @@ export interface CatalogServiceDeps {
 }
 
 const money = (amount: number, currency: string) => ({ amount, currency });
-
-/** Clothing sizes in the order a shopper reads them; anything else (waists, kids) sorts naturally after. */
-const sizeOrder = new Map(
-  ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL', 'One Size'].map((size, i) => [size, i]),
-);
-const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
-function compareSizes(a: string, b: string): number {
-  const ia = sizeOrder.get(a);
-  const ib = sizeOrder.get(b);
-  if (ia !== undefined || ib !== undefined) return (ia ?? 99) - (ib ?? 99);
-  return naturalOrder(a, b);
-}
 
 /** Product summaries kept per process for one catalog version (the most recently read first out). */
 const summaryCacheEntries = 10_000;

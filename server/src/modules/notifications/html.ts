@@ -7,14 +7,18 @@
 export { SafeHtml, escapeHtml, formatMoney, html, raw, type Money } from '../../platform/html.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
+// Made on the first email rather than at load: the first Intl formatter maps megabytes of ICU data.
+let dateFormat: Intl.DateTimeFormat | undefined;
 
 /** Emails are read anywhere, so times are given in UTC and say so. */
-export const formatDateTime = (iso: string) => `${dateFormat.format(new Date(iso))} UTC`;
+export function formatDateTime(iso: string): string {
+  dateFormat ??= new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  });
+  return `${dateFormat.format(new Date(iso))} UTC`;
+}
 
 export interface Brand {
   storeName: string;
