@@ -3,6 +3,7 @@ import { closeAdapters, openAdapters } from './platform/adapters.js';
 import { ConfigError, embeddedAdmin, loadConfig, type Config } from './platform/config.js';
 import { loggerOptions } from './platform/logger.js';
 import { sourceMappedStack } from './platform/stack-traces.js';
+import { logUncaughtFailures } from './platform/crash-logging.js';
 import { ensureAdmin } from './modules/accounts/bootstrap.js';
 import { buildApi, createServices } from './server.js';
 import { scrapeRegistries, serveMetrics } from './platform/metrics.js';
@@ -38,6 +39,7 @@ export async function boot(roles: { api: boolean; worker: boolean }): Promise<vo
 async function start(roles: { api: boolean; worker: boolean }): Promise<void> {
   const config = readConfig();
   const logger = pino(loggerOptions(config));
+  logUncaughtFailures(logger);
   const adapters = await openAdapters(config, logger);
   await adapters.database.migrate();
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundleLikeTheServer } from './bundle-test-kit.js';
 import { sourceMappedStack } from './stack-traces.js';
 
 describe('stack traces of the built server', () => {
@@ -30,18 +30,7 @@ describe('stack traces of the built server', () => {
         '',
       ].join('\n'),
     );
-    // As the server's build makes it: minified, a linked map holding the mappings only.
-    await build({
-      entryPoints: [source],
-      outfile: join(dir, 'failing.js'),
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      minify: true,
-      sourcemap: 'linked',
-      sourcesContent: false,
-      logLevel: 'silent',
-    });
+    await bundleLikeTheServer(source, join(dir, 'failing.js'));
     // The trace as a plain node process prints it (the test runner maps traces on its own).
     const stack = execFileSync(
       process.execPath,
