@@ -101,6 +101,8 @@ export const orderLines = pgTable(
   },
   (t) => [
     index('order_lines_order_idx').on(t.orderId, t.position),
+    // Whether a variant was ever sold: the catalog admin asks before a variant is removed or changed.
+    index('order_lines_variant_idx').on(t.variantId),
     check('order_lines_quantity_check', sql`${t.quantity} BETWEEN 1 AND 10`),
     check('order_lines_total_check', sql`${t.lineTotal} = ${t.unitPrice} * ${t.quantity}`),
   ],
