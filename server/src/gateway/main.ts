@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { logUncaughtFailures } from '../platform/crash-logging.js';
 import { z } from 'zod';
 import { connectPostgres, openPglite } from '../platform/db/index.js';
 import { createGateway } from './gateway.js';
@@ -31,6 +32,7 @@ if (!env.success) {
 }
 const config = env.data;
 const logger = pino({ level: config.LOG_LEVEL, name: 'gateway' });
+logUncaughtFailures(logger);
 const database = config.GATEWAY_DATABASE_URL
   ? await connectPostgres(config.GATEWAY_DATABASE_URL)
   : await openPglite(`${config.DATA_DIR}/gateway`);

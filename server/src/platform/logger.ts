@@ -6,7 +6,9 @@ import type { Config } from './config.js';
 /** An error as pino logs it, its stack pointed at the TypeScript sources (stack-traces.ts). */
 function serializeError(error: Error) {
   const serialized = stdSerializers.err(error);
-  if (typeof serialized.stack === 'string') serialized.stack = sourceMappedStack(serialized.stack);
+  // What was thrown need not be an Error (`throw null`): then it is logged as it is.
+  if (serialized !== null && typeof serialized === 'object' && typeof serialized.stack === 'string')
+    serialized.stack = sourceMappedStack(serialized.stack);
   return serialized;
 }
 

@@ -37,6 +37,20 @@ const labels = [
   '8-10',
   '10-12',
   '32A',
+  'EU42',
+  'W30',
+  'W 30',
+  'S1',
+  'S/M',
+  'XL2',
+  'XL-Tall',
+  'a1',
+  'a.',
+  'x{',
+  '007',
+  '7',
+  '99999999999999999999',
+  '100000000000000000000',
   '32B',
   '34A',
   'XS/S',
@@ -79,6 +93,18 @@ describe('size order', () => {
         expect(sign(naturalCompare(a, b)), `${a} against ${b}`).toBe(
           -sign(naturalCompare(b, a)) || 0,
         );
+      }
+    }
+  });
+
+  it('is a total order: transitive, so a sort is well defined', () => {
+    for (const a of labels) {
+      for (const b of labels) {
+        if (naturalCompare(a, b) >= 0) continue;
+        for (const c of labels) {
+          if (naturalCompare(b, c) < 0)
+            expect(naturalCompare(a, c), `${a} < ${b} < ${c}`).toBeLessThan(0);
+        }
       }
     }
   });

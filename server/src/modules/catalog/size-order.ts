@@ -4,49 +4,71 @@
  *
  * The natural order is written here rather than taken from `Intl.Collator`: the first collator a
  * process makes maps several megabytes of ICU collation data into memory, and the API would make it
- * for the size facet of its first listing. Sizes are short ASCII labels, where comparing runs of
- * digits by value and everything else case-insensitively gives the same order (punctuation marks
- * among themselves excepted: they keep their ASCII order here).
+ * for the size facet of its first listing. It follows a numeric collator on ASCII labels: a label is
+ * read as a sequence of characters, with each run of digits one number; spaces and punctuation come
+ * before numbers, numbers (by value) before letters, letters ignore case. Where they differ: marks of
+ * punctuation among themselves keep their ASCII order, and letters beyond ASCII (É, Ü) come after z.
  */
 
 const clothingOrder = new Map(
   ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL', 'One Size'].map((size, i) => [size, i]),
 );
 
-const runs = /\d+|\D+/g;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const lower = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+/** Spaces and punctuation 0, digits 1, letters 2. */
+const rank = (code: number) =>
+  isDigit(code) ? 1 : (code >= 97 && code <= 122) || code > 127 ? 2 : 0;
 
-/** Spaces and punctuation sort before digits, digits before letters, as in a collator. */
-function rank(run: string): number {
-  const code = run.toLowerCase().charCodeAt(0);
-  if (code >= 48 && code <= 57) return 1;
-  return (code >= 97 && code <= 122) || code > 127 ? 2 : 0;
+const swapCase = (text: string) =>
+  text.replace(/[a-z]+|[A-Z]+/g, (run) =>
+    run === run.toLowerCase() ? run.toUpperCase() : run.toLowerCase(),
+  );
+
+/** The end of the run of digits starting at `from`. */
+function digitsEnd(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  return end;
 }
 
-/** Compares two labels run by run: digit runs by value, other runs ignoring case. */
+/** Two runs of digits by value, whatever their length: without leading zeros, shorter is less. */
+function compareNumbers(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Natural order of two labels; a total order (ties broken by case, then leading zeros). */
 export function naturalCompare(a: string, b: string): number {
-  const left = a.match(runs) ?? [];
-  const right = b.match(runs) ?? [];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i]!;
-    const y = right[i]!;
-    if (x === y) continue;
-    const xRank = rank(x);
-    const yRank = rank(y);
-    if (xRank !== yRank) return xRank - yRank;
-    const byRun = xRank === 1 ? Number(x) - Number(y) : compareText(x, y);
-    if (byRun !== 0) return byRun;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = lower(a.charCodeAt(i));
+    const y = lower(b.charCodeAt(j));
+    const byRank = rank(x) - rank(y);
+    if (byRank !== 0) return byRank;
+    if (isDigit(x)) {
+      const xEnd = digitsEnd(a, i);
+      const yEnd = digitsEnd(b, j);
+      const byValue = compareNumbers(a.slice(i, xEnd), b.slice(j, yEnd));
+      if (byValue !== 0) return byValue;
+      i = xEnd;
+      j = yEnd;
+    } else {
+      if (x !== y) return x - y;
+      i++;
+      j++;
+    }
   }
-  if (left.length !== right.length) return left.length - right.length;
-  return compareText(a, b, true);
-}
-
-/** Letters ignoring case first; `caseToo` breaks a tie with lower case before upper, as a collator. */
-function compareText(a: string, b: string, caseToo = false): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x !== y) return x < y ? -1 : 1;
-  if (!caseToo || a === b) return 0;
-  return a > b ? -1 : 1;
+  // One is a prefix of the other (in this reading): the shorter first.
+  const byLength = a.length - i - (b.length - j);
+  if (byLength !== 0) return byLength;
+  // Equal but for case or leading zeros: by their text with the case of letters swapped, so that
+  // lower case comes first, as in a collator (a one-to-one mapping: still a total order).
+  if (a === b) return 0;
+  return swapCase(a) < swapCase(b) ? -1 : 1;
 }
 
 /** Sizes in reading order: clothing letters first, then the rest naturally. */
