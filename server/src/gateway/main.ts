@@ -1,6 +1,7 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { logUncaughtFailures } from '../platform/crash-logging.js';
+import { loggerOptions } from '../platform/logger.js';
 import { z } from 'zod';
 import { connectPostgres, openPglite } from '../platform/db/index.js';
 import { createGateway } from './gateway.js';
@@ -31,7 +32,8 @@ if (!env.success) {
   process.exit(1);
 }
 const config = env.data;
-const logger = pino({ level: config.LOG_LEVEL, name: 'gateway' });
+// The store's logger options: its stacks mapped to the sources, its secrets redacted.
+const logger = pino({ ...loggerOptions(config), name: 'gateway' });
 logUncaughtFailures(logger);
 const database = config.GATEWAY_DATABASE_URL
   ? await connectPostgres(config.GATEWAY_DATABASE_URL)
@@ -45,7 +47,7 @@ const gateway = createGateway({
 });
 const app = Fastify({
   loggerInstance: logger,
-  disableRequestLogging: true,
+  logController: new LogController({ disableRequestLogging: true }),
 }) as unknown as FastifyInstance;
 await gateway.mount(app, '/gateway');
 await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });

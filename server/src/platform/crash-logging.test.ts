@@ -29,7 +29,7 @@ describe('failures nothing handled, in a built process', () => {
         `import pino from 'pino';`,
         `import { loggerOptions } from ${JSON.stringify(join(platformDir, 'logger.js'))};`,
         `import { logUncaughtFailures } from ${JSON.stringify(join(platformDir, 'crash-logging.js'))};`,
-        `logUncaughtFailures(pino(loggerOptions({ LOG_LEVEL: 'info', NODE_ENV: 'production' })));`,
+        `logUncaughtFailures(pino(loggerOptions({ LOG_LEVEL: 'info' })));`,
         `function explode(): never {`,
         `  throw new Error('nobody caught this');`,
         `}`,

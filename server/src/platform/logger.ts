@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { stdSerializers, type LoggerOptions } from 'pino';
 import { sourceMappedStack } from './stack-traces.js';
-import type { Config } from './config.js';
 
 /** An error as pino logs it, its stack pointed at the TypeScript sources (stack-traces.ts). */
 function serializeError(error: Error) {
@@ -12,8 +11,8 @@ function serializeError(error: Error) {
   return serialized;
 }
 
-/** Pino options shared by the api and the worker; secrets never reach a log line. */
-export function loggerOptions(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): LoggerOptions {
+/** Pino options shared by every process (api, worker, gateway); secrets never reach a log line. */
+export function loggerOptions(config: { LOG_LEVEL: string }): LoggerOptions {
   return {
     level: config.LOG_LEVEL,
     serializers: { err: serializeError },
