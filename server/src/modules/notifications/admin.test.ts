@@ -138,9 +138,12 @@ describe.each(backends())('the dev mailbox (no SMTP_URL) on %s backends', (backe
     expect(mailbox.kind).toBe('dev');
     const { email } = await register();
     await eventually(async () => mailbox.messages.some((m) => m.to === email));
-    const { items } = (await get(`/admin/notifications?to=${email}`, admin())).json() as {
-      items: Item[];
-    };
+    // The mailbox holds the message a moment before the email's row says it was sent.
+    let items: Item[] = [];
+    await eventually(async () => {
+      items = (await get(`/admin/notifications?to=${email}`, admin())).json().items as Item[];
+      return items[0]?.status === 'sent';
+    });
     expect(items).toMatchObject([{ template: 'welcome', status: 'sent', attempts: 1 }]);
     const detail = await get(`/admin/notifications/${items[0]?.id}`, admin());
     expect(detail.json()).toMatchObject({

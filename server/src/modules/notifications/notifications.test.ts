@@ -43,6 +43,8 @@ describe.each(backends())('notification emails on %s backends', (backend) => {
     expect(welcome?.text).toContain(`Your account ${email} is ready`);
     expect(welcome?.text).toContain('Hi Ada,');
     expect(welcome?.html).toContain('href="http://localhost:3000"');
+    // The server has the message a moment before the row records it sent.
+    await eventually(async () => (await rowsFor(email))[0]?.status === 'sent');
     const [row] = await rowsFor(email);
     expect(row).toMatchObject({ template: 'welcome', status: 'sent', attempts: 1 });
     expect(welcome?.messageId).toBe(`<${row?.id}@stride.local>`);
@@ -159,6 +161,7 @@ describe.each(backends())('notification emails on %s backends', (backend) => {
     const twin = { ...envelope, id: randomUUID(), occurredAt: new Date().toISOString() };
     await Promise.all([ctx.store.adapters.bus.publish(twin), ctx.store.adapters.bus.publish(twin)]);
     expect(await mailFor(email, 2, 1000)).toHaveLength(2);
+    await eventually(async () => (await rowsFor(email)).every((r) => r.status === 'sent'));
     const rows = await rowsFor(email);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([
       ['sent', 1],

@@ -6,9 +6,10 @@ import { backends, eventually, silentLogger } from '../../../test/harness.js';
 import { createServices } from '../index.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
-/** Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT (1 second here), exactly once. */
+/** Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT (2 seconds here: long enough that a slow moment
+ * between placing an order and the next step cannot make it due), exactly once. */
 describe.each(backends())('expiry of unpaid orders on %s backends', (backend) => {
-  const kit = checkoutKit(backend, { env: { ORDER_PAYMENT_TIMEOUT: '1' } });
+  const kit = checkoutKit(backend, { env: { ORDER_PAYMENT_TIMEOUT: '2' } });
   const { ctx, stockedVariant, cartWith, placeOrder, stockOf, count } = kit;
 
   async function pending(quantity: number) {
@@ -23,7 +24,7 @@ describe.each(backends())('expiry of unpaid orders on %s backends', (backend) =>
     for (const { v, order } of placed) {
       expect(await stockOf(v.variantId)).toMatchObject({ reserved: order.items[0]?.quantity });
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
 
     // A second worker: its own services and, on PostgreSQL, its own connection pool.
     const second =
@@ -81,7 +82,7 @@ describe.each(backends())('expiry of unpaid orders on %s backends', (backend) =>
     await ctx.store.adapters.database.db.transaction((tx) =>
       ctx.store.services.orders.markPaid({ actor: null, tx, afterCommit: () => {} }, order.id),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
     await ctx.store.services.orders.expireDue(anonymous);
     expect(await stockOf(v.variantId)).toEqual({ onHand: 9, reserved: 0 });
     const detail = (
@@ -92,7 +93,7 @@ describe.each(backends())('expiry of unpaid orders on %s backends', (backend) =>
 });
 
 describe('the expiry job in the worker', () => {
-  const kit = checkoutKit('embedded', { env: { ORDER_PAYMENT_TIMEOUT: '1' }, worker: true });
+  const kit = checkoutKit('embedded', { env: { ORDER_PAYMENT_TIMEOUT: '2' }, worker: true });
 
   it('cancels an unpaid order on its own shortly after the timeout', async () => {
     const v = await kit.stockedVariant(4);

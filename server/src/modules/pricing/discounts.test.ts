@@ -146,6 +146,7 @@ describe.each(backends())('discount codes on %s backends', (backend) => {
       }
       // "_" in q is a literal, not a LIKE wildcard: this one must not match.
       await createDiscount({ code: `ListX${tag}X9` });
+      await sleep(3); // the newest must be this one, not ListX… made in the same millisecond
       await createDiscount({ code: newCode('Other') });
       const first = (
         await get(`/admin/discounts?q=list_${tag.toLowerCase()}&limit=2`, kit.admin())
