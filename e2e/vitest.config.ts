@@ -9,6 +9,9 @@ export default defineConfig({
     include: ['specs/**/*.spec.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after one second by default: less than a page's round trip to the
+    // store may take on a busy machine.
+    expect: { poll: { timeout: 10_000 } },
     // One browser and one store at a time: the machine has two cores.
     fileParallelism: false,
     reporters: resultsDir ? ['default', 'json'] : ['default'],

@@ -26,6 +26,7 @@ describe('storefront pages, accessible and responsive', () => {
   });
 
   for (const viewport of viewports) {
+    // Nine pages scanned and photographed take about 25 s on a busy machine: room beyond a minute.
     it(`home, listing, product, bag and checkout at ${viewport.width} px`, async () => {
       const context = await running.browser.newContext({
         viewport: { width: viewport.width, height: viewport.height },
@@ -95,6 +96,6 @@ describe('storefront pages, accessible and responsive', () => {
         'sign-up': [],
         'reset-password': [],
       });
-    });
+    }, 120_000);
   }
 });

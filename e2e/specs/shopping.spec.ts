@@ -85,9 +85,11 @@ describe('shopping in Chromium', () => {
 
     await page.goBack();
     await page.waitForURL((url) => url.search === '?size=M');
-    expect(await page.getByRole('button', { name: /^Black,/ }).getAttribute('aria-pressed')).toBe(
-      'false',
-    );
+    // The URL changes before the page redraws for it.
+    await shownTotal(page, await apiTotal('size=M'));
+    await expect
+      .poll(() => page.getByRole('button', { name: /^Black,/ }).getAttribute('aria-pressed'))
+      .toBe('false');
     await context.close();
     expect(problems).toEqual([]);
   });
@@ -187,8 +189,10 @@ describe('shopping in Chromium', () => {
     await page.goto(running.store.url);
     const box = page.getByRole('combobox', { name: 'Search products' });
     await box.pressSequentially(typo, { delay: 30 });
-    await page.getByRole('option').first().waitFor();
-    expect((await page.getByRole('option').first().textContent())?.toLowerCase()).toContain(word);
+    // A slow moment mid-typing may show a part-word's suggestions first; then the whole word's.
+    await expect
+      .poll(async () => (await page.getByRole('option').first().textContent())?.toLowerCase())
+      .toContain(word);
     await box.press('Enter');
     await page.waitForURL(/\/search\?q=/);
     const suggestion = page.locator('.did-you-mean a');

@@ -47,12 +47,13 @@ describe('storefront in Chromium', () => {
   it('opens on a home page with categories and new arrivals, each a real link', async () => {
     await page.goto(running.store.url);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    const tiles = page.locator('.category-tile');
+    // The tiles and cards themselves, not the placeholders shown while they load.
+    const tiles = page.locator('a.category-tile');
     await tiles.first().waitFor();
     expect(await tiles.first().getAttribute('href')).toMatch(/^\/shop\/[\w-]+$/);
-    const arrivals = page.locator('section', {
-      has: page.getByRole('heading', { name: 'New arrivals' }),
-    });
+    const arrivals = page
+      .locator('section', { has: page.getByRole('heading', { name: 'New arrivals' }) })
+      .locator('.product-grid:not([aria-hidden])');
     await arrivals.locator('.product-card').first().waitFor();
     expect(await arrivals.locator('.product-card').count()).toBe(8);
     expect(await arrivals.locator('.product-card a').first().getAttribute('href')).toMatch(

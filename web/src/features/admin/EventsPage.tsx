@@ -62,7 +62,12 @@ function DeadLetters() {
             </thead>
             <tbody>
               {items.map((letter) => (
-                <tr key={`${letter.consumer}-${letter.eventId}`} data-testid="dead-letter">
+                <tr
+                  key={`${letter.consumer}-${letter.eventId}`}
+                  data-testid="dead-letter"
+                  data-event-id={letter.eventId}
+                  data-consumer={letter.consumer}
+                >
                   <td>
                     {letter.type} <span className="muted">v{letter.version}</span>
                   </td>
