@@ -312,7 +312,15 @@ describe.each(backends())('catalog API on %s backends', (backend) => {
           type: 'inventory_update',
           payload: {
             reason: 'adjusted',
-            items: [{ variantId: variant.id, onHand: 3, reserved: 0, available: 3 }],
+            items: [
+              {
+                variantId: variant.id,
+                onHand: 3,
+                reserved: 0,
+                available: 3,
+                previousAvailable: variant.available,
+              },
+            ],
           },
         }),
       ]);

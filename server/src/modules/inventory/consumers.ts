@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { consumeOnce } from '../../platform/bus/consumer.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
@@ -14,20 +15,29 @@ export interface LowStockOptions {
   alertTo: string | null;
 }
 
+type StockItem = z.infer<typeof inventoryUpdated.schema>['items'][number];
+
 /**
  * Low-stock alerts. A variant whose stock left to sell falls to the threshold is recorded in
  * `low_stock_alerts` and one email goes to the store team; it is not mentioned again until a change
  * brings it back above the threshold (which removes the record). In the inbox transaction, so a
  * redelivered `inventory_update` alerts nobody twice.
+ *
+ * Changes to one variant may be handled side by side, so in either order. A change that itself
+ * takes stock from above the threshold to it (the event says what could be bought before) is
+ * always news: a restock handled after the fall that followed it cannot swallow the fall's alert.
+ * Handled in that order the restock does clear the record, so the variant's next change while it
+ * is still low tells the team again: once too often rather than never.
  */
 export async function startInventoryConsumers(
   deps: { db: Db; bus: MessageBus; logger: Logger; catalog: CatalogService },
   options: LowStockOptions,
 ): Promise<Subscription[]> {
+  const { threshold } = options;
   return [
     await consumeOnce(deps, 'inventory-low-stock', [inventoryUpdated], async (ctx, { data }) => {
-      const restocked = data.items.filter((i) => i.available > options.threshold);
-      const low = data.items.filter((i) => i.available <= options.threshold);
+      const restocked = data.items.filter((i) => i.available > threshold);
+      const low = data.items.filter((i) => i.available <= threshold);
       if (restocked.length > 0) {
         await ctx.tx.execute(
           sql`DELETE FROM low_stock_alerts WHERE variant_id IN (${sql.join(
@@ -36,18 +46,35 @@ export async function startInventoryConsumers(
           )})`,
         );
       }
-      if (low.length === 0) return;
-      const newlyLow = await queryRows<{ variant_id: string; available: number }>(
-        ctx.tx,
-        sql`INSERT INTO low_stock_alerts (variant_id, available)
-            SELECT v.id, l.available FROM variants v
-            JOIN (VALUES ${sql.join(
-              low.map((i) => sql`(${i.variantId}::uuid, ${i.available}::int)`),
-              sql`, `,
-            )}) AS l(variant_id, available) ON l.variant_id = v.id
-            ON CONFLICT (variant_id) DO NOTHING
-            RETURNING variant_id, available`,
-      );
+      const fellNow = (i: StockItem) =>
+        i.previousAvailable !== undefined && i.previousAvailable > threshold;
+      // The variants to tell the team of: those that fell with this change, alerted again even
+      // if a record is there, and those low with no record yet.
+      const record = async (items: StockItem[], again: boolean) =>
+        items.length === 0
+          ? []
+          : queryRows<{ variant_id: string; available: number }>(
+              ctx.tx,
+              sql`INSERT INTO low_stock_alerts (variant_id, available)
+                  SELECT v.id, l.available FROM variants v
+                  JOIN (VALUES ${sql.join(
+                    items.map((i) => sql`(${i.variantId}::uuid, ${i.available}::int)`),
+                    sql`, `,
+                  )}) AS l(variant_id, available) ON l.variant_id = v.id
+                  ON CONFLICT (variant_id) ${
+                    again
+                      ? sql`DO UPDATE SET available = EXCLUDED.available, alerted_at = now()`
+                      : sql`DO NOTHING`
+                  }
+                  RETURNING variant_id, available`,
+            );
+      const newlyLow = [
+        ...(await record(low.filter(fellNow), true)),
+        ...(await record(
+          low.filter((i) => !fellNow(i)),
+          false,
+        )),
+      ];
       if (newlyLow.length === 0) return;
       deps.logger.info({ variants: newlyLow.length }, 'low stock');
       if (!options.alertTo) return;

@@ -1,8 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { writeEvent } from '../../platform/bus/outbox.js';
+import { anonymous, inTransaction, type TxContext } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { backends, eventually } from '../../../test/harness.js';
 import { checkoutKit } from '../orders/test-kit.js';
+import { inventoryUpdated } from './events.js';
+import { setStockLevels } from './service.js';
 
 const team = 'stock-team@stride.test';
 
@@ -45,16 +49,9 @@ describe.each(backends())('low-stock alerts (%s)', (backend) => {
     expect(await alerts(variant.sku)).toHaveLength(1);
 
     // Restocked above the threshold, then low again: a second alert.
+    // Changes made in the same moment may be handled side by side, in either order: the fall is
+    // told of all the same (a test below hands them over the other way round).
     await setOnHand(variant.variantId, 50);
-    // The alert is cleared once the restock is handled. Two changes in the same moment may be
-    // handled side by side, so the test lets the restock be seen before stock falls again.
-    await eventually(async () => {
-      const rows = await queryRows(
-        kit.ctx.store.adapters.database.db,
-        sql`SELECT 1 FROM low_stock_alerts WHERE variant_id = ${variant.variantId}::uuid`,
-      );
-      return rows.length === 0;
-    });
     await setOnHand(variant.variantId, 11);
     await eventually(async () => (await alerts(variant.sku)).length === 2);
   });
@@ -65,5 +62,75 @@ describe.each(backends())('low-stock alerts (%s)', (backend) => {
     await setOnHand(variant.variantId, 20);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await alerts(variant.sku)).toHaveLength(0);
+  });
+
+  const db = () => kit.ctx.store.adapters.database.db;
+  const inventory = () => kit.ctx.store.services.inventory;
+  /** Once the low-stock consumer has handled the event `id`. */
+  const handled = (id: string) =>
+    eventually(async () => {
+      const rows = await queryRows(
+        db(),
+        sql`SELECT 1 FROM inbox WHERE consumer = 'inventory-low-stock' AND message_id = ${id}::uuid`,
+      );
+      return rows.length === 1;
+    });
+
+  it('says in each change what could be bought before it', async () => {
+    const v = await kit.stockedVariant(10);
+    const line = [{ variantId: v.variantId, sku: v.sku, quantity: 0 }];
+    const lines = (quantity: number) => line.map((l) => ({ ...l, quantity }));
+    const inTx = (work: (ctx: TxContext) => Promise<unknown>) =>
+      inTransaction(db(), anonymous, work);
+    await inTx((ctx) => inventory().reserve(ctx, lines(3)));
+    await inTx((ctx) => inventory().release(ctx, lines(1)));
+    await inTx((ctx) => inventory().commit(ctx, lines(2)));
+    await inTx((ctx) => inventory().restock(ctx, lines(1)));
+    await inventory().setOnHand(anonymous, v.variantId, 4);
+    await inTx(({ tx }) => setStockLevels(tx, [{ variantId: v.variantId, onHand: 6 }]));
+    const events = await queryRows<{ payload: { reason: string; items: unknown[] } }>(
+      db(),
+      sql`SELECT payload FROM outbox WHERE type = 'inventory_update'
+            AND payload->'items' @> ${JSON.stringify([{ variantId: v.variantId }])}::jsonb
+          ORDER BY occurred_at, id`,
+    );
+    const item = (onHand: number, reserved: number, previousAvailable: number) => [
+      { variantId: v.variantId, onHand, reserved, available: onHand - reserved, previousAvailable },
+    ];
+    expect(events.map((e) => e.payload)).toEqual([
+      { reason: 'adjusted', items: item(10, 0, 0) }, // stocked by the store team
+      { reason: 'reserved', items: item(10, 3, 10) },
+      { reason: 'released', items: item(10, 2, 7) },
+      { reason: 'committed', items: item(8, 0, 8) },
+      { reason: 'restocked', items: item(9, 0, 8) },
+      { reason: 'adjusted', items: item(4, 0, 9) },
+      { reason: 'adjusted', items: item(6, 0, 4) },
+    ]);
+  });
+
+  it('tells of a fall even when the restock before it is handled after it', async () => {
+    const variant = await kit.stockedVariant(10);
+    const cartId = await kit.cartWith([{ variantId: variant.variantId, quantity: 8 }]);
+    expect((await kit.placeOrder(cartId)).statusCode).toBe(201);
+    await eventually(async () => (await alerts(variant.sku)).length === 1);
+    // Restocked to 50, then sold down to 3 left: the two events handled the other way round.
+    const announce = (onHand: number, previousAvailable: number) =>
+      db().transaction((tx) =>
+        writeEvent(tx, inventoryUpdated, {
+          reason: 'adjusted',
+          items: [
+            {
+              variantId: variant.variantId,
+              onHand,
+              reserved: 8,
+              available: onHand - 8,
+              previousAvailable,
+            },
+          ],
+        }),
+      );
+    await handled(await announce(11, 42));
+    await handled(await announce(50, 2));
+    await eventually(async () => (await alerts(variant.sku)).length === 2);
   });
 });

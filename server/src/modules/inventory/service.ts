@@ -70,18 +70,22 @@ export async function setStockLevels(
   const changed: StockLevel[] = [];
   for (let i = 0; i < levels.length; i += 1000) {
     const part = levels.slice(i, i + 1000);
+    // `before` is the same row as the statement found it (the caller holds its lock): what could
+    // be bought before the change, which RETURNING alone cannot give.
     const rows = await queryRows<LevelRow>(
       tx,
       sql`UPDATE stock_levels s SET on_hand = l.on_hand, updated_at = now()
           FROM (VALUES ${sql.join(
             part.map((l) => sql`(${l.variantId}::uuid, ${l.onHand}::int)`),
             sql`, `,
-          )}) AS l(variant_id, on_hand)
-          WHERE s.variant_id = l.variant_id AND s.on_hand <> l.on_hand
-          RETURNING s.variant_id, s.on_hand, s.reserved`,
+          )}) AS l(variant_id, on_hand), stock_levels before
+          WHERE s.variant_id = l.variant_id AND before.variant_id = s.variant_id
+            AND s.on_hand <> l.on_hand
+          RETURNING s.variant_id, s.on_hand, s.reserved,
+                    before.on_hand - before.reserved AS previous_available`,
     );
     if (rows.length === 0) continue;
-    await writeEvent(tx, inventoryUpdated, { reason: 'adjusted', items: rows.map(toLevel) });
+    await writeEvent(tx, inventoryUpdated, { reason: 'adjusted', items: rows.map(toEventItem) });
     changed.push(...rows.map(toLevel));
   }
   return changed;
@@ -110,6 +114,8 @@ interface LevelRow {
   variant_id: string;
   on_hand: number;
   reserved: number;
+  /** Units that could be bought before the change that returned this row. */
+  previous_available?: number;
 }
 
 const toLevel = (row: LevelRow): StockLevel => ({
@@ -117,6 +123,11 @@ const toLevel = (row: LevelRow): StockLevel => ({
   onHand: row.on_hand,
   reserved: row.reserved,
   available: row.on_hand - row.reserved,
+});
+
+const toEventItem = (row: LevelRow) => ({
+  ...toLevel(row),
+  ...(row.previous_available === undefined ? {} : { previousAvailable: row.previous_available }),
 });
 
 /** Lines merged per variant and sorted by id: every transaction locks rows in one order, so none deadlock. */
@@ -142,7 +153,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     await writeEvent(ctx.tx, inventoryUpdated, {
       reason,
       ...(orderId ? { orderId } : {}),
-      items: rows.map(toLevel),
+      items: rows.map(toEventItem),
     });
     if (deps.onStockChanged) await afterCommit(ctx, deps.onStockChanged);
   }
@@ -175,7 +186,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
           ctx.tx,
           sql`UPDATE stock_levels SET reserved = reserved + ${line.quantity}, updated_at = now()
               WHERE variant_id = ${line.variantId}::uuid AND on_hand - reserved >= ${line.quantity}
-              RETURNING variant_id, on_hand, reserved`,
+              RETURNING variant_id, on_hand, reserved,
+                        on_hand - reserved + ${line.quantity}::int AS previous_available`,
         );
         if (row) {
           changed.push(row);
@@ -203,7 +215,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         const [row] = await queryRows<LevelRow>(
           ctx.tx,
           sql`UPDATE stock_levels SET reserved = reserved - ${line.quantity}, updated_at = now()
-              WHERE variant_id = ${line.variantId}::uuid RETURNING variant_id, on_hand, reserved`,
+              WHERE variant_id = ${line.variantId}::uuid
+              RETURNING variant_id, on_hand, reserved,
+                        on_hand - reserved - ${line.quantity}::int AS previous_available`,
         );
         if (row) changed.push(row);
       }
@@ -218,7 +232,8 @@ export function createInventoryService(deps: InventoryServiceDeps) {
           ctx.tx,
           sql`UPDATE stock_levels
               SET on_hand = on_hand - ${line.quantity}, reserved = reserved - ${line.quantity}, updated_at = now()
-              WHERE variant_id = ${line.variantId}::uuid RETURNING variant_id, on_hand, reserved`,
+              WHERE variant_id = ${line.variantId}::uuid
+              RETURNING variant_id, on_hand, reserved, on_hand - reserved AS previous_available`,
         );
         if (row) changed.push(row);
       }
@@ -232,7 +247,9 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         const [row] = await queryRows<LevelRow>(
           ctx.tx,
           sql`UPDATE stock_levels SET on_hand = on_hand + ${line.quantity}, updated_at = now()
-              WHERE variant_id = ${line.variantId}::uuid RETURNING variant_id, on_hand, reserved`,
+              WHERE variant_id = ${line.variantId}::uuid
+              RETURNING variant_id, on_hand, reserved,
+                        on_hand - reserved - ${line.quantity}::int AS previous_available`,
         );
         if (row) changed.push(row);
       }
@@ -262,7 +279,11 @@ export function createInventoryService(deps: InventoryServiceDeps) {
           sql`UPDATE stock_levels SET on_hand = ${onHand}, updated_at = now()
               WHERE variant_id = ${variantId}::uuid RETURNING variant_id, on_hand, reserved`,
         );
-        await announce(tx, 'adjusted', updated ? [updated] : []);
+        await announce(
+          tx,
+          'adjusted',
+          updated ? [{ ...updated, previous_available: row.on_hand - row.reserved }] : [],
+        );
         await recordAudit(tx, {
           action: 'inventory.set',
           target: `variant:${variantId}`,
