@@ -46,10 +46,12 @@ export async function startInventoryConsumers(
           )})`,
         );
       }
-      const fellNow = (i: StockItem) =>
-        i.previousAvailable !== undefined && i.previousAvailable > threshold;
-      // The variants to tell the team of: those that fell with this change, alerted again even
-      // if a record is there, and those low with no record yet.
+      // Those that fell to the threshold with this change are told of even if a record is there
+      // (`again`); those low before it only if there is none yet.
+      const fell = low.filter(
+        (i) => i.previousAvailable !== undefined && i.previousAvailable > threshold,
+      );
+      const stillLow = low.filter((i) => !fell.includes(i));
       const record = async (items: StockItem[], again: boolean) =>
         items.length === 0
           ? []
@@ -68,13 +70,7 @@ export async function startInventoryConsumers(
                   }
                   RETURNING variant_id, available`,
             );
-      const newlyLow = [
-        ...(await record(low.filter(fellNow), true)),
-        ...(await record(
-          low.filter((i) => !fellNow(i)),
-          false,
-        )),
-      ];
+      const newlyLow = [...(await record(fell, true)), ...(await record(stillLow, false))];
       if (newlyLow.length === 0) return;
       deps.logger.info({ variants: newlyLow.length }, 'low stock');
       if (!options.alertTo) return;

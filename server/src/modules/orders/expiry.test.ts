@@ -6,8 +6,10 @@ import { backends, eventually, silentLogger } from '../../../test/harness.js';
 import { createServices } from '../index.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
-/** Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT (2 seconds here: long enough that a slow moment
- * between placing an order and the next step cannot make it due), exactly once. */
+/**
+ * Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT, exactly once. It is 2 seconds
+ * here: long enough that a slow moment between placing an order and the next step cannot make it due.
+ */
 describe.each(backends())('expiry of unpaid orders on %s backends', (backend) => {
   const kit = checkoutKit(backend, { env: { ORDER_PAYMENT_TIMEOUT: '2' } });
   const { ctx, stockedVariant, cartWith, placeOrder, stockOf, count } = kit;
