@@ -149,6 +149,24 @@ const environmentSchema = z.object({
   PAYMENT_WEBHOOK_URL: optionalUrl(['http', 'https']),
   STRIPE_SECRET_KEY: z.string().trim().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().trim().optional(),
+  /** Stripe's publishable key (pk_live_… or pk_test_…), handed to the storefront's card step. */
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(
+      /^pk_(live|test)_[A-Za-z0-9_]+$/,
+      'must be a Stripe publishable key (pk_live_… or pk_test_…)',
+    )
+    .optional(),
+  /**
+   * Says the store takes no real money: required to run the local test gateway in production; a
+   * banner on every page, and orders and emails, then say so. Stripe test keys mean it too.
+   */
+  PAYMENT_TEST_MODE: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
   /** Another Stripe API endpoint (a proxy, or a stand-in in tests), e.g. http://127.0.0.1:12111 */
   STRIPE_API_URL: optionalUrl(['http', 'https']),
   /**
@@ -209,10 +227,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (
     config.PAYMENT_PROVIDER === 'stripe' &&
-    (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET)
+    (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET || !config.STRIPE_PUBLISHABLE_KEY)
   ) {
     throw new ConfigError(
-      'Invalid configuration:\n  STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe',
+      'Invalid configuration:\n  STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET / STRIPE_PUBLISHABLE_KEY: required when PAYMENT_PROVIDER=stripe',
     );
   }
   return {

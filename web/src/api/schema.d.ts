@@ -794,6 +794,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkout-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How this store takes payments: the provider, its public key, test mode
+         * @description Public and the same for every shopper. The storefront loads Stripe.js only when `provider` is `stripe`, with `stripePublishableKey`, and shows a test-store banner when `testMode` is true.
+         */
+        get: operations["getCheckoutConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -1629,6 +1649,17 @@ export interface components {
             itemCount: number;
             createdAt: string;
         };
+        CheckoutConfigInput: {
+            /**
+             * @description Who takes the payment
+             * @enum {string}
+             */
+            provider: "local" | "stripe";
+            /** @description Stripe's publishable key for Stripe.js; null on the local gateway */
+            stripePublishableKey: string | null;
+            /** @description No real money moves: the storefront shows a test-store banner */
+            testMode: boolean;
+        };
         ShippingMethodInput: {
             id: string;
             name: string;
@@ -2174,6 +2205,17 @@ export interface components {
             total: components["schemas"]["Money"];
             itemCount: number;
             createdAt: string;
+        };
+        CheckoutConfig: {
+            /**
+             * @description Who takes the payment
+             * @enum {string}
+             */
+            provider: "local" | "stripe";
+            /** @description Stripe's publishable key for Stripe.js; null on the local gateway */
+            stripePublishableKey: string | null;
+            /** @description No real money moves: the storefront shows a test-store banner */
+            testMode: boolean;
         };
         ShippingMethod: {
             id: string;
@@ -10104,6 +10146,44 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side.",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCheckoutConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutConfig"];
                 };
             };
             /** @description An unexpected failure on the server */

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { orderCancelled, orderRefunded } from '../orders/events.js';
 import { createLocalProvider, gatewayOverHttp } from './local.js';
 import type { PaymentProvider } from './provider.js';
+import { checkoutConfigOf } from './checkout-config.js';
+import { checkoutConfigRoutes } from './checkout-config-routes.js';
 import { paymentRoutes } from './routes.js';
 import { createPaymentService, type PaymentService } from './service.js';
 import { createStripeProvider } from './stripe.js';
@@ -101,6 +103,10 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
     },
     routes: async (app, { config }, { payments, paymentGateway }) => {
       await app.register(paymentRoutes, { prefix: apiPrefix, payments });
+      await app.register(checkoutConfigRoutes, {
+        prefix: apiPrefix,
+        checkoutConfig: checkoutConfigOf(config),
+      });
       if (paymentGateway) await paymentGateway.mount(app, gatewayPrefix);
       else if (config.PAYMENT_PROVIDER === 'local' && config.PAYMENT_GATEWAY_URL) {
         // The storefront always sends a shopper to this origin's /gateway/pay/…; with the gateway

@@ -18,6 +18,7 @@ describe('a store taking payments through Stripe', () => {
       PAYMENT_PROVIDER: 'stripe',
       STRIPE_SECRET_KEY: 'sk_test_store',
       STRIPE_WEBHOOK_SECRET: webhookSecret,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_store',
       get STRIPE_API_URL() {
         return api.url;
       },

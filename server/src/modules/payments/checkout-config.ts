@@ -1,0 +1,32 @@
+import type { Config } from '../../platform/config.js';
+
+/** What the storefront's payment step needs to know about how this store takes money. */
+export interface CheckoutConfig {
+  provider: 'local' | 'stripe';
+  /** Stripe's publishable key, for Stripe.js; null on the local gateway. */
+  stripePublishableKey: string | null;
+  /** No real money moves: the local test gateway, or Stripe with test keys. */
+  testMode: boolean;
+}
+
+/**
+ * Whether the store takes test money only. The local gateway never moves money; Stripe does unless
+ * its keys are test keys or the store says it is a test store.
+ */
+export function isPaymentTestMode(config: Config): boolean {
+  if (config.PAYMENT_PROVIDER === 'local') return true;
+  return (
+    config.PAYMENT_TEST_MODE === true ||
+    Boolean(config.STRIPE_SECRET_KEY?.startsWith('sk_test_')) ||
+    Boolean(config.STRIPE_PUBLISHABLE_KEY?.startsWith('pk_test_'))
+  );
+}
+
+export function checkoutConfigOf(config: Config): CheckoutConfig {
+  return {
+    provider: config.PAYMENT_PROVIDER,
+    stripePublishableKey:
+      config.PAYMENT_PROVIDER === 'stripe' ? (config.STRIPE_PUBLISHABLE_KEY ?? null) : null,
+    testMode: isPaymentTestMode(config),
+  };
+}
