@@ -38,13 +38,19 @@ const environmentSchema = z.object({
    * several machines must share it (a network volume): each one serves the images from here.
    */
   UPLOADS_DIR: z.string().trim().min(1).optional(),
-  /** Largest product image the admin may upload, in bytes (default 5 MiB). */
+  /** Largest product image the admin may upload, in bytes (default 20 MiB: a camera's JPEG). */
   IMAGE_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(100 * 1024 * 1024)
-    .default(5 * 1024 * 1024),
+    .default(20 * 1024 * 1024),
+  /**
+   * Most pixels (width × height) an uploaded image may have, checked from its header before it is
+   * decoded (default 50 million: a 45-megapixel camera or a 48-megapixel phone; decoding one takes
+   * up to about 200 MB, one upload at a time per process).
+   */
+  IMAGE_UPLOAD_MAX_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(50_000_000),
   /** Largest catalog CSV the admin may import, in bytes (default 10 MiB, about 50,000 variants). */
   CATALOG_IMPORT_MAX_BYTES: z.coerce
     .number()

@@ -256,7 +256,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an image of the product in one of its colours
-         * @description `multipart/form-data` with `file`, `color` (one of the product's colours) and optionally `alt`. The type is decided from the file's bytes, never its name or declared type: PNG, JPEG, WebP or AVIF (anything else, SVG included, is 415 `unsupported_image_type`), at most IMAGE_UPLOAD_MAX_BYTES (5 MB by default; over it, 413 `image_too_large`). Stored as uploaded and appended after the colour's other images. 201 with the product's images; 200 when that file was already an image of that colour. Retires cached product pages at once.
+         * @description `multipart/form-data` with `file`, `color` (one of the product's colours) and optionally `alt`. The type is decided from the file's bytes, never its name or declared type: PNG, JPEG, WebP or AVIF (anything else, SVG included, is 415 `unsupported_image_type`), at most IMAGE_UPLOAD_MAX_BYTES (20 MB by default) and IMAGE_UPLOAD_MAX_PIXELS (50 megapixels by default; over either, 413 `image_too_large`). The file is decoded and encoded anew (422 `image_unreadable` when it does not decode): turned upright, converted to sRGB, stripped of all metadata (EXIF, GPS), and stored as AVIF, WebP and JPEG at each standard width up to its own (320 to 1920 px) with a blurred placeholder. Appended after the colour's other images. 201 with the product's images; 200 when that file was already an image of that colour. Retires cached product pages at once.
          */
         post: operations["adminUploadProductImage"];
         delete?: never;
@@ -283,6 +283,26 @@ export interface paths {
          * @description `imageIds` lists every image of that colour once, first shown first. The colour keeps its places among the product’s other images. Retires cached product pages at once.
          */
         patch: operations["adminReorderProductImages"];
+        trace?: never;
+    };
+    "/api/v1/admin/products/{id}/images/{imageId}/main": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Make an image its colour’s main image
+         * @description The main image is shown first for its colour, and on the product’s card when the colour is the product’s first. Until the team chooses, a colour’s first photo is its main image, before the drawn illustration. Answers with the product’s images. Audited; retires cached product pages at once.
+         */
+        put: operations["adminSetMainProductImage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/admin/products/{id}/images/{imageId}": {
@@ -1192,8 +1212,21 @@ export interface components {
             currency: string;
         };
         ImageInput: {
+            /** @description The image: for a photo, its largest JPEG */
             url: string;
             alt: string;
+            /** @description Width in px of the largest rendition (with height: the aspect ratio) */
+            width?: number;
+            height?: number;
+            /** @description A tiny blurred version as a data: URI, to show while the image loads */
+            placeholder?: string;
+            /** @description The rendition of width W in format F is at `${base}-${W}.${F}` */
+            srcset?: {
+                base: string;
+                widths: number[];
+                /** @description Best first; jpg always */
+                formats: ("avif" | "webp" | "jpg")[];
+            };
         };
         CategoryRefInput: {
             id: string;
@@ -1257,8 +1290,21 @@ export interface components {
             gender: "men" | "women" | "kids" | "unisex";
             category: components["schemas"]["CategoryRefInput"];
             images: {
+                /** @description The image: for a photo, its largest JPEG */
                 url: string;
                 alt: string;
+                /** @description Width in px of the largest rendition (with height: the aspect ratio) */
+                width?: number;
+                height?: number;
+                /** @description A tiny blurred version as a data: URI, to show while the image loads */
+                placeholder?: string;
+                /** @description The rendition of width W in format F is at `${base}-${W}.${F}` */
+                srcset?: {
+                    base: string;
+                    widths: number[];
+                    /** @description Best first; jpg always */
+                    formats: ("avif" | "webp" | "jpg")[];
+                };
                 color: string;
             }[];
             price: components["schemas"]["MoneyInput"];
@@ -1360,6 +1406,20 @@ export interface components {
             color: string;
             /** @description Order among all the product’s images, from 0 */
             position: number;
+            /** @description Shown first for its colour: the image the team chose, else the colour’s first photo, else its drawing */
+            main: boolean;
+            /** @description Width in px of the largest rendition (with height: the aspect ratio) */
+            width?: number;
+            height?: number;
+            /** @description A tiny blurred version as a data: URI, to show while the image loads */
+            placeholder?: string;
+            /** @description The rendition of width W in format F is at `${base}-${W}.${F}` */
+            srcset?: {
+                base: string;
+                widths: number[];
+                /** @description Best first; jpg always */
+                formats: ("avif" | "webp" | "jpg")[];
+            };
         };
         AdminProductImagesInput: {
             items: components["schemas"]["AdminProductImageInput"][];
@@ -1749,8 +1809,21 @@ export interface components {
             currency: string;
         };
         Image: {
+            /** @description The image: for a photo, its largest JPEG */
             url: string;
             alt: string;
+            /** @description Width in px of the largest rendition (with height: the aspect ratio) */
+            width?: number;
+            height?: number;
+            /** @description A tiny blurred version as a data: URI, to show while the image loads */
+            placeholder?: string;
+            /** @description The rendition of width W in format F is at `${base}-${W}.${F}` */
+            srcset?: {
+                base: string;
+                widths: number[];
+                /** @description Best first; jpg always */
+                formats: ("avif" | "webp" | "jpg")[];
+            };
         };
         CategoryRef: {
             id: string;
@@ -1814,8 +1887,21 @@ export interface components {
             gender: "men" | "women" | "kids" | "unisex";
             category: components["schemas"]["CategoryRef"];
             images: {
+                /** @description The image: for a photo, its largest JPEG */
                 url: string;
                 alt: string;
+                /** @description Width in px of the largest rendition (with height: the aspect ratio) */
+                width?: number;
+                height?: number;
+                /** @description A tiny blurred version as a data: URI, to show while the image loads */
+                placeholder?: string;
+                /** @description The rendition of width W in format F is at `${base}-${W}.${F}` */
+                srcset?: {
+                    base: string;
+                    widths: number[];
+                    /** @description Best first; jpg always */
+                    formats: ("avif" | "webp" | "jpg")[];
+                };
                 color: string;
             }[];
             price: components["schemas"]["Money"];
@@ -1917,6 +2003,20 @@ export interface components {
             color: string;
             /** @description Order among all the product’s images, from 0 */
             position: number;
+            /** @description Shown first for its colour: the image the team chose, else the colour’s first photo, else its drawing */
+            main: boolean;
+            /** @description Width in px of the largest rendition (with height: the aspect ratio) */
+            width?: number;
+            height?: number;
+            /** @description A tiny blurred version as a data: URI, to show while the image loads */
+            placeholder?: string;
+            /** @description The rendition of width W in format F is at `${base}-${W}.${F}` */
+            srcset?: {
+                base: string;
+                widths: number[];
+                /** @description Best first; jpg always */
+                formats: ("avif" | "webp" | "jpg")[];
+            };
         };
         AdminProductImages: {
             items: components["schemas"]["AdminProductImage"][];
@@ -4670,7 +4770,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image is over the size limit */
+            /** @description The image is over the size limit in bytes (`maxBytes`) or in pixels (`maxPixels`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4682,7 +4782,7 @@ export interface operations {
                      *       "title": "Problem",
                      *       "status": 413,
                      *       "code": "image_too_large",
-                     *       "detail": "The image is over the size limit"
+                     *       "detail": "The image is over the size limit in bytes (`maxBytes`) or in pixels (`maxPixels`)"
                      *     }
                      */
                     "application/problem+json": {
@@ -4730,7 +4830,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The colour is not one of the product’s */
+            /** @description The file does not decode as the image it claims to be (damaged, cut off or forged), or the colour is not one of the product’s (`unknown_color`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4738,11 +4838,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://stride.dev/problems/unknown-color",
+                     *       "type": "https://stride.dev/problems/image-unreadable",
                      *       "title": "Problem",
                      *       "status": 422,
-                     *       "code": "unknown_color",
-                     *       "detail": "The colour is not one of the product’s"
+                     *       "code": "image_unreadable",
+                     *       "detail": "The file does not decode as the image it claims to be (damaged, cut off or forged), or the colour is not one of the product’s (`unknown_color`)"
                      *     }
                      */
                     "application/problem+json": {
@@ -4969,6 +5069,181 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description An unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side.",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend the request needs is unavailable; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "Sign-in checks are unavailable; try again shortly.",
+                     *       "code": "service_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminSetMainProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminProductImages"];
+                };
+            };
+            /** @description The request is not valid: malformed JSON, or fields that break the schema (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/validation-failed",
+                     *       "title": "Validation Failed",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token (or, on sign-in routes, wrong credentials) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Sign in to continue.",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The signed-in account may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your account may not do this.",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "The requested resource does not exist.",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/payload-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported Media Type: text/plain",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description An unexpected failure on the server */

@@ -83,7 +83,9 @@ export const categoryChanged = defineEvent(
 
 /**
  * A product's images changed: one uploaded (`added`), one colour's put in a new order
- * (`reordered`, `imageIds` in the new order) or one removed. `imageIds` are the images concerned.
+ * (`reordered`, `imageIds` in the new order), one removed, one made its colour's main image
+ * (`main`), or one uploaded before uploads were processed now processed, with a new URL
+ * (`processed`). `imageIds` are the images concerned.
  */
 export const productImagesChanged = defineEvent(
   'product_images_changed',
@@ -91,7 +93,7 @@ export const productImagesChanged = defineEvent(
   z.object({
     productId: z.string(),
     slug: z.string(),
-    change: z.enum(['added', 'reordered', 'removed']),
+    change: z.enum(['added', 'reordered', 'removed', 'main', 'processed']),
     color: z.string(),
     imageIds: z.array(z.string()),
   }),

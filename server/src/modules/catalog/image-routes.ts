@@ -9,11 +9,16 @@ import { contextOf } from '../../platform/http/auth.js';
 import { HttpProblem, problemResponses, problemSchema } from '../../platform/http/problem.js';
 import { apiPrefix } from '../../platform/module.js';
 import { createStorage } from '../../platform/storage/index.js';
-import { createProductImageService, formatSize, uploadKeyPattern } from './product-images.js';
+import { uploadKeyPattern } from './image-queries.js';
+import { createProductImageService, formatSize } from './product-images.js';
+import { renditionFields } from './schemas.js';
 import type { CatalogService } from './service.js';
 
 export interface ProductImageRouteOptions {
-  config: Pick<Config, 'DATA_DIR' | 'UPLOADS_DIR' | 'IMAGE_UPLOAD_MAX_BYTES'>;
+  config: Pick<
+    Config,
+    'DATA_DIR' | 'UPLOADS_DIR' | 'IMAGE_UPLOAD_MAX_BYTES' | 'IMAGE_UPLOAD_MAX_PIXELS'
+  >;
   db: Db;
   catalog: CatalogService;
 }
@@ -25,6 +30,12 @@ export const adminImageSchema = z
     alt: z.string(),
     color: z.string(),
     position: z.number().int().describe('Order among all the product’s images, from 0'),
+    main: z
+      .boolean()
+      .describe(
+        'Shown first for its colour: the image the team chose, else the colour’s first photo, else its drawing',
+      ),
+    ...renditionFields,
   })
   .meta({ id: 'AdminProductImage' });
 
@@ -92,6 +103,7 @@ export async function productImageRoutes(app: FastifyInstance, options: ProductI
     db: options.db,
     storage: createStorage(options.config),
     maxBytes,
+    maxPixels: options.config.IMAGE_UPLOAD_MAX_PIXELS,
     onChanged: () => options.catalog.invalidate(),
     onEffectError: (error) => app.log.warn({ err: error }, 'after an image change'),
   });
@@ -156,7 +168,7 @@ export async function productImageRoutes(app: FastifyInstance, options: ProductI
             tags: ['admin'],
             operationId: 'adminUploadProductImage',
             summary: 'Upload an image of the product in one of its colours',
-            description: `\`multipart/form-data\` with \`file\`, \`color\` (one of the product's colours) and optionally \`alt\`. The type is decided from the file's bytes, never its name or declared type: PNG, JPEG, WebP or AVIF (anything else, SVG included, is 415 \`unsupported_image_type\`), at most IMAGE_UPLOAD_MAX_BYTES (5 MB by default; over it, 413 \`image_too_large\`). Stored as uploaded and appended after the colour's other images. 201 with the product's images; 200 when that file was already an image of that colour. Retires cached product pages at once.`,
+            description: `\`multipart/form-data\` with \`file\`, \`color\` (one of the product's colours) and optionally \`alt\`. The type is decided from the file's bytes, never its name or declared type: PNG, JPEG, WebP or AVIF (anything else, SVG included, is 415 \`unsupported_image_type\`), at most IMAGE_UPLOAD_MAX_BYTES (20 MB by default) and IMAGE_UPLOAD_MAX_PIXELS (50 megapixels by default; over either, 413 \`image_too_large\`). The file is decoded and encoded anew (422 \`image_unreadable\` when it does not decode): turned upright, converted to sRGB, stripped of all metadata (EXIF, GPS), and stored as AVIF, WebP and JPEG at each standard width up to its own (320 to 1920 px) with a blurred placeholder. Appended after the colour's other images. 201 with the product's images; 200 when that file was already an image of that colour. Retires cached product pages at once.`,
             consumes: ['multipart/form-data'],
             params: productParams,
             body: z.strictObject({
@@ -175,13 +187,21 @@ export async function productImageRoutes(app: FastifyInstance, options: ProductI
                 'The form cannot be read (cut off, or not well-formed multipart), or its fields break the schema (`validation_failed`)',
               ),
               ...problemResponses(404),
-              413: problem(413, 'image_too_large', 'The image is over the size limit'),
+              413: problem(
+                413,
+                'image_too_large',
+                'The image is over the size limit in bytes (`maxBytes`) or in pixels (`maxPixels`)',
+              ),
               415: problem(
                 415,
                 'unsupported_image_type',
                 'The file is not a PNG, JPEG, WebP or AVIF image (judged from its bytes)',
               ),
-              422: problem(422, 'unknown_color', 'The colour is not one of the product’s'),
+              422: problem(
+                422,
+                'image_unreadable',
+                'The file does not decode as the image it claims to be (damaged, cut off or forged), or the colour is not one of the product’s (`unknown_color`)',
+              ),
             },
           },
         },
@@ -224,6 +244,29 @@ export async function productImageRoutes(app: FastifyInstance, options: ProductI
         },
         async (request) => ({
           items: await images.reorder(contextOf(request), request.params.id, request.body),
+        }),
+      );
+
+      typed.put(
+        '/admin/products/:id/images/:imageId/main',
+        {
+          config: admin,
+          schema: {
+            tags: ['admin'],
+            operationId: 'adminSetMainProductImage',
+            summary: 'Make an image its colour’s main image',
+            description:
+              'The main image is shown first for its colour, and on the product’s card when the colour is the product’s first. Until the team chooses, a colour’s first photo is its main image, before the drawn illustration. Answers with the product’s images. Audited; retires cached product pages at once.',
+            params: z.object({ id: z.uuid(), imageId: z.uuid() }),
+            response: { 200: imageListSchema, ...problemResponses(404) },
+          },
+        },
+        async (request) => ({
+          items: await images.setMain(
+            contextOf(request),
+            request.params.id,
+            request.params.imageId,
+          ),
         }),
       );
 

@@ -1,96 +1,38 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { backends } from '../../../test/harness.js';
-import { tinyJpeg, tinyPng } from '../../../test/image-fixtures.js';
-import { checkoutKit } from '../orders/test-kit.js';
+import { photoJpeg, tinyPng } from '../../../test/image-fixtures.js';
+import { form, imageKit, type Image } from './image-test-kit.js';
 import type { Product } from './schemas.js';
-
-interface Image {
-  id: string;
-  url: string;
-  alt: string;
-  color: string;
-  position: number;
-}
-
-/** A multipart/form-data body as a browser's FormData would send it. */
-function form(
-  fields: Record<string, string>,
-  file?: { name: string; type: string; bytes: Buffer },
-) {
-  const boundary = `----stride${randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-      ),
-    );
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 const maxBytes = 4096;
 
 /** Product images per colour: upload (type from the bytes), serve, reorder, delete, all audited. */
 describe.each(backends())('product images (%s)', (backend) => {
-  const uploads = join(tmpdir(), `stride-uploads-${randomBytes(6).toString('hex')}`);
-  const kit = checkoutKit(backend, {
-    env: { UPLOADS_DIR: uploads, IMAGE_UPLOAD_MAX_BYTES: String(maxBytes) },
-  });
-  afterAll(() => rm(uploads, { recursive: true, force: true }));
-  let nextProduct = 0;
-
-  /** A seeded product no other test of this file uses. */
-  async function product() {
-    const [row] = await queryRows<{ id: string; slug: string; colors: string[] }>(
-      kit.ctx.store.adapters.database.db,
-      sql`SELECT id, slug, colors FROM products WHERE status = 'active'
-          ORDER BY slug OFFSET ${nextProduct++} LIMIT 1`,
-    );
-    if (!row) throw new Error('no seeded product left');
-    return row;
-  }
-  const upload = (
-    productId: string,
-    fields: Record<string, string>,
-    file?: { name: string; type: string; bytes: Buffer },
-    headers: Record<string, string> = kit.admin(),
-  ) => {
-    const body = form(fields, file);
-    return kit.ctx.store.app.inject({
-      method: 'POST',
-      url: `/api/v1/admin/products/${productId}/images`,
-      payload: body.payload,
-      headers: { ...headers, ...body.headers },
-    });
-  };
-  const png = (bytes: Buffer = tinyPng()) => ({ name: 'photo.png', type: 'image/png', bytes });
+  const {
+    kit,
+    uploads,
+    product,
+    upload,
+    png: named,
+  } = imageKit(backend, { IMAGE_UPLOAD_MAX_BYTES: String(maxBytes) });
+  const png = (bytes: Buffer = tinyPng()) => named(bytes);
   const publicProduct = async (slug: string) => {
     const response = await kit.get(`/products/${slug}`);
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as Product;
   };
+  /** A colour's images as the storefront shows them: photos first, then the drawing. */
+  const shown = (list: { url: string; color: string }[], color: string) => {
+    const urls = list.filter((i) => i.color === color).map((i) => i.url);
+    const drawn = (url: string) => url.startsWith('/images/products/');
+    return [...urls.filter((url) => !drawn(url)), ...urls.filter(drawn)];
+  };
 
-  it('stores a PNG as uploaded, serves it back byte for byte, and shows it on the product page at once', async () => {
+  it('stores a PNG re-encoded as renditions, serves them, and shows it on the product page at once', async () => {
     const { id, slug, colors } = await product();
     const color = colors[0] as string;
     const before = await publicProduct(slug); // now cached
@@ -103,14 +45,26 @@ describe.each(backends())('product images (%s)', (backend) => {
     expect(response.statusCode, response.body).toBe(201);
     const items = (response.json() as { items: Image[] }).items;
     const added = items.find((image) => image.alt === 'Front view') as Image;
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    expect(added).toMatchObject({ color, url: `/images/uploads/${hash}.png` });
+    expect(added).toMatchObject({
+      color,
+      url: expect.stringMatching(/^\/images\/uploads\/[0-9a-f]{64}-2\.jpg$/),
+      width: 2,
+      height: 3,
+      main: true,
+      placeholder: expect.stringMatching(/^data:image\/webp;base64,/),
+      srcset: { widths: [2], formats: ['avif', 'webp', 'jpg'] },
+    });
+    expect(added.url).toBe(`${added.srcset?.base}-2.jpg`);
     expect(added.position).toBe(Math.max(...items.map((i) => i.position)));
 
     const served = await kit.ctx.store.app.inject(added.url);
     expect(served.statusCode).toBe(200);
-    expect(served.rawPayload.equals(bytes)).toBe(true);
-    expect(served.headers['content-type']).toBe('image/png');
+    expect(await sharp(served.rawPayload).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 2,
+      height: 3,
+    });
+    expect(served.headers['content-type']).toBe('image/jpeg');
     expect(served.headers['x-content-type-options']).toBe('nosniff');
     expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const again = await kit.ctx.store.app.inject({
@@ -118,10 +72,20 @@ describe.each(backends())('product images (%s)', (backend) => {
       headers: { 'if-none-match': String(served.headers.etag) },
     });
     expect(again.statusCode).toBe(304);
+    for (const [format, type] of [
+      ['avif', 'image/avif'],
+      ['webp', 'image/webp'],
+    ]) {
+      const file = await kit.ctx.store.app.inject(`${added.srcset?.base}-2.${format}`);
+      expect(file.statusCode).toBe(200);
+      expect(file.headers['content-type']).toBe(type);
+    }
 
     const after = await publicProduct(slug);
     expect(after.images).toHaveLength(before.images.length + 1);
-    expect(after.images).toContainEqual({ url: added.url, alt: 'Front view', color });
+    const { id: _id, position: _position, main: _main, ...publicImage } = added;
+    // A colour's first photo comes before its drawing: it is the colour's main image.
+    expect(after.images.find((i) => i.color === color)).toEqual(publicImage);
 
     // The same file again for the same colour is kept once.
     const repeat = await upload(id, { color }, png(bytes));
@@ -139,6 +103,8 @@ describe.each(backends())('product images (%s)', (backend) => {
       url: added.url,
       contentType: 'image/png',
       bytes: bytes.length,
+      width: 2,
+      height: 3,
     });
   });
 
@@ -155,13 +121,15 @@ describe.each(backends())('product images (%s)', (backend) => {
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.json()).toMatchObject({ status: 415, code: 'unsupported_image_type' });
     }
-    const jpeg = await upload(id, { color }, png(tinyJpeg()));
+    const jpeg = await upload(id, { color }, png(await photoJpeg()));
     expect(jpeg.statusCode, jpeg.body).toBe(201);
-    const url = (jpeg.json() as { items: Image[] }).items.find((i) => i.url.endsWith('.jpg'))?.url;
+    const url = (jpeg.json() as { items: Image[] }).items.find((i) =>
+      i.url.endsWith('-40.jpg'),
+    )?.url;
     expect(url).toBeDefined();
     const served = await kit.ctx.store.app.inject(url as string);
     expect(served.headers['content-type']).toBe('image/jpeg');
-    expect(served.rawPayload.equals(tinyJpeg())).toBe(true);
+    expect((await sharp(served.rawPayload).metadata()).width).toBe(40);
   });
 
   it('refuses a file over the size limit (413), a colour the product lacks (422), and bad forms (400)', async () => {
@@ -207,9 +175,7 @@ describe.each(backends())('product images (%s)', (backend) => {
     const reordered = (reorder.json() as { items: Image[] }).items;
     expect(reordered.filter((i) => i.color === color).map((i) => i.id)).toEqual(reversed);
     expect(reordered.map((i) => i.position)).toEqual(reordered.map((_, i) => i));
-    const urlsInOrder = (list: { url: string; color: string }[]) =>
-      list.filter((i) => i.color === color).map((i) => i.url);
-    expect(urlsInOrder((await publicProduct(slug)).images)).toEqual(urlsInOrder(reordered));
+    expect(shown((await publicProduct(slug)).images, color)).toEqual(shown(reordered, color));
 
     const mismatch = await kit.request(
       'PATCH',

@@ -1,45 +1,45 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context } from '../../platform/context.js';
 import { uuidv7 } from '../../platform/db/ids.js';
-import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { queryRows, type Db } from '../../platform/db/index.js';
 import { NotFound, TooLarge, Unprocessable, UnsupportedMedia } from '../../platform/errors.js';
 import type { ObjectStorage, StoredObject } from '../../platform/storage/index.js';
 import { recordAudit } from '../audit/service.js';
 import { productImagesChanged } from './events.js';
 import { detectImageType, imageTypeOfExtension } from './image-bytes.js';
+import { processImage, renditionFormats, type Renditions } from './image-processing.js';
+import {
+  collectFiles,
+  listImages,
+  lockFile,
+  lockProduct,
+  productColor,
+  uploadKeyPattern,
+  uploadsPath,
+  type AdminImage,
+} from './image-queries.js';
 
 /**
- * Product images uploaded by the store team, per colour. The bytes go to object storage under
- * their SHA-256 (content-addressed: the same file is stored once, and a URL never changes meaning,
- * so browsers may cache it for a year); the `product_images` row holds the URL, the colour, the
- * alt text and the position. Files are stored exactly as uploaded: re-encoding would need a native
- * image library (sharp, libvips) and its install step, and would quietly change what the team
- * prepared; the type check below (from the bytes) and the size limit are what keep uploads safe.
+ * Product images uploaded by the store team, per colour. Each upload is decoded and encoded anew
+ * (`image-processing.ts`): the renditions go to object storage under a hash of the upload
+ * (content-addressed: the same file is stored once, and a URL never changes meaning, so browsers
+ * may cache it for a year); the `product_images` row holds the URL of the largest JPEG, what the
+ * storefront needs for `<picture>` (`renditions`), the colour, the alt text and the position.
  *
  * Every change is audited and announced (`product_images_changed`, in its transaction) and, once
  * committed, retires the catalog's cached pages and cards.
  */
 
-export interface AdminImage {
-  id: string;
-  url: string;
-  alt: string;
-  color: string;
-  position: number;
-}
-
-/** Where the API serves what the local storage holds: `/images/uploads/<key>`. */
-export const uploadsPath = '/images/uploads/';
-/** The keys this module writes: a SHA-256 in hex and the type's extension. */
-export const uploadKeyPattern = /^[0-9a-f]{64}\.(png|jpg|webp|avif)$/;
+export type { AdminImage } from './image-queries.js';
 
 export interface ProductImageServiceDeps {
   db: Db;
   storage: ObjectStorage;
   /** Largest accepted image, in bytes. */
   maxBytes: number;
+  /** Most pixels (width × height) an accepted image may have. */
+  maxPixels: number;
   /** After a change committed: retire cached product pages and cards everywhere. */
   onChanged: () => Promise<void>;
   onEffectError?: (error: unknown) => void;
@@ -51,53 +51,8 @@ export const formatSize = (bytes: number) =>
     ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
     : `${Math.ceil(bytes / 1024)} KB`;
 
-/** Uploads and removals of one stored file take this lock, so a removal never deletes a file that an upload has just referenced. */
-const lockFile = (tx: Queryable, key: string) =>
-  tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`image-file:${key}`}, 0))`);
-
-/** The product, locked against concurrent image changes (not against orders or stock). */
-async function lockProduct(tx: Queryable, productId: string) {
-  const [product] = await queryRows<{ id: string; slug: string; name: string; colors: string[] }>(
-    tx,
-    sql`SELECT id, slug, name, colors FROM products WHERE id = ${productId}::uuid FOR NO KEY UPDATE`,
-  );
-  if (!product) throw new NotFound('No such product.');
-  return product;
-}
-
-function listImages(tx: Queryable, productId: string): Promise<AdminImage[]> {
-  return queryRows<AdminImage>(
-    tx,
-    sql`SELECT id, url, alt, color, position FROM product_images
-        WHERE product_id = ${productId}::uuid ORDER BY position, id`,
-  );
-}
-
-/** A colour as the product spells it, matched without regard to case. */
-function productColor(colors: string[], wanted: string): string {
-  const color = colors.find((c) => c.toLowerCase() === wanted.trim().toLowerCase());
-  if (color) return color;
-  throw new Unprocessable('unknown_color', `This product comes in ${colors.join(', ')}.`, {
-    errors: [{ path: 'body.color', message: `must be one of: ${colors.join(', ')}` }],
-  });
-}
-
 export function createProductImageService(deps: ProductImageServiceDeps) {
   const { db, storage } = deps;
-
-  /** Remove a stored file once no image refers to it any more (after the removal committed). */
-  async function collect(url: string): Promise<void> {
-    const key = url.slice(url.lastIndexOf('/') + 1);
-    if (!uploadKeyPattern.test(key)) return;
-    await db.transaction(async (tx) => {
-      await lockFile(tx, key);
-      const [used] = await queryRows(
-        tx,
-        sql`SELECT 1 FROM product_images WHERE url = ${url} LIMIT 1`,
-      );
-      if (!used) await storage.delete(key);
-    });
-  }
 
   return {
     async list(ctx: Context, productId: string): Promise<AdminImage[]> {
@@ -111,7 +66,8 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
 
     /**
      * Add an image for one of the product's colours, after its other images of that colour. The
-     * same file uploaded twice for one colour is kept once (`created: false`).
+     * same file uploaded twice for one colour is kept once (`created: false`). The file is
+     * decoded and its renditions made before the transaction, so no lock waits for that.
      */
     async upload(
       ctx: Context,
@@ -134,56 +90,83 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
           'The file is not a PNG, JPEG, WebP or AVIF image (judged from its content, not its name or declared type).',
         );
       }
-      const key = `${createHash('sha256').update(input.bytes).digest('hex')}.${type.extension}`;
-      const url = storage.publicUrl(key) ?? `${uploadsPath}${key}`;
-      return inTransaction(
-        db,
-        ctx,
-        async (tx) => {
-          const product = await lockProduct(tx.tx, productId);
-          const color = productColor(product.colors, input.color);
-          const [same] = await queryRows(
-            tx.tx,
-            sql`SELECT 1 FROM product_images
-                WHERE product_id = ${productId}::uuid AND color = ${color} AND url = ${url}`,
-          );
-          if (same) return { created: false, images: await listImages(tx.tx, productId) };
-          const alt = input.alt?.trim() || `${product.name} in ${color}`;
-          // Written while the file's lock is held: a removal of the same file waits, then sees
-          // this image and keeps the file.
-          await lockFile(tx.tx, key);
-          await storage.put(key, input.bytes, type.contentType);
-          const id = uuidv7();
-          await tx.tx.execute(
-            sql`INSERT INTO product_images (id, product_id, color, url, alt, position)
-                SELECT ${id}::uuid, ${productId}::uuid, ${color}, ${url}, ${alt},
-                       COALESCE(max(position) + 1, 0)
-                FROM product_images WHERE product_id = ${productId}::uuid`,
-          );
-          await writeEvent(tx.tx, productImagesChanged, {
-            productId,
-            slug: product.slug,
-            change: 'added',
-            color,
-            imageIds: [id],
-          });
-          await recordAudit(tx, {
-            action: 'product.image.add',
-            target: `product:${productId}`,
-            after: {
-              imageId: id,
-              color,
-              url,
-              alt,
-              contentType: type.contentType,
-              bytes: input.bytes.length,
-            },
-          });
-          tx.afterCommit(deps.onChanged);
-          return { created: true, images: await listImages(tx.tx, productId) };
-        },
-        deps.onEffectError,
+      // An unknown product or colour is told before the work of processing the file.
+      const [known] = await queryRows<{ colors: string[] }>(
+        ctx.tx ?? db,
+        sql`SELECT colors FROM products WHERE id = ${productId}::uuid`,
       );
+      if (!known) throw new NotFound('No such product.');
+      productColor(known.colors, input.color);
+
+      const processed = await processImage(input.bytes, { maxPixels: deps.maxPixels });
+      const base = `${uploadsPath}${processed.hash}`;
+      const renditions: Renditions = {
+        width: processed.width,
+        height: processed.height,
+        placeholder: processed.placeholder,
+        srcset: { base, widths: processed.widths, formats: [...renditionFormats] },
+      };
+      const url = `${base}-${processed.width}.jpg`;
+      let written = false;
+      try {
+        return await inTransaction(
+          db,
+          ctx,
+          async (tx) => {
+            const product = await lockProduct(tx.tx, productId);
+            const color = productColor(product.colors, input.color);
+            const [same] = await queryRows(
+              tx.tx,
+              sql`SELECT 1 FROM product_images
+                  WHERE product_id = ${productId}::uuid AND color = ${color} AND url = ${url}`,
+            );
+            if (same) return { created: false, images: await listImages(tx.tx, productId) };
+            const alt = input.alt?.trim() || `${product.name} in ${color}`;
+            // Written while the files' lock is held: a removal of the same files waits, then
+            // sees this image and keeps them.
+            await lockFile(tx.tx, processed.hash);
+            written = true;
+            await Promise.all(
+              processed.files.map((file) => storage.put(file.key, file.bytes, file.contentType)),
+            );
+            const id = uuidv7();
+            await tx.tx.execute(
+              sql`INSERT INTO product_images (id, product_id, color, url, alt, position, renditions)
+                  SELECT ${id}::uuid, ${productId}::uuid, ${color}, ${url}, ${alt},
+                         COALESCE(max(position) + 1, 0), ${JSON.stringify(renditions)}::jsonb
+                  FROM product_images WHERE product_id = ${productId}::uuid`,
+            );
+            await writeEvent(tx.tx, productImagesChanged, {
+              productId,
+              slug: product.slug,
+              change: 'added',
+              color,
+              imageIds: [id],
+            });
+            await recordAudit(tx, {
+              action: 'product.image.add',
+              target: `product:${productId}`,
+              after: {
+                imageId: id,
+                color,
+                url,
+                alt,
+                contentType: type.contentType,
+                bytes: input.bytes.length,
+                width: processed.width,
+                height: processed.height,
+              },
+            });
+            tx.afterCommit(deps.onChanged);
+            return { created: true, images: await listImages(tx.tx, productId) };
+          },
+          deps.onEffectError,
+        );
+      } catch (error) {
+        // Files written for an image that was then not recorded go again, unless another uses them.
+        if (written) await collectFiles(db, storage, { url, renditions }).catch(deps.onEffectError);
+        throw error;
+      }
     },
 
     /**
@@ -261,6 +244,55 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
         deps.onEffectError,
       ),
 
+    /**
+     * Make an image its colour's main image: shown first for that colour, and on the product's
+     * card when the colour is the product's first. Until the team chooses, a colour's first photo
+     * is its main image, before the drawn illustration.
+     */
+    setMain: (ctx: Context, productId: string, imageId: string) =>
+      inTransaction(
+        db,
+        ctx,
+        async (tx) => {
+          const product = await lockProduct(tx.tx, productId);
+          const images = await listImages(tx.tx, productId);
+          const image = images.find((i) => i.id === imageId);
+          if (!image) throw new NotFound('No such image.');
+          const [chosen] = await queryRows<{ id: string }>(
+            tx.tx,
+            sql`SELECT id FROM product_images
+                WHERE product_id = ${productId}::uuid AND color = ${image.color} AND main`,
+          );
+          if (chosen?.id === imageId) return images;
+          const before = images.find((i) => i.color === image.color && i.main);
+          // Two statements: the unique index allows one main per colour at every moment.
+          await tx.tx.execute(
+            sql`UPDATE product_images SET main = false, updated_at = now()
+                WHERE product_id = ${productId}::uuid AND color = ${image.color} AND main`,
+          );
+          await tx.tx.execute(
+            sql`UPDATE product_images SET main = true, updated_at = now()
+                WHERE id = ${imageId}::uuid`,
+          );
+          await writeEvent(tx.tx, productImagesChanged, {
+            productId,
+            slug: product.slug,
+            change: 'main',
+            color: image.color,
+            imageIds: [imageId],
+          });
+          await recordAudit(tx, {
+            action: 'product.image.main',
+            target: `product:${productId}`,
+            before: { color: image.color, imageId: before?.id ?? null },
+            after: { color: image.color, imageId },
+          });
+          tx.afterCommit(deps.onChanged);
+          return listImages(tx.tx, productId);
+        },
+        deps.onEffectError,
+      ),
+
     /** Remove an image; its file goes too once no other image uses it. */
     remove: (ctx: Context, productId: string, imageId: string) =>
       inTransaction(
@@ -268,10 +300,12 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
         ctx,
         async (tx) => {
           const product = await lockProduct(tx.tx, productId);
-          const [removed] = await queryRows<AdminImage>(
+          const [removed] = await queryRows<
+            Omit<AdminImage, 'main'> & { renditions: Renditions | null }
+          >(
             tx.tx,
             sql`DELETE FROM product_images WHERE id = ${imageId}::uuid AND product_id = ${productId}::uuid
-                RETURNING id, url, alt, color, position`,
+                RETURNING id, url, alt, color, position, renditions`,
           );
           if (!removed) throw new NotFound('No such image.');
           await writeEvent(tx.tx, productImagesChanged, {
@@ -284,10 +318,10 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
           await recordAudit(tx, {
             action: 'product.image.delete',
             target: `product:${productId}`,
-            before: removed,
+            before: { id: removed.id, url: removed.url, alt: removed.alt, color: removed.color },
           });
           tx.afterCommit(deps.onChanged);
-          tx.afterCommit(() => collect(removed.url));
+          tx.afterCommit(() => collectFiles(db, storage, removed));
           return listImages(tx.tx, productId);
         },
         deps.onEffectError,
@@ -296,7 +330,7 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
     /** An uploaded file to serve, or null; only the image types above ever come out of here. */
     async file(key: string): Promise<StoredObject | null> {
       const match = uploadKeyPattern.exec(key);
-      const type = match?.[1] ? imageTypeOfExtension(match[1]) : null;
+      const type = match?.[3] ? imageTypeOfExtension(match[3]) : null;
       if (!type) return null;
       const stored = await storage.get(key);
       return stored && { bytes: stored.bytes, contentType: type.contentType };

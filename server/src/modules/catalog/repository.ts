@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
-import type { ListProductsQuery } from './schemas.js';
+import { imageJson, shownOrder } from './image-queries.js';
+import type { ListProductsQuery, Product, ProductSummary } from './schemas.js';
 
 /**
  * The catalog's SQL. Listings are chosen and counted by the facet index in memory (facet-index.ts);
@@ -32,8 +33,8 @@ export interface SummaryRow {
   currency: string;
   colors: string[];
   sizes: string[];
-  image_url: string | null;
-  image_alt: string | null;
+  /** The card's image: the main image of the product's first colour. */
+  image: ProductSummary['image'];
   available: number;
 }
 
@@ -184,7 +185,7 @@ export async function listProducts(
     sql`
     SELECT p.id, p.slug, p.name, p.gender, p.category_id, c.slug AS category_slug, c.name AS category_name,
            p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes,
-           img.url AS image_url, img.alt AS image_alt, COALESCE(stock.available, 0)::int AS available,
+           img.image, COALESCE(stock.available, 0)::int AS available,
            p.sort_value
     FROM (
       SELECT p.*, ${value} AS sort_value FROM products p
@@ -194,7 +195,8 @@ export async function listProducts(
     ) p
     JOIN categories c ON c.id = p.category_id
     LEFT JOIN LATERAL (
-      SELECT i.url, i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1
+      SELECT ${imageJson('i')} AS image FROM product_images i WHERE i.product_id = p.id
+      ORDER BY i.color = p.colors[1] DESC, ${shownOrder('i')} LIMIT 1
     ) img ON TRUE
     LEFT JOIN LATERAL (
       SELECT SUM(GREATEST(s.on_hand - s.reserved, 0)) AS available
@@ -232,11 +234,12 @@ export async function summariesByIds(db: Queryable, ids: string[]): Promise<Summ
     sql`
     SELECT p.id, p.slug, p.name, p.gender, p.category_id, c.slug AS category_slug, c.name AS category_name,
            p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes,
-           img.url AS image_url, img.alt AS image_alt, COALESCE(stock.available, 0)::int AS available
+           img.image, COALESCE(stock.available, 0)::int AS available
     FROM products p
     JOIN categories c ON c.id = p.category_id
     LEFT JOIN LATERAL (
-      SELECT i.url, i.alt FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1
+      SELECT ${imageJson('i')} AS image FROM product_images i WHERE i.product_id = p.id
+      ORDER BY i.color = p.colors[1] DESC, ${shownOrder('i')} LIMIT 1
     ) img ON TRUE
     LEFT JOIN LATERAL (
       SELECT SUM(GREATEST(
@@ -304,7 +307,7 @@ export interface ProductRow {
   colors: string[];
   sizes: string[];
   created_at: Date | string;
-  images: { url: string; alt: string; color: string }[];
+  images: Product['images'];
   variants: {
     id: string;
     sku: string;
@@ -323,7 +326,8 @@ export async function findProductBySlug(db: Queryable, slug: string): Promise<Pr
     SELECT p.id, p.slug, p.name, p.description, p.gender, p.category_id,
            c.slug AS category_slug, c.name AS category_name,
            p.price_amount, p.compare_at_amount, p.currency, p.colors, p.sizes, p.created_at,
-           COALESCE((SELECT json_agg(json_build_object('url', i.url, 'alt', i.alt, 'color', i.color) ORDER BY i.position)
+           COALESCE((SELECT json_agg(${imageJson('i')} || jsonb_build_object('color', i.color)
+                                     ORDER BY array_position(p.colors, i.color), i.color, ${shownOrder('i')})
                      FROM product_images i WHERE i.product_id = p.id), '[]'::json) AS images,
            COALESCE((SELECT json_agg(json_build_object(
                        'id', v.id, 'sku', v.sku, 'size', v.size, 'color', v.color,

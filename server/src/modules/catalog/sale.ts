@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
+import { shownOrder, smallestJpeg } from './image-queries.js';
 
 /**
  * What a cart or an order needs to know of a variant: its live price, whether it may be sold, and how
@@ -57,8 +58,9 @@ export async function findSaleVariants(
     JOIN products p ON p.id = v.product_id
     LEFT JOIN stock_levels s ON s.variant_id = v.id
     LEFT JOIN LATERAL (
-      SELECT i.url, i.alt FROM product_images i
-      WHERE i.product_id = p.id ORDER BY (i.color = v.color) DESC, i.position LIMIT 1
+      SELECT ${smallestJpeg('i')} AS url, i.alt FROM product_images i
+      WHERE i.product_id = p.id
+      ORDER BY i.color = v.color DESC, i.color = p.colors[1] DESC, ${shownOrder('i')} LIMIT 1
     ) img ON true
     WHERE v.id IN (${sql.join(
       ids.map((id) => sql`${id}::uuid`),

@@ -65,7 +65,38 @@ export const listProductsQuery = z
 
 export type ListProductsQuery = z.output<typeof listProductsQuery>;
 
-const imageSchema = z.object({ url: z.string(), alt: z.string() }).meta({ id: 'Image' });
+/**
+ * What `<picture>` needs of a processed photo (`image-processing.ts`); absent for a drawn
+ * illustration (an SVG, sharp at any size) and for a photo uploaded before uploads were processed.
+ */
+export const renditionFields = {
+  width: z
+    .number()
+    .int()
+    .optional()
+    .describe('Width in px of the largest rendition (with height: the aspect ratio)'),
+  height: z.number().int().optional(),
+  placeholder: z
+    .string()
+    .optional()
+    .describe('A tiny blurred version as a data: URI, to show while the image loads'),
+  srcset: z
+    .object({
+      base: z.string(),
+      widths: z.array(z.number().int()),
+      formats: z.array(z.enum(['avif', 'webp', 'jpg'])).describe('Best first; jpg always'),
+    })
+    .optional()
+    .describe('The rendition of width W in format F is at `${base}-${W}.${F}`'),
+};
+
+const imageSchema = z
+  .object({
+    url: z.string().describe('The image: for a photo, its largest JPEG'),
+    alt: z.string(),
+    ...renditionFields,
+  })
+  .meta({ id: 'Image' });
 const categoryRef = z
   .object({ id: z.string(), slug: z.string(), name: z.string() })
   .meta({ id: 'CategoryRef' });

@@ -37,7 +37,7 @@ function toSummary(row: repository.SummaryRow): ProductSummary {
     name: row.name,
     gender: row.gender,
     category: { id: row.category_id, slug: row.category_slug, name: row.category_name },
-    image: row.image_url ? { url: row.image_url, alt: row.image_alt ?? row.name } : null,
+    image: row.image,
     price: money(row.price_amount, row.currency),
     ...(row.compare_at_amount !== null
       ? { compareAtPrice: money(row.compare_at_amount, row.currency) }

@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   char,
   check,
   index,
   integer,
   pgTable,
   text,
+  jsonb,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -113,9 +115,23 @@ export const productImages = pgTable(
     url: text('url').notNull(),
     alt: text('alt').notNull(),
     position: integer('position').notNull().default(0),
+    /** The colour's main image, chosen by the store team; at most one per product and colour. */
+    main: boolean('main').notNull().default(false),
+    /**
+     * What the storefront needs to build `<picture>` (`image-processing.ts`): the size of the
+     * largest rendition, the blurred placeholder and the renditions' widths and formats. Null for
+     * a drawn illustration, and for a file uploaded before uploads were processed until the
+     * back-fill job has processed it.
+     */
+    renditions: jsonb('renditions'),
     ...timestamps,
   },
-  (t) => [index('product_images_product_idx').on(t.productId, t.position)],
+  (t) => [
+    index('product_images_product_idx').on(t.productId, t.position),
+    uniqueIndex('product_images_main_key')
+      .on(t.productId, t.color)
+      .where(sql`${t.main}`),
+  ],
 );
 
 export const variants = pgTable(
