@@ -38,6 +38,26 @@ const environmentSchema = z.object({
    * several machines must share it (a network volume): each one serves the images from here.
    */
   UPLOADS_DIR: z.string().trim().min(1).optional(),
+  /**
+   * Keep uploads in this S3 bucket (AWS, or any S3-compatible service at STORAGE_S3_ENDPOINT)
+   * instead of UPLOADS_DIR, so several API machines share them. Credentials: the two settings
+   * below, or the AWS SDK's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, a role).
+   */
+  STORAGE_S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+  STORAGE_S3_ENDPOINT: optionalUrl(['http', 'https']),
+  STORAGE_S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  /** Address the bucket in the path (endpoint/bucket/key), as most S3-compatible services want. */
+  STORAGE_S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Put before every key (e.g. `stride/uploads/`), so the bucket may hold other things too. */
+  STORAGE_S3_PREFIX: z
+    .string()
+    .regex(/^([a-z0-9._-]+\/)*$/, 'must be empty or folder names each ending in /')
+    .default(''),
+  STORAGE_S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  STORAGE_S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
   /** Largest product image the admin may upload, in bytes (default 20 MiB: a camera's JPEG). */
   IMAGE_UPLOAD_MAX_BYTES: z.coerce
     .number()
@@ -229,6 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters)',
+    );
+  }
+  if (!config.STORAGE_S3_ACCESS_KEY_ID !== !config.STORAGE_S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STORAGE_S3_ACCESS_KEY_ID / STORAGE_S3_SECRET_ACCESS_KEY: set both or neither',
     );
   }
   if (

@@ -8,17 +8,14 @@ import { NotFound, TooLarge } from '../../platform/errors.js';
 import { contextOf } from '../../platform/http/auth.js';
 import { HttpProblem, problemResponses, problemSchema } from '../../platform/http/problem.js';
 import { apiPrefix } from '../../platform/module.js';
-import { createStorage } from '../../platform/storage/index.js';
+import { createStorage, type StorageConfig } from '../../platform/storage/index.js';
 import { uploadKeyPattern } from './image-queries.js';
 import { createProductImageService, formatSize } from './product-images.js';
 import { renditionFields } from './schemas.js';
 import type { CatalogService } from './service.js';
 
 export interface ProductImageRouteOptions {
-  config: Pick<
-    Config,
-    'DATA_DIR' | 'UPLOADS_DIR' | 'IMAGE_UPLOAD_MAX_BYTES' | 'IMAGE_UPLOAD_MAX_PIXELS'
-  >;
+  config: StorageConfig & Pick<Config, 'IMAGE_UPLOAD_MAX_BYTES' | 'IMAGE_UPLOAD_MAX_PIXELS'>;
   db: Db;
   catalog: CatalogService;
 }

@@ -58,6 +58,5 @@ export function createLocalStorage(dir: string): ObjectStorage {
       await rm(path, { force: true });
       await rm(`${path}.type`, { force: true });
     },
-    publicUrl: () => null,
   };
 }

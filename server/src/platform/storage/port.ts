@@ -1,8 +1,9 @@
 /**
- * The object storage port: bytes kept under a key, with their content type. Product images use it
- * today. The adapter here keeps objects in a folder (`local.ts`); one for an S3-compatible bucket
- * would implement the same four methods (PutObject with ContentType, GetObject, DeleteObject) and
- * answer `publicUrl` with its bucket or CDN address, so the API would no longer serve the bytes.
+ * The object storage port: bytes kept under a key, with their content type. Product images use it.
+ * Two adapters: a folder (`local.ts`) and an S3-compatible bucket (`s3.ts`), chosen by settings
+ * (`index.ts`); both pass `storage.contract.ts`. The API serves what either holds itself, at
+ * `/images/uploads/<key>`: one origin for the storefront and its Content-Security-Policy, and a
+ * bucket that needs no public access.
  *
  * Keys are chosen by the caller and are plain names (`storageKeyPattern`), never paths: an
  * adapter may map them to files without any risk of leaving its folder.
@@ -13,18 +14,13 @@ export interface StoredObject {
 }
 
 export interface ObjectStorage {
-  readonly kind: 'local';
+  readonly kind: 'local' | 's3';
   /** Store `bytes` under `key`, replacing what was there; complete or not at all. */
   put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   /** The object, or null when there is none under `key`. */
   get(key: string): Promise<StoredObject | null>;
   /** Remove the object; a missing one is not an error. */
   delete(key: string): Promise<void>;
-  /**
-   * Where clients fetch the object directly (a bucket or CDN URL), or null when the API serves it
-   * itself (see `catalog/image-routes.ts`, `/images/uploads/<key>`).
-   */
-  publicUrl(key: string): string | null;
 }
 
 /** Lower-case letters, digits, `-`, `_` and dots (not leading), at most 128 characters. */
