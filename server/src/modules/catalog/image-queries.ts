@@ -2,7 +2,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { NotFound, Unprocessable } from '../../platform/errors.js';
 import type { ObjectStorage } from '../../platform/storage/index.js';
-import { renditionKey, type RenditionFormat, type Renditions } from './image-processing.js';
+import {
+  renditionFormats,
+  renditionKey,
+  type ProcessedImage,
+  type RenditionFormat,
+  type Renditions,
+} from './image-processing.js';
 
 /** Where the API serves what the storage holds: `/images/uploads/<key>`. */
 export const uploadsPath = '/images/uploads/';
@@ -103,6 +109,24 @@ export function filesOf(image: {
     ),
   };
 }
+
+/** Where a processed image is served: its largest JPEG, and what `<picture>` needs. */
+export function servedAs(processed: ProcessedImage): { url: string; renditions: Renditions } {
+  const base = `${uploadsPath}${processed.hash}`;
+  return {
+    url: `${base}-${processed.width}.jpg`,
+    renditions: {
+      width: processed.width,
+      height: processed.height,
+      placeholder: processed.placeholder,
+      srcset: { base, widths: processed.widths, formats: [...renditionFormats] },
+    },
+  };
+}
+
+/** Store every file of a processed image, at once. */
+export const storeFiles = (storage: ObjectStorage, processed: ProcessedImage) =>
+  Promise.all(processed.files.map((file) => storage.put(file.key, file.bytes, file.contentType)));
 
 /** Remove an image's stored files once no image refers to them any more (after a removal committed). */
 export async function collectFiles(

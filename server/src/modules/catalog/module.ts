@@ -1,7 +1,9 @@
 import { defineModule, apiPrefix } from '../../platform/module.js';
+import { createStorage } from '../../platform/storage/index.js';
 import { startCatalogConsumers } from './consumers.js';
 import { catalogCsvRoutes } from './csv-routes.js';
 import { productImageRoutes } from './image-routes.js';
+import { createImageBackfill } from './image-backfill.js';
 import { imageRoutes } from './images.js';
 import { adminProductRoutes } from './admin-products.js';
 import { createCatalogAdminService, type CatalogAdminService } from './admin-service.js';
@@ -49,4 +51,16 @@ export const catalogModule = defineModule<{
     await app.register(catalogCsvRoutes, { config, db: adapters.database.db, catalog });
   },
   consumers: ({ adapters }, { catalog }) => startCatalogConsumers(adapters.bus, catalog),
+  jobs: ({ config, adapters, logger }, { catalog }) => {
+    const backfill = createImageBackfill({
+      db: adapters.database.db,
+      storage: createStorage(config),
+      maxPixels: config.IMAGE_UPLOAD_MAX_PIXELS,
+      onChanged: () => catalog.productsChanged(),
+      logger,
+    });
+    // Photos uploaded before uploads were processed, every ten minutes: one short query when
+    // there are none left.
+    return [{ name: 'process-legacy-images', intervalMs: 600_000, run: () => backfill.run() }];
+  },
 });

@@ -8,15 +8,16 @@ import type { ObjectStorage, StoredObject } from '../../platform/storage/index.j
 import { recordAudit } from '../audit/service.js';
 import { productImagesChanged } from './events.js';
 import { detectImageType, imageTypeOfExtension } from './image-bytes.js';
-import { processImage, renditionFormats, type Renditions } from './image-processing.js';
+import { processImage, type Renditions } from './image-processing.js';
 import {
   collectFiles,
   listImages,
   lockFile,
   lockProduct,
   productColor,
+  servedAs,
+  storeFiles,
   uploadKeyPattern,
-  uploadsPath,
   type AdminImage,
 } from './image-queries.js';
 
@@ -99,14 +100,7 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
       productColor(known.colors, input.color);
 
       const processed = await processImage(input.bytes, { maxPixels: deps.maxPixels });
-      const base = `${uploadsPath}${processed.hash}`;
-      const renditions: Renditions = {
-        width: processed.width,
-        height: processed.height,
-        placeholder: processed.placeholder,
-        srcset: { base, widths: processed.widths, formats: [...renditionFormats] },
-      };
-      const url = `${base}-${processed.width}.jpg`;
+      const { url, renditions } = servedAs(processed);
       let written = false;
       try {
         return await inTransaction(
@@ -126,9 +120,7 @@ export function createProductImageService(deps: ProductImageServiceDeps) {
             // sees this image and keeps them.
             await lockFile(tx.tx, processed.hash);
             written = true;
-            await Promise.all(
-              processed.files.map((file) => storage.put(file.key, file.bytes, file.contentType)),
-            );
+            await storeFiles(storage, processed);
             const id = uuidv7();
             await tx.tx.execute(
               sql`INSERT INTO product_images (id, product_id, color, url, alt, position, renditions)
