@@ -71,17 +71,15 @@ describe('the admin catalog in Chromium', () => {
     await uploaded.waitFor();
     const src = await uploaded.getAttribute('src');
     expect(src).toMatch(/^\/images\/uploads\//);
-    // New photos go after the colour's drawn placeholder: move it first.
-    await page.getByRole('button', { name: 'Earlier (Studio photo of the shell)' }).click();
-    await expect
-      .poll(() =>
-        page
-          .locator('.image-row', { hasText: 'Volt Green' })
-          .locator('img')
-          .first()
-          .getAttribute('src'),
-      )
-      .toBe(src);
+    // A colour's first photo is its main image, before the drawing; the team may pick another.
+    const volt = page.locator('.image-row', { hasText: 'Volt Green' });
+    const mainOf = () =>
+      volt.locator('li', { hasText: 'Main image' }).locator('img').getAttribute('src');
+    await expect.poll(mainOf).toBe(src);
+    await page.getByRole('button', { name: 'Make main (Tempo Ridge Shell in Volt Green)' }).click();
+    await expect.poll(mainOf).not.toBe(src);
+    await page.getByRole('button', { name: 'Make main (Studio photo of the shell)' }).click();
+    await expect.poll(mainOf).toBe(src);
 
     // The storefront: listed, with its facets, and in stock only where the stock is.
     const listing = await api<{
@@ -108,6 +106,11 @@ describe('the admin catalog in Chromium', () => {
     expect(await shop.getByRole('link', { name: /Tempo Ridge Shell/ }).count()).toBe(0);
     await shop.goto(`${running.store.url}/products/${listed!.slug}?color=Volt%20Green`);
     expect(await shop.locator('.gallery__main img').getAttribute('src')).toBe(src);
+    // A <picture> with AVIF and WebP sources at the photo's width, and a placeholder meanwhile.
+    expect(
+      await shop.locator('.gallery__main source[type="image/avif"]').getAttribute('srcset'),
+    ).toBe(src!.replace(/\.jpg$/, '.avif 1w'));
+    expect(await shop.locator('.gallery__main img').getAttribute('sizes')).toContain('100vw');
     expect(await shop.locator('.size-option input[value="M"]').isDisabled()).toBe(false);
     expect(await shop.locator('.size-option input[value="S"]').isDisabled()).toBe(true);
     await admin.close();

@@ -2,11 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../../api/client';
 import { ErrorNotice, Loading } from '../../app/states';
+import { ProductImage } from '../catalog/ProductImage';
 import { ConfirmButton } from './ui';
 
 type AdminProduct = Schemas['AdminProduct'];
 
-/** Photos per colour: upload (the API judges the type from the bytes), reorder, delete. */
+/**
+ * Photos per colour: upload (the API judges the type from the bytes and makes every size), reorder,
+ * choose each colour's main image (shown first, and on the card for the first colour), delete.
+ */
 export function ProductImages({ product }: { product: AdminProduct }) {
   const queryClient = useQueryClient();
   const key = ['admin', 'product-images', product.id];
@@ -57,6 +61,15 @@ export function ProductImages({ product }: { product: AdminProduct }) {
       ),
     onSuccess: done,
   });
+  const setMain = useMutation({
+    mutationFn: (imageId: string) =>
+      call(
+        api.PUT('/api/v1/admin/products/{id}/images/{imageId}/main', {
+          params: { path: { id: product.id, imageId } },
+        }),
+      ),
+    onSuccess: done,
+  });
   const remove = useMutation({
     mutationFn: (imageId: string) =>
       call(
@@ -71,14 +84,14 @@ export function ProductImages({ product }: { product: AdminProduct }) {
     event.preventDefault();
     const file = fileRef.current?.files?.[0];
     if (!file) return setProblem('Choose an image file.');
-    if (file.size > 5 * 1024 * 1024) return setProblem('The file is over 5 MB.');
+    if (file.size > 20 * 1024 * 1024) return setProblem('The file is over 20 MB.');
     setProblem('');
     upload.mutate(file);
   }
 
   if (images.isPending) return <Loading label="Loading images…" />;
   if (images.isError) return <ErrorNotice error={images.error} retry={() => images.refetch()} />;
-  const failure = upload.error ?? reorder.error ?? remove.error;
+  const failure = upload.error ?? reorder.error ?? setMain.error ?? remove.error;
   return (
     <>
       {product.colors.map((c) => {
@@ -98,8 +111,26 @@ export function ProductImages({ product }: { product: AdminProduct }) {
               <ol className="image-list">
                 {ofColor.map((image, i) => (
                   <li key={image.id}>
-                    <img src={image.url} alt={image.alt} width={80} height={100} />
+                    <ProductImage
+                      image={image}
+                      alt={image.alt}
+                      sizes="80px"
+                      width={80}
+                      height={100}
+                    />
                     <span className="image-list__actions">
+                      {image.main ? (
+                        <span className="badge badge--main">Main image</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="link-button"
+                          disabled={setMain.isPending}
+                          onClick={() => setMain.mutate(image.id)}
+                        >
+                          Make main<span className="visually-hidden"> ({image.alt})</span>
+                        </button>
+                      )}
                       <button
                         type="button"
                         className="link-button"

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { ProductSummary } from '../../api/client';
 import { formatMoney } from '../../lib/money';
 import { swatchColor } from '../../lib/swatches';
+import { cardSizes, ProductImage } from './ProductImage';
 import { productQuery } from './queries';
 
 export function Price({
@@ -45,12 +46,11 @@ export function ProductCard({
       >
         <div className="product-card__media">
           {product.image ? (
-            <img
-              src={product.image.url}
+            <ProductImage
+              image={product.image}
               alt={product.image.alt || product.name}
-              loading={eager ? 'eager' : 'lazy'}
-              fetchPriority={eager ? 'high' : undefined}
-              decoding="async"
+              sizes={cardSizes}
+              eager={eager}
               width={600}
               height={750}
             />

@@ -7,6 +7,7 @@ import { ErrorNotice, isNotFound, Loading, NotFoundPage } from '../../app/states
 import { swatchColor } from '../../lib/swatches';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { Price } from './ProductCard';
+import { gallerySizes, ProductImage } from './ProductImage';
 import { productQuery } from './queries';
 import { SizeGuide } from './SizeGuide';
 
@@ -21,12 +22,14 @@ function Gallery({ product, color }: { product: Product; color: string }) {
     <div className="gallery">
       <div className="gallery__main">
         {current ? (
-          <img
-            src={current.url}
+          <ProductImage
+            key={current.url}
+            image={current}
             alt={current.alt || `${product.name} in ${color}`}
+            sizes={gallerySizes}
             width={600}
             height={750}
-            fetchPriority="high"
+            eager
           />
         ) : (
           <div className="product-card__placeholder" aria-hidden="true" />
@@ -42,7 +45,7 @@ function Gallery({ product, color }: { product: Product; color: string }) {
                 aria-label={`Image ${i + 1} of ${shown.length}`}
                 onClick={() => setIndex(i)}
               >
-                <img src={image.url} alt="" width={80} height={100} loading="lazy" />
+                <ProductImage image={image} alt="" sizes="80px" width={80} height={100} />
               </button>
             </li>
           ))}
