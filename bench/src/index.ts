@@ -10,11 +10,13 @@
  *   DATABASE_URL, REDIS_URL and AMQP_URL.
  * - `process`: start time and resident memory of the built server against the tsx loader
  *   (process.ts); on PostgreSQL and Redis too when their URLs are set.
+ * - `images` (by default, with `catalog` and `web`): processing one camera-like 6 MB upload, and
+ *   the bytes of a product page's photos on a phone before and after (images.ts).
  * - `index`: the facet index alone, in process, on 1,000 to 100,000 generated products
  *   (facet-index.ts); part of `catalog`.
  * - `profile`: a CPU profile of the store under each catalog case, with its hottest functions
  *   (profile.ts); not part of `all`.
- * - `all`: `catalog`, then `checkout`, then `payments`, then `process`, then `web`.
+ * - `all`: `catalog`, then `images`, then `checkout`, then `payments`, then `process`, then `web`.
  *
  * BENCH_ONLY (names separated by commas or spaces) selects as the arguments do. Exits non-zero when a
  * benchmark fails; the servers, databases and Redis keys it made are removed in every case, on
@@ -23,6 +25,7 @@
 import { runCatalog } from './catalog.js';
 import { runCheckout } from './checkout.js';
 import { runFacetIndex } from './facet-index.js';
+import { runImages } from './images.js';
 import { runPayments } from './payments.js';
 import { runProcess } from './process.js';
 import { runProfile } from './profile.js';
@@ -38,6 +41,7 @@ const names = [
   'payments',
   'process',
   'index',
+  'images',
   'profile',
   'web',
   'all',
@@ -52,8 +56,12 @@ function selection(): Set<Name> {
   if (unknown.length > 0) {
     throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${names.join(', ')}`);
   }
-  const selected = new Set<Name>(given.length > 0 ? (given as Name[]) : ['catalog', 'web']);
-  if (selected.has('all')) return new Set(['catalog', 'checkout', 'payments', 'process', 'web']);
+  const selected = new Set<Name>(
+    given.length > 0 ? (given as Name[]) : ['catalog', 'images', 'web'],
+  );
+  if (selected.has('all')) {
+    return new Set(['catalog', 'images', 'checkout', 'payments', 'process', 'web']);
+  }
   return selected;
 }
 
@@ -72,6 +80,10 @@ try {
   if (selected.has('index') || selected.has('catalog')) {
     log('');
     await runFacetIndex();
+  }
+  if (selected.has('images')) {
+    log('');
+    await runImages();
   }
   const orders = selected.has('checkout') || selected.has('orders');
   const flashSale = selected.has('checkout') || selected.has('flash-sale');
