@@ -27,7 +27,7 @@ const entryPoints = {
 };
 
 // Packages used as they are installed: native addons and WebAssembly loaded from beside their own
-// files (argon2, PGlite), packages that read files of their own at run time (the API docs' UI and
+// files (argon2, PGlite, sharp's libvips), the AWS SDK (loaded only when S3 storage is set), packages that read files of their own at run time (the API docs' UI and
 // spec, pino's worker-thread transports), and those loaded through createRequire on demand.
 const external = [
   '@node-rs/argon2',
@@ -41,6 +41,8 @@ const external = [
   'stripe',
   'nodemailer',
   'source-map-js',
+  'sharp',
+  '@aws-sdk/client-s3',
 ];
 
 /** Files the server reads beside its modules at run time, copied to the bundle's folder. */

@@ -1,10 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { assertStorageKey, type ObjectStorage } from './port.js';
 
 export interface S3StorageOptions {
@@ -21,8 +15,11 @@ export interface S3StorageOptions {
 }
 
 /** The object is not there (and not the bucket: that is an error, never an empty answer). */
-const isMissing = (error: unknown) =>
-  error instanceof S3ServiceException && error.name === 'NoSuchKey';
+const isMissing = (error: unknown) => (error as { name?: unknown }).name === 'NoSuchKey';
+
+/** The SDK, loaded on first use: a store that keeps its files in a folder never loads it. */
+let sdk: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
+const loadSdk = () => (sdk ??= import('@aws-sdk/client-s3'));
 
 /**
  * Objects in an S3 bucket (AWS or any S3-compatible service), through the AWS SDK v3: several API
@@ -30,20 +27,24 @@ const isMissing = (error: unknown) =>
  * is the object's own.
  */
 export function createS3Storage(options: S3StorageOptions): ObjectStorage {
-  const client = new S3Client({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    forcePathStyle: options.forcePathStyle ?? false,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    // Services other than AWS do not all check the SDK's newer default checksums; it sends one
-    // only where the operation requires it.
-    ...(options.endpoint
-      ? {
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-          responseChecksumValidation: 'WHEN_REQUIRED' as const,
-        }
-      : {}),
-  });
+  let client: S3Client | undefined;
+  const connect = async () => {
+    const { S3Client } = await loadSdk();
+    return (client ??= new S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle ?? false,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // Services other than AWS do not all check the SDK's newer default checksums; it sends one
+      // only where the operation requires it.
+      ...(options.endpoint
+        ? {
+            requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+            responseChecksumValidation: 'WHEN_REQUIRED' as const,
+          }
+        : {}),
+    }));
+  };
   const Bucket = options.bucket;
   const keyOf = (key: string) => {
     assertStorageKey(key);
@@ -53,13 +54,17 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
   return {
     kind: 's3',
     async put(key, bytes, contentType) {
-      await client.send(
-        new PutObjectCommand({ Bucket, Key: keyOf(key), Body: bytes, ContentType: contentType }),
-      );
+      const Key = keyOf(key);
+      const { PutObjectCommand } = await loadSdk();
+      await (
+        await connect()
+      ).send(new PutObjectCommand({ Bucket, Key, Body: bytes, ContentType: contentType }));
     },
     async get(key) {
+      const Key = keyOf(key);
+      const { GetObjectCommand } = await loadSdk();
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket, Key: keyOf(key) }));
+        const object = await (await connect()).send(new GetObjectCommand({ Bucket, Key }));
         const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
         return { bytes, contentType: object.ContentType ?? 'application/octet-stream' };
       } catch (error) {
@@ -68,7 +73,9 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       }
     },
     async delete(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(key) }));
+      const Key = keyOf(key);
+      const { DeleteObjectCommand } = await loadSdk();
+      await (await connect()).send(new DeleteObjectCommand({ Bucket, Key }));
     },
   };
 }
