@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo, default as Sharp } from 'sharp';
 import { TooLarge, Unprocessable } from '../../platform/errors.js';
 
 /**
@@ -79,8 +79,17 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   return run;
 }
 
-// Each upload is new: libvips' operation cache would only hold memory.
-sharp.cache(false);
+/**
+ * sharp is loaded with the first upload, not at start: libvips and its codecs are tens of megabytes
+ * that a process which never receives an upload (most API processes, most of the time) need not map.
+ */
+let sharpLoaded: Promise<typeof Sharp> | null = null;
+const loadSharp = () =>
+  (sharpLoaded ??= import('sharp').then(({ default: sharp }) => {
+    // Each upload is new: libvips' operation cache would only hold memory.
+    sharp.cache(false);
+    return sharp;
+  }));
 
 /**
  * Decode, check and re-encode an upload: every standard width up to its own in AVIF, WebP and
@@ -95,6 +104,7 @@ export function processImage(
 }
 
 async function process(bytes: Buffer, maxPixels: number): Promise<ProcessedImage> {
+  const sharp = await loadSharp();
   const options = { limitInputPixels: maxPixels, failOn: 'error' } as const;
   let header: Metadata;
   try {
