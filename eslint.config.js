@@ -56,6 +56,15 @@ export default defineConfig([
     },
   },
 
+  // Browser code served by a test stand-in (the stand-in of Stripe.js).
+  {
+    files: ['server/test/stripe-stand-in/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser },
+    },
+  },
+
   // Browser code: the storefront.
   {
     files: ['web/src/**/*.{ts,tsx,js,jsx}'],

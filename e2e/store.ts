@@ -36,6 +36,18 @@ export async function startStore(env: Record<string, string> = {}): Promise<Stor
   };
 }
 
+/**
+ * A store on Stripe with the stand-ins of Stripe.js and Stripe's API it serves itself (test keys;
+ * webhooks signed with this secret), for browser tests without the internet.
+ */
+export const stripeStandInEnv: Record<string, string> = {
+  PAYMENT_PROVIDER: 'stripe',
+  STRIPE_STAND_IN: 'true',
+  STRIPE_SECRET_KEY: 'sk_test_stand_in_store',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_stand_in_store',
+  STRIPE_WEBHOOK_SECRET: 'whsec_stand_in_store',
+};
+
 /** Debian's Chromium, headless; never a downloaded browser. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -196,6 +196,16 @@ const environmentSchema = z.object({
   /** Another Stripe API endpoint (a proxy, or a stand-in in tests), e.g. http://127.0.0.1:12111 */
   STRIPE_API_URL: optionalUrl(['http', 'https']),
   /**
+   * `true`: this store serves stand-ins of Stripe.js and of Stripe's API (test code, from
+   * server/test/stripe-stand-in) and uses them instead of Stripe's, for browser tests and demos
+   * without the internet. Needs Stripe test keys and the store run from its sources; refused in
+   * production. STRIPE_API_URL then defaults to this store.
+   */
+  STRIPE_STAND_IN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /**
    * Bearer token that `/metrics` requires (`Authorization: Bearer …`). Unset: `/metrics` is open in
    * development and test, and not served on the public port in production.
    */
@@ -231,6 +241,23 @@ export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_URL'> & {
 
 export class ConfigError extends Error {}
 
+/**
+ * The Stripe stand-in takes no money and answers for Stripe: it must never stand in for a live store.
+ * Refused in production, with anything but Stripe, and with live keys.
+ */
+function checkStripeStandIn(config: z.infer<typeof environmentSchema>) {
+  const refuse = (why: string) => {
+    throw new ConfigError(`Invalid configuration:\n  STRIPE_STAND_IN: ${why}`);
+  };
+  if (config.NODE_ENV === 'production') refuse('never in production (NODE_ENV=production)');
+  if (config.PAYMENT_PROVIDER !== 'stripe') refuse('only with PAYMENT_PROVIDER=stripe');
+  if (
+    !config.STRIPE_SECRET_KEY?.startsWith('sk_test_') ||
+    !config.STRIPE_PUBLISHABLE_KEY?.startsWith('pk_test_')
+  )
+    refuse('only with Stripe test keys (sk_test_…, pk_test_…)');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
@@ -264,9 +291,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET / STRIPE_PUBLISHABLE_KEY: required when PAYMENT_PROVIDER=stripe',
     );
   }
+  if (config.STRIPE_STAND_IN) checkStripeStandIn(config);
   return {
     ...config,
     embedded,
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    STRIPE_API_URL:
+      config.STRIPE_API_URL ??
+      (config.STRIPE_STAND_IN ? `http://127.0.0.1:${config.PORT}` : undefined),
   };
 }

@@ -1719,6 +1719,8 @@ export interface components {
             stripePublishableKey: string | null;
             /** @description No real money moves: the storefront shows a test-store banner */
             testMode: boolean;
+            /** @description Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet) */
+            stripeJsUrl: string | null;
         };
         ShippingMethodInput: {
             id: string;
@@ -2316,6 +2318,8 @@ export interface components {
             stripePublishableKey: string | null;
             /** @description No real money moves: the storefront shows a test-store banner */
             testMode: boolean;
+            /** @description Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet) */
+            stripeJsUrl: string | null;
         };
         ShippingMethod: {
             id: string;

@@ -70,6 +70,12 @@ export const router = createBrowserRouter([
         }),
       },
       {
+        path: 'orders/:id/pay',
+        lazy: async () => ({
+          Component: (await import('../features/checkout/PaymentPage')).PaymentPage,
+        }),
+      },
+      {
         path: 'orders/:id',
         lazy: async () => ({ Component: (await import('../features/orders/OrderPage')).OrderPage }),
       },

@@ -13,6 +13,10 @@ const checkoutConfigSchema = z
     testMode: z.boolean().meta({
       description: 'No real money moves: the storefront shows a test-store banner',
     }),
+    stripeJsUrl: z.string().nullable().meta({
+      description:
+        "Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet)",
+    }),
   })
   .meta({ id: 'CheckoutConfig' });
 

@@ -25,11 +25,13 @@ describe('how the store takes payments, as the storefront reads it', () => {
       provider: 'stripe',
       stripePublishableKey: 'pk_live_abc',
       testMode: false,
+      stripeJsUrl: null,
     });
     expect(checkoutConfigOf(loadConfig({}))).toEqual({
       provider: 'local',
       stripePublishableKey: null,
       testMode: true,
+      stripeJsUrl: null,
     });
   });
 
@@ -50,6 +52,7 @@ describe('how the store takes payments, as the storefront reads it', () => {
         provider: 'stripe',
         stripePublishableKey: 'pk_live_abc',
         testMode: false,
+        stripeJsUrl: null,
       });
       expect(response.body).not.toMatch(/sk_live|whsec/);
     } finally {

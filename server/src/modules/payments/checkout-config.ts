@@ -7,7 +7,15 @@ export interface CheckoutConfig {
   stripePublishableKey: string | null;
   /** No real money moves: the local test gateway, or Stripe with test keys. */
   testMode: boolean;
+  /**
+   * Where the storefront loads Stripe.js from: null for Stripe's own (js.stripe.com), a path on
+   * the store's origin when it serves its stand-in (STRIPE_STAND_IN, tests only).
+   */
+  stripeJsUrl: string | null;
 }
+
+/** The stand-in of Stripe.js the store serves when STRIPE_STAND_IN is on. */
+export const stripeStandInScript = '/stripe-stand-in/stripe.js';
 
 /**
  * Whether the store takes test money only. The local gateway never moves money; Stripe does unless
@@ -28,5 +36,7 @@ export function checkoutConfigOf(config: Config): CheckoutConfig {
     stripePublishableKey:
       config.PAYMENT_PROVIDER === 'stripe' ? (config.STRIPE_PUBLISHABLE_KEY ?? null) : null,
     testMode: isPaymentTestMode(config),
+    stripeJsUrl:
+      config.PAYMENT_PROVIDER === 'stripe' && config.STRIPE_STAND_IN ? stripeStandInScript : null,
   };
 }

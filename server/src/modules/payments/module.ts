@@ -15,6 +15,7 @@ import { checkoutConfigRoutes } from './checkout-config-routes.js';
 import { paymentRoutes } from './routes.js';
 import { createPaymentService, type PaymentService } from './service.js';
 import { createStripeProvider } from './stripe.js';
+import { serveStripeStandIn } from './serve-stripe-stand-in.js';
 
 export const gatewayPrefix = '/gateway';
 
@@ -107,6 +108,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
         prefix: apiPrefix,
         checkoutConfig: checkoutConfigOf(config),
       });
+      if (config.STRIPE_STAND_IN) await serveStripeStandIn(app, config);
       if (paymentGateway) await paymentGateway.mount(app, gatewayPrefix);
       else if (config.PAYMENT_PROVIDER === 'local' && config.PAYMENT_GATEWAY_URL) {
         // The storefront always sends a shopper to this origin's /gateway/pay/…; with the gateway

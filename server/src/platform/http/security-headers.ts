@@ -17,6 +17,34 @@ const documentPolicy: HelmetOptions = {
 };
 
 /**
+ * What Stripe.js needs, from Stripe's integration security guide: its script (js.stripe.com and its
+ * subdomains), its frames (the elements, 3-D Secure on hooks.stripe.com) and its API. Its Address
+ * Element's autocomplete (Google Maps) is not used here, so that part of the guide is left out.
+ * Only a store that takes payments through Stripe sends these; with the stand-in of Stripe.js
+ * (STRIPE_STAND_IN), the stand-in is on the store's own origin, which 'self' already allows.
+ */
+const stripeSources = {
+  scriptSrc: ['https://js.stripe.com', 'https://*.js.stripe.com'],
+  frameSrc: ['https://js.stripe.com', 'https://*.js.stripe.com', 'https://hooks.stripe.com'],
+  connectSrc: ['https://api.stripe.com'],
+};
+
+/** The document set for a store's payment provider. */
+export function documentPolicyFor(payments: { stripe: boolean }): HelmetOptions {
+  if (!payments.stripe) return documentPolicy;
+  const base = documentPolicy.contentSecurityPolicy as { directives: Record<string, string[]> };
+  const directives = { ...base.directives };
+  for (const [name, sources] of Object.entries(stripeSources))
+    directives[name] = [...(directives[name] ?? ["'self'"]), ...sources];
+  return {
+    ...documentPolicy,
+    contentSecurityPolicy: { directives },
+    // A wallet's window (Link, PayPal) opened from the page must still be able to answer it.
+    crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
+  };
+}
+
+/**
  * JSON from the API is never rendered as a page, so it needs only what OWASP's REST guidance lists:
  * no MIME sniffing, no framing, HTTPS only, a same-origin resource policy. The document-only headers
  * (script policy, download and DNS-prefetch switches...) would be bytes on every response for nothing.
@@ -65,8 +93,11 @@ export const apiSecurityHeaders = (): Record<string, string> => securityHeaders(
  * The request id goes out with them, in the same hook: every response carries both, and one hook
  * costs less than two on the hottest answers.
  */
-export function registerSecurityHeaders(app: FastifyInstance): void {
-  const forDocuments = securityHeaders(documentPolicy);
+export function registerSecurityHeaders(
+  app: FastifyInstance,
+  payments: { stripe: boolean } = { stripe: false },
+): void {
+  const forDocuments = securityHeaders(documentPolicyFor(payments));
   const forApi = securityHeaders(apiPolicy);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

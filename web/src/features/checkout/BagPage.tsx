@@ -1,11 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { CartItem } from '../../api/client';
 import { useBag, useChangeBag } from '../../bag/bag';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { useCheckoutConfig } from './checkoutConfig';
 import { Totals } from './Totals';
+
+// Stripe's wallets, in a chunk of their own: fetched only by a store that takes payments by Stripe.
+const BagWallets = lazy(() => import('./stripe/BagWallets'));
 
 const maxPerLine = 10;
 
@@ -129,6 +133,7 @@ function DiscountForm({ code, problem }: { code: string | null; problem: string 
 export function BagPage() {
   useDocumentTitle('Bag');
   const bag = useBag();
+  const payments = useCheckoutConfig();
   if (bag.isPending) return <Loading label="Loading your bag…" />;
   if (bag.isError)
     return (
@@ -175,9 +180,16 @@ export function BagPage() {
               Some items can’t be bought as they are; change them to check out.
             </p>
           ) : (
-            <Link className="button button--wide" to="/checkout">
-              Check out
-            </Link>
+            <>
+              {payments.data?.provider === 'stripe' && (
+                <Suspense fallback={null}>
+                  <BagWallets cart={cart} config={payments.data} />
+                </Suspense>
+              )}
+              <Link className="button button--wide" to="/checkout">
+                Check out
+              </Link>
+            </>
           )}
         </aside>
       </div>

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api, ApiError, call, type Address } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { bagKey, useBag } from '../../bag/bag';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { paymentPageUrl, rememberOrderToken } from '../orders/orderAccess';
+import { paymentPageUrl } from '../orders/orderAccess';
 import {
   AddressFields,
   addressProblems,
@@ -15,7 +15,8 @@ import {
   toOrderAddress,
   type AddressForm,
 } from './AddressFields';
-import { Totals } from './Totals';
+import { placeOrder } from './placeOrder';
+import { SummaryLines, Totals } from './Totals';
 
 const fromSaved = (address: Address): AddressForm => ({
   firstName: address.firstName,
@@ -67,6 +68,7 @@ export function CheckoutPage() {
   const { user } = useSession();
   const bag = useBag();
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [address, setAddress] = useState<AddressForm>(emptyAddress);
   const [methodId, setMethodId] = useState<string | null>(null);
@@ -125,20 +127,19 @@ export function CheckoutPage() {
     }
     setPlacing(true);
     try {
-      const order = await call(
-        api.POST('/api/v1/orders', {
-          params: { header: { 'idempotency-key': idempotencyKey.current } },
-          body: {
-            cartId: cart.id,
-            email: contactEmail.trim(),
-            shippingAddress: toOrderAddress(address),
-            shippingMethodId: method.id,
-          },
-        }),
+      const order = await placeOrder(
+        {
+          cartId: cart.id,
+          email: contactEmail.trim(),
+          shippingAddress: toOrderAddress(address),
+          shippingMethodId: method.id,
+        },
+        idempotencyKey.current,
       );
-      rememberOrderToken(order.id, order.accessToken);
       await queryClient.invalidateQueries({ queryKey: bagKey });
-      if (order.payment.clientSecret)
+      // With Stripe the card step is the store's own page; the local gateway has its card page.
+      if (order.payment.provider === 'stripe') await navigate(`/orders/${order.id}/pay`);
+      else if (order.payment.clientSecret)
         window.location.assign(paymentPageUrl(order.payment.clientSecret));
       else window.location.assign(`/orders/${order.id}`);
     } catch (error) {
@@ -248,16 +249,7 @@ export function CheckoutPage() {
 
         <aside className="checkout__summary" aria-label="Order summary">
           <h2>Review</h2>
-          <ul className="summary-lines">
-            {cart.items.map((item) => (
-              <li key={item.id}>
-                <span>
-                  {item.name} · {item.color} · {item.size} × {item.quantity}
-                </span>
-                <span>{formatMoney(item.lineTotal)}</span>
-              </li>
-            ))}
-          </ul>
+          <SummaryLines items={cart.items} />
           <Totals
             totals={{
               subtotal: cart.subtotal,

@@ -55,3 +55,30 @@ export function Totals({
     </dl>
   );
 }
+
+/** One line per item with its total, as a bag or an order lists them beside the totals. */
+export function SummaryLines({
+  items,
+}: {
+  items: {
+    id: string;
+    name: string;
+    color: string;
+    size: string;
+    quantity: number;
+    lineTotal: Money;
+  }[];
+}) {
+  return (
+    <ul className="summary-lines">
+      {items.map((item) => (
+        <li key={item.id}>
+          <span>
+            {item.name} · {item.color} · {item.size} × {item.quantity}
+          </span>
+          <span>{formatMoney(item.lineTotal)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, call, type Order } from '../../api/client';
 import { useSession } from '../../auth/useSession';
@@ -6,29 +6,26 @@ import { ErrorNotice, isNotFound, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { ExpiredOrder } from '../checkout/ExpiredOrder';
 import { Totals } from '../checkout/Totals';
-import { orderToken, paymentPageUrl } from './orderAccess';
+import { paymentPageUrl } from './orderAccess';
+import { useOrder } from './useOrder';
 
-function useOrder(id: string, poll: boolean) {
-  const [params] = useSearchParams();
-  const token = orderToken(id, params.get('token'));
-  const order = useQuery({
-    queryKey: ['order', id, token],
-    queryFn: ({ signal }) =>
-      call(
-        api.GET('/api/v1/orders/{id}', {
-          params: { path: { id }, query: token ? { token } : {} },
-          signal,
-        }),
-      ),
-    // After the payment page the webhook may still be on its way: look again until it lands.
-    refetchInterval: (query) =>
-      poll && query.state.data?.status === 'pending_payment' ? 1000 : false,
-  });
-  return { order, token };
+/** Where an unpaid order is paid: the store's own card step with Stripe, the gateway's page otherwise. */
+function PayLink({ order, clientSecret }: { order: Order; clientSecret: string }) {
+  const label = `Pay ${formatMoney(order.total)}`;
+  return order.payment.provider === 'stripe' ? (
+    <Link className="button" to={`/orders/${order.id}/pay`}>
+      {label}
+    </Link>
+  ) : (
+    <a className="button" href={paymentPageUrl(clientSecret)}>
+      {label}
+    </a>
+  );
 }
 
-function OrderNotFound() {
+export function OrderNotFound() {
   const { user } = useSession();
   return (
     <section className="page">
@@ -47,7 +44,16 @@ function OrderNotFound() {
   );
 }
 
-function OrderDetails({ order, token }: { order: Order; token: string | undefined }) {
+function OrderDetails({
+  order,
+  token,
+  payable = true,
+}: {
+  order: Order;
+  token: string | undefined;
+  /** False while a payment is on its way (processing): paying again would pay twice. */
+  payable?: boolean;
+}) {
   const queryClient = useQueryClient();
   const cancel = useMutation({
     mutationFn: () =>
@@ -64,7 +70,7 @@ function OrderDetails({ order, token }: { order: Order; token: string | undefine
       <p className="order__status">
         Status: <strong data-testid="order-status">{orderStatusLabels[order.status]}</strong>
       </p>
-      {order.status === 'pending_payment' && order.payment.clientSecret && (
+      {payable && order.status === 'pending_payment' && order.payment.clientSecret && (
         <div className="notice">
           {order.payment.failure && (
             <p role="alert" className="field-error">
@@ -72,9 +78,7 @@ function OrderDetails({ order, token }: { order: Order; token: string | undefine
             </p>
           )}
           <p>
-            <a className="button" href={paymentPageUrl(order.payment.clientSecret)}>
-              Pay {formatMoney(order.total)}
-            </a>
+            <PayLink order={order} clientSecret={order.payment.clientSecret} />
           </p>
         </div>
       )}
@@ -155,17 +159,50 @@ export function OrderPage() {
     <section className="page order">
       <h1>Order {order.data.number}</h1>
       <p className="muted">Placed {new Date(order.data.createdAt).toLocaleDateString()}</p>
+      {order.data.status === 'cancelled' && !order.data.payment.paymentMethod && (
+        <ExpiredOrder order={order.data} />
+      )}
       <OrderDetails order={order.data} token={token} />
     </section>
   );
 }
 
-/** Where the payment page returns the shopper: thanks, and the order as it stands. */
+/** The headline and the word under it, for where the payment stands. */
+function paymentWords(order: Order, returned: string | null) {
+  if (order.status === 'cancelled' && !order.payment.paymentMethod)
+    return { title: 'This order was not paid', note: null };
+  if (order.status !== 'pending_payment') return { title: 'Thank you for your order', note: null };
+  if (returned === 'processing')
+    return {
+      title: 'Your payment is processing',
+      note: 'Your bank is still confirming it. We will email you as soon as it has; you can keep this page open.',
+    };
+  if (returned === 'failed')
+    return {
+      title: 'Your payment did not go through',
+      note: 'Your bank did not confirm the payment. Try again, or pay with another card.',
+    };
+  return {
+    title: 'Confirming your payment…',
+    note: 'This takes a few seconds. You can keep this page open.',
+  };
+}
+
+/**
+ * Where a payment returns the shopper: thanks, and the order as it stands. The local gateway adds
+ * `payment=succeeded`; Stripe adds `payment_intent` and `redirect_status` (after a bank's page, or
+ * from the card step itself), which say whether to wait for the paid status or to offer to pay again.
+ */
 export function ConfirmationPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  // Back from a payment the gateway took: the paid status follows within seconds.
-  const { order, token } = useOrder(id, params.get('payment') === 'succeeded');
+  const returned =
+    params.get('payment') === 'succeeded' ? 'succeeded' : params.get('redirect_status');
+  // A paid intent's webhook lands within seconds; a processing one may take much longer.
+  const { order, token } = useOrder(
+    id,
+    returned === 'succeeded' ? 1000 : returned === 'processing' ? 3000 : false,
+  );
   useDocumentTitle('Thank you');
   if (order.isPending) return <Loading label="Loading your order…" />;
   if (order.isError)
@@ -175,20 +212,20 @@ export function ConfirmationPage() {
       <ErrorNotice error={order.error} retry={() => order.refetch()} />
     );
   const o = order.data;
+  const words = paymentWords(o, returned);
   return (
     <section className="page order confirmation">
-      <h1>
-        {o.status === 'pending_payment' ? 'Confirming your payment…' : 'Thank you for your order'}
-      </h1>
+      <h1>{words.title}</h1>
       <p>
         Order number <strong data-testid="order-number">{o.number}</strong>
       </p>
-      {o.status === 'pending_payment' && (
-        <p role="status" className="muted">
-          This takes a few seconds. You can keep this page open.
+      {words.note && (
+        <p role={returned === 'failed' ? 'alert' : 'status'} className="muted">
+          {words.note}
         </p>
       )}
-      <OrderDetails order={o} token={token} />
+      {o.status === 'cancelled' && !o.payment.paymentMethod && <ExpiredOrder order={o} />}
+      <OrderDetails order={o} token={token} payable={returned !== 'processing'} />
       <p>
         <Link to="/shop">Continue shopping</Link>
       </p>
