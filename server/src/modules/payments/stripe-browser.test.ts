@@ -114,6 +114,7 @@ describe('the stand-in of Stripe’s API', () => {
       currency: 'USD',
       orderId: `00000000-0000-4000-8000-00000000000${order}`,
       idempotencyKey,
+      returnUrl: 'http://127.0.0.1/orders/confirmation',
     });
   const eventFor = async (reference: string, type: string) => {
     for (let i = 0; i < 100; i++) {
@@ -175,7 +176,13 @@ describe('the stand-in of Stripe’s API', () => {
       apiUrl: base.url,
     });
     await expect(
-      wrong.createIntent({ amount: 1_000, currency: 'USD', orderId: 'x', idempotencyKey: 'k' }),
+      wrong.createIntent({
+        amount: 1_000,
+        currency: 'USD',
+        orderId: 'x',
+        idempotencyKey: 'k',
+        returnUrl: 'http://127.0.0.1/',
+      }),
     ).rejects.toThrow(/Invalid API Key/);
     const intent = await newIntent(1_000, 3, 'other-secret');
     expect((await confirm(`${intent.reference}_secret_guessed`, '4242424242424242')).status).toBe(
