@@ -58,9 +58,8 @@ export default defineConfig([
 
   // Browser code served by a test stand-in (the stand-in of Stripe.js).
   {
-    files: ['server/test/stripe-stand-in/*.js'],
+    files: ['server/test/stripe-stand-in/browser/*.js'],
     languageOptions: {
-      sourceType: 'script',
       globals: { ...globals.browser },
     },
   },

@@ -29,9 +29,15 @@ describe('paying by Stripe in Chromium', () => {
       await context.addInitScript(() => localStorage.setItem('stripe-stand-in:wallets', 'none'));
     const page = await context.newPage();
     page.on('console', (message) => {
-      // A decline is answered 402, as Stripe does; Chromium logs it.
-      if (message.type() === 'error' && !message.text().includes('402'))
+      // Failed requests are judged below, by their address.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
         problems.push(message.text());
+    });
+    page.on('response', (response) => {
+      // Stripe answers a decline 402 and a confirmation it cannot make (a cancelled intent) 400.
+      const refused = /\/v1\/payment_intents\/[^/]+\/confirm$/.test(response.url());
+      if (response.status() >= 400 && !(refused && [400, 402].includes(response.status())))
+        problems.push(`${response.status()} ${response.url()}`);
     });
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('request', (request) => {
@@ -63,6 +69,27 @@ describe('paying by Stripe in Chromium', () => {
     await page.getByLabel('Expiration date').fill(`12 / ${(new Date().getFullYear() + 2) % 100}`);
     await page.getByLabel('Security code').fill('123');
     await page.getByRole('button', { name: /^Pay \$/ }).click();
+  }
+
+  /** The stand-in wallet: its button, then Pay in its sheet. */
+  async function payWithWallet(page: Page) {
+    await page.getByRole('button', { name: 'Pay with Link' }).click();
+    await page.getByRole('dialog', { name: 'Link' }).getByRole('button', { name: 'Pay' }).click();
+  }
+
+  /** On the confirmation page, paid once the webhook has landed; nothing went wrong on the way. */
+  async function endsPaid(page: Page, context: BrowserContext) {
+    await page.waitForURL(/\/orders\/[^/]+\/confirmation\?/);
+    await waitForStatus(page, 'Paid');
+    await context.close();
+    expect(problems).toEqual([]);
+  }
+
+  /** The order on screen and the guest's token for it, as the tab keeps it. */
+  async function shownOrder(page: Page) {
+    const id = new URL(page.url()).pathname.split('/')[2]!;
+    const token = await page.evaluate((key) => sessionStorage.getItem(`stride.order.${key}`), id);
+    return { id, url: `${running.store.url}/api/v1/orders/${id}?token=${token}`, token };
   }
 
   it('serves Stripe.js from the stand-in, and the document policy lets Stripe.js in only on a Stripe store', async () => {
@@ -124,9 +151,7 @@ describe('paying by Stripe in Chromium', () => {
     await page.waitForURL(/\/stripe-stand-in\/3ds\//);
     await page.getByRole('button', { name: 'Complete authentication' }).click();
     await page.waitForURL(/\/confirmation\?.*redirect_status=succeeded/);
-    await waitForStatus(page, 'Paid');
-    await context.close();
-    expect(problems).toEqual([]);
+    await endsPaid(page, context);
   });
 
   it('shows why a card was declined, and the next card in the same form pays', async () => {
@@ -140,10 +165,7 @@ describe('paying by Stripe in Chromium', () => {
     await payWithCard(page, '4000000000009995');
     await page.getByRole('alert').filter({ hasText: 'insufficient funds' }).waitFor();
     await payWithCard(page, '4242424242424242');
-    await page.waitForURL(/\/confirmation\?/);
-    await waitForStatus(page, 'Paid');
-    await context.close();
-    expect(problems).toEqual([]);
+    await endsPaid(page, context);
   });
 
   it('says a payment is processing, and the order turns paid when it settles', async () => {
@@ -154,9 +176,7 @@ describe('paying by Stripe in Chromium', () => {
     await page.waitForURL(/redirect_status=processing/);
     await page.getByRole('heading', { name: 'Your payment is processing' }).waitFor();
     expect(await page.getByRole('link', { name: /^Pay \$/ }).count()).toBe(0);
-    await waitForStatus(page, 'Paid');
-    await context.close();
-    expect(problems).toEqual([]);
+    await endsPaid(page, context);
   });
 
   it('pays from the bag with a wallet the browser offers, and hides the wallets where none is', async () => {
@@ -184,15 +204,71 @@ describe('paying by Stripe in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('charges nothing from the bag when tax changes the total, and the card step takes the exact total', async () => {
+    const { context, page } = await visitor();
+    // California adds sales tax: the bag's estimate is not what the order comes to.
+    await context.addInitScript(() =>
+      localStorage.setItem(
+        'stripe-stand-in:wallet-address',
+        JSON.stringify({
+          line1: '9 Sunset Blvd',
+          city: 'Los Angeles',
+          state: 'CA',
+          postal_code: '90012',
+        }),
+      ),
+    );
+    await fillBag(page, 7);
+    await page.goto(`${running.store.url}/bag`);
+    await payWithWallet(page);
+    await page.waitForURL(/\/orders\/[^/]+\/pay$/);
+    const notice = await page
+      .getByText(/With tax for your address, your order comes to/)
+      .textContent();
+    const order = (await (await fetch((await shownOrder(page)).url)).json()) as {
+      status: string;
+      tax: { amount: number };
+      total: { amount: number };
+    };
+    expect(order.status).toBe('pending_payment');
+    expect(order.tax.amount).toBeGreaterThan(0);
+    expect(notice).toContain((order.total.amount / 100).toFixed(2));
+    await payWithWallet(page);
+    await endsPaid(page, context);
+  });
+
+  it('says so when the order was cancelled meanwhile, and puts its items back in the bag', async () => {
+    const { context, page } = await visitor();
+    await fillBag(page, 9);
+    await toCardStep(page, 'late@example.com');
+    const order = await shownOrder(page);
+    const { payment } = (await (await fetch(order.url)).json()) as {
+      payment: { clientSecret: string };
+    };
+    const cancelled = await fetch(
+      `${running.store.url}/api/v1/orders/${order.id}/cancel?token=${order.token}`,
+      { method: 'POST' },
+    );
+    expect(cancelled.status).toBe(200);
+    // The store cancels the PaymentIntent at Stripe a moment later.
+    const intent = `${running.store.url}/v1/payment_intents/${payment.clientSecret.split('_secret_')[0]}?key=${stripeStandInEnv.STRIPE_PUBLISHABLE_KEY}&client_secret=${payment.clientSecret}`;
+    await expect
+      .poll(async () => ((await (await fetch(intent)).json()) as { status: string }).status)
+      .toBe('canceled');
+    await payWithCard(page, '4242424242424242');
+    await page.getByText('This order was cancelled before it was paid.').waitFor();
+    await page.getByRole('button', { name: 'Put these items back in your bag' }).click();
+    await page.waitForURL(/\/bag$/);
+    await page.getByTestId('bag-line').waitFor();
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
   it('pays an order at the card step with a wallet', async () => {
     const { context, page } = await visitor();
     await fillBag(page, 6);
     await toCardStep(page, 'wallet@example.com');
-    await page.getByRole('button', { name: 'Pay with Link' }).click();
-    await page.getByRole('dialog', { name: 'Link' }).getByRole('button', { name: 'Pay' }).click();
-    await page.waitForURL(/\/confirmation\?/);
-    await waitForStatus(page, 'Paid');
-    await context.close();
-    expect(problems).toEqual([]);
+    await payWithWallet(page);
+    await endsPaid(page, context);
   });
 });

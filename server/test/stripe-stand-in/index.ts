@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { challengePage } from './challenge-page.js';
 import { createIntents, type Answer, type CardDetails } from './intents.js';
@@ -29,7 +29,18 @@ export interface StripeStandInOptions {
   settleAfterMs?: number;
 }
 
-const script = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'stripe.js'), 'utf8');
+/** The stand-in of Stripe.js: modules in browser/, bundled into one classic script as Stripe's is. */
+async function bundledScript(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'browser', 'stripe.js')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
 const formType = 'application/x-www-form-urlencoded';
 
 type Form = URLSearchParams;
@@ -58,6 +69,7 @@ export async function stripeStandIn(app: FastifyInstance, options: StripeStandIn
     ...(options.settleAfterMs !== undefined ? { settleAfterMs: options.settleAfterMs } : {}),
   });
   const answered = new Map<string, Answer>();
+  const script = await bundledScript();
 
   if (app.hasContentTypeParser(formType)) app.removeContentTypeParser(formType);
   app.addContentTypeParser(formType, { parseAs: 'string' }, (_request, body, done) =>

@@ -14,26 +14,24 @@ const keys = {
 };
 
 describe('Stripe in the browser: the document policy and the stand-in setting', () => {
-  it('lets Stripe.js, its frames and its API into the pages of a Stripe store only', async () => {
-    for (const [env, stripe] of [
-      [keys, true],
-      [{}, false],
-    ] as const) {
-      const store = await createTestStore('embedded', env);
-      try {
-        const page = await store.app.inject('/health');
-        const policy = String(page.headers['content-security-policy']);
-        expect(
-          policy.includes("script-src 'self' https://js.stripe.com https://*.js.stripe.com"),
-        ).toBe(stripe);
-        expect(policy.includes('https://hooks.stripe.com')).toBe(stripe);
-        expect(policy.includes("connect-src 'self' https://api.stripe.com")).toBe(stripe);
-        // JSON is never a page: the API's own policy stays `default-src 'none'` either way.
-        const api = await store.app.inject('/api/v1/checkout-config');
-        expect(api.headers['content-security-policy']).not.toMatch(/stripe/);
-      } finally {
-        await store.close();
-      }
+  it.each([
+    ['a Stripe store lets Stripe.js, its frames and its API into its pages', keys, true],
+    ['a store on the local gateway does not', {}, false],
+  ] as const)('%s', async (_name, env, stripe) => {
+    const store = await createTestStore('embedded', env);
+    try {
+      const page = await store.app.inject('/health');
+      const policy = String(page.headers['content-security-policy']);
+      expect(
+        policy.includes("script-src 'self' https://js.stripe.com https://*.js.stripe.com"),
+      ).toBe(stripe);
+      expect(policy.includes('https://hooks.stripe.com')).toBe(stripe);
+      expect(policy.includes("connect-src 'self' https://api.stripe.com")).toBe(stripe);
+      // JSON is never a page: the API's own policy stays `default-src 'none'` either way.
+      const api = await store.app.inject('/api/v1/checkout-config');
+      expect(api.headers['content-security-policy']).not.toMatch(/stripe/);
+    } finally {
+      await store.close();
     }
   });
 
