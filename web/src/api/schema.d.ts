@@ -1059,8 +1059,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One email with its rendered HTML and text, as the customer received it
-         * @description The bodies are stored for every email, so this works with the SMTP mailer and with the dev mailbox (no SMTP_URL), where it is the way to read what would have been sent.
+         * One email with its rendered HTML and text, as the customer received it, secrets left out
+         * @description The bodies are stored for every email, so this works with the SMTP mailer and with the dev mailbox (no SMTP_URL). What would let a reader act as the customer is never stored: order links carry no guest access token, and a password reset email says that a one-time link was sent and until when it works, without the link.
          */
         get: operations["adminGetNotification"];
         put?: never;

@@ -5,6 +5,7 @@ import type { CartService } from '../cart/service.js';
 import { createAddressBook, type AddressBook } from './addresses.js';
 import { adminAccountRoutes } from './admin-routes.js';
 import { startAccountConsumers } from './consumers.js';
+import { createResetTokens, resetTokenKey } from './reset-links.js';
 import { accountRoutes } from './routes.js';
 import { createAccountService, type AccountService } from './service.js';
 
@@ -22,7 +23,7 @@ export const accountsModule = defineModule<
       accessTtlSeconds: config.ACCESS_TOKEN_TTL,
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL,
       loginFailureLimit: config.LOGIN_FAILURE_LIMIT,
-      publicUrl: config.PUBLIC_URL,
+      resetTokens: createResetTokens(resetTokenKey(config)),
     }),
     addresses: createAddressBook({ db: adapters.database.db }),
   }),

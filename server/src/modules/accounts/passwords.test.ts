@@ -57,7 +57,7 @@ describe.each(backends())('accounts: password change and reset on %s backends', 
       await eventually(async () => (await resetEmails(email)).length === 1);
       const [event] = await resetEmails(email);
       expect(event?.payload.template).toBe('password_reset');
-      const token = tokenOf(event?.payload.data.resetUrl as string);
+      const token = tokenOf(event?.payload.data.resetId as string);
       const [stored] = await queryRows<{ token_hash: string; expires_in: number }>(
         ctx.store.adapters.database.db,
         sql`SELECT token_hash, extract(epoch FROM expires_at - created_at)::int AS expires_in
@@ -101,7 +101,7 @@ describe.each(backends())('accounts: password change and reset on %s backends', 
       });
       const emails = await resetEmails(email);
       expect(emails).toHaveLength(3);
-      const tokens = emails.map((e) => tokenOf(e.payload.data.resetUrl));
+      const tokens = emails.map((e) => tokenOf(e.payload.data.resetId));
       // The worker handles the requests side by side, so the order the events were written in
       // need not be the order their links were issued in: the live link is the one the database
       // still holds open, and it must be exactly one of the three.

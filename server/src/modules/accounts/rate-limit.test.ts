@@ -85,7 +85,7 @@ describe.each(backends())('accounts: rate limits on %s backends', (backend) => {
     expect(asked.statusCode).toBe(202);
     await eventually(async () => (await resetEmails(email)).length === 1);
     const [reset] = await resetEmails(email);
-    const token = tokenOf(reset?.payload.data.resetUrl as string);
+    const token = tokenOf(reset?.payload.data.resetId as string);
     const confirmed = await ctx.store.app.inject({
       method: 'POST',
       url: '/api/v1/auth/password-reset/confirm',

@@ -23,6 +23,7 @@ import { passwordProblems } from './password-policy.js';
 import type { RegisterBody, User } from './schemas.js';
 import { createAccountAdmin } from './admin.js';
 import { createLoginThrottle } from './login-throttle.js';
+import type { ResetTokens } from './reset-links.js';
 import { createSessionStore, newToken, sha256, type SessionContext } from './sessions.js';
 
 export interface AccountServiceDeps {
@@ -33,8 +34,8 @@ export interface AccountServiceDeps {
   refreshTtlSeconds: number;
   /** Failed sign-ins per account per 15 minutes before it must wait. */
   loginFailureLimit: number;
-  /** Base URL of the storefront, for links in emails. */
-  publicUrl: string;
+  /** Makes a reset link's token from its id (see `reset-links.ts`). */
+  resetTokens: ResetTokens;
 }
 
 export interface UserRow {
@@ -246,18 +247,24 @@ export function createAccountService(deps: AccountServiceDeps) {
             WHERE user_id = ${user.id}::uuid AND created_at > now() - interval '1 hour'`,
       );
       if ((recent?.n ?? 0) >= passwordResetsPerHour) return 'throttled';
-      const token = newToken();
+      // The event names the link by an id that is no secret; only the email sent holds the token.
+      const resetId = newToken();
       // A new link replaces any earlier one.
       await invalidateResets(tx, user.id);
-      await tx.execute(sql`
-        INSERT INTO password_resets (token_hash, user_id, expires_at)
-        VALUES (${sha256(token)}, ${user.id}::uuid, now() + make_interval(secs => ${passwordResetTtlSeconds}))`);
+      const [reset] = await queryRows<{ expires_at: Date | string }>(
+        tx,
+        sql`INSERT INTO password_resets (token_hash, user_id, expires_at)
+            VALUES (${sha256(deps.resetTokens.issue(resetId))}, ${user.id}::uuid,
+                    now() + make_interval(secs => ${passwordResetTtlSeconds}))
+            RETURNING expires_at`,
+      );
       await writeEvent(tx, sendEmail, {
         to: user.email,
         template: 'password_reset',
         data: {
           firstName: user.first_name,
-          resetUrl: `${deps.publicUrl}/reset-password?token=${token}`,
+          resetId,
+          expiresAt: new Date(reset!.expires_at).toISOString(),
           expiresInMinutes: passwordResetTtlSeconds / 60,
         },
       });

@@ -9,6 +9,7 @@ import {
   type TestStore,
 } from '../../../test/harness.js';
 import { startWorker } from '../../worker.js';
+import { createResetTokens, resetTokenKey } from './reset-links.js';
 
 /** What the accounts tests share: a store (with its worker) per file, and the calls they make. */
 
@@ -68,11 +69,13 @@ export function accountsKit(backend: Backend, env: Record<string, string> = {}) 
 
   /** The reset emails the worker has queued for an address. */
   const resetEmails = (email: string) =>
-    queryRows<{ payload: { to: string; template: string; data: { resetUrl: string } } }>(
+    queryRows<{ payload: { to: string; template: string; data: { resetId: string } } }>(
       ctx.store.adapters.database.db,
       sql`SELECT payload FROM outbox WHERE type = 'send_email' AND payload->>'to' = ${email} ORDER BY occurred_at`,
     );
-  const tokenOf = (resetUrl: string) => new URL(resetUrl).searchParams.get('token') as string;
+  /** The token of the link a reset email carries, made as the email renderer makes it. */
+  const tokenOf = (resetId: string) =>
+    createResetTokens(resetTokenKey(ctx.store.config)).issue(resetId);
 
   return { ctx, post, get, register, resetEmails, tokenOf };
 }

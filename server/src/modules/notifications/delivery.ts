@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { queryRows, type Db } from '../../platform/db/index.js';
-import type { Brand } from './html.js';
+import { withoutSecrets, type Brand } from './html.js';
 import type { Mailer } from './mailer.js';
 import type { NotificationStatus } from './tables.js';
-import { renderEmail } from './templates.js';
+import { renderEmail, type RenderedEmail } from './templates.js';
 
 /** One email an event asks for. */
 export interface EmailRequest {
@@ -37,9 +37,8 @@ export interface DeliveryOptions {
 interface ClaimedRow {
   id: string;
   to: string;
-  subject: string;
-  body_html: string;
-  body_text: string;
+  /** The data of the first try (null on rows recorded before the column existed). */
+  data: unknown;
 }
 
 const describe = (error: unknown) =>
@@ -49,13 +48,14 @@ const describe = (error: unknown) =>
  * Sends each requested email once, however often its event is delivered. Three short statements,
  * none of them inside a transaction that spans the SMTP call:
  *
- * 1. claim: insert the notification (rendered) keyed by (event id, template, recipient), or take
- *    over the existing one, setting a lease, in one atomic `INSERT … ON CONFLICT DO UPDATE … WHERE`.
+ * 1. claim: insert the notification (rendered without its secrets: see below) keyed by (event id,
+ *    template, recipient), or take over the existing one, setting a lease, in one atomic
+ *    `INSERT … ON CONFLICT DO UPDATE … WHERE`.
  *    A row already `sent` is never claimed (the redelivery sends nothing); a row under another
  *    worker's live lease is not either (that delivery throws and the bus retries it later, by
  *    which time the row is `sent`, or, with the default retry span, the lease of a worker that
  *    died has run out; see `defaultEmailRetry` in consumers.ts for a shorter span).
- * 2. send, holding no lock and no transaction.
+ * 2. send, holding no lock and no transaction, the email rendered with its secrets.
  * 3. mark `sent` (or `failed` with the error and one more attempt, then throw so the bus retries
  *    with backoff and finally dead-letters).
  *
@@ -64,6 +64,11 @@ const describe = (error: unknown) =>
  * copy carries the same Message-ID, which lets receiving systems that de-duplicate drop it. No
  * design without the mail server's cooperation closes this window: acceptance and our record of it
  * cannot be made atomic.
+ *
+ * The row keeps the email as the store team may read it (`/admin/notifications`): a password reset
+ * link and a guest order link's token are rendered only into the message handed to the mail
+ * server, never stored (`withoutSecrets` in html.ts). The row keeps the template's data instead (ids,
+ * no secret), and every try renders it again: what is sent is what the row shows, secrets aside.
  */
 export function createDelivery(options: DeliveryOptions) {
   const { db, mailer, brand, logger } = options;
@@ -79,19 +84,22 @@ export function createDelivery(options: DeliveryOptions) {
       )
     )[0]?.status;
 
-  async function claim(request: EmailRequest): Promise<ClaimedRow | undefined> {
-    const rendered = renderEmail(brand, request.template, request.data);
-    // The bodies of a first attempt are kept on a retry: what is recorded is what is sent.
+  async function claim(
+    request: EmailRequest,
+    kept: RenderedEmail,
+  ): Promise<ClaimedRow | undefined> {
+    // The bodies and data of a first attempt are kept on a retry.
     const [row] = await queryRows<ClaimedRow>(
       db,
-      sql`INSERT INTO notifications (event_id, "to", template, subject, body_html, body_text, lease_until)
-          VALUES (${request.eventId}::uuid, ${request.to}, ${request.template}, ${rendered.subject},
-                  ${rendered.html}, ${rendered.text}, now() + make_interval(secs => ${leaseSeconds}))
+      sql`INSERT INTO notifications (event_id, "to", template, subject, body_html, body_text, data, lease_until)
+          VALUES (${request.eventId}::uuid, ${request.to}, ${request.template}, ${kept.subject},
+                  ${kept.html}, ${kept.text}, ${JSON.stringify(request.data)}::jsonb,
+                  now() + make_interval(secs => ${leaseSeconds}))
           ON CONFLICT (event_id, template, "to") DO UPDATE
             SET lease_until = EXCLUDED.lease_until, updated_at = now()
             WHERE notifications.status <> 'sent'
               AND (notifications.lease_until IS NULL OR notifications.lease_until <= now())
-          RETURNING id, "to", subject, body_html, body_text`,
+          RETURNING id, "to", data`,
     );
     return row;
   }
@@ -135,21 +143,25 @@ export function createDelivery(options: DeliveryOptions) {
       const normalised = { ...request, to: request.to.trim() };
       // Skips rendering (and what it looks up) on the common redelivery of a sent email.
       if ((await statusOf(normalised)) === 'sent') return 'already_sent';
-      const row = await claim(normalised);
+      // Data that fits no template fails here, before anything is written.
+      const kept = renderEmail(withoutSecrets(brand), normalised.template, normalised.data);
+      const row = await claim(normalised, kept);
       if (!row) {
         if ((await statusOf(normalised)) === 'sent') return 'already_sent';
         throw new DeliveryInProgress(
           `${normalised.template} email for event ${normalised.eventId} is being sent by another worker`,
         );
       }
+      // A retry sends what the first try rendered (the shopper saw those names and prices).
+      const sent = renderEmail(brand, normalised.template, row.data ?? normalised.data);
       let messageId: string;
       try {
         ({ messageId } = await mailer.send({
           id: row.id,
           to: row.to,
-          subject: row.subject,
-          html: row.body_html,
-          text: row.body_text,
+          subject: sent.subject,
+          html: sent.html,
+          text: sent.text,
         }));
       } catch (error) {
         await markFailed(row.id, error);

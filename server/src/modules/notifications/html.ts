@@ -29,7 +29,19 @@ export interface Brand {
    * order email's link works for guests too. Absent: links to orders carry no token.
    */
   orderAccessToken?: (orderId: string) => string;
+  /** The token of a password reset link from its id. Absent: the link is withheld (see below). */
+  passwordResetToken?: (resetId: string) => string;
 }
+
+/**
+ * The brand the store's own copy of an email is rendered with: order links without their guest
+ * token (they still open the order for its signed-in owner) and no password reset link at all, so
+ * whoever reads the email log cannot act as the customer.
+ */
+export const withoutSecrets = ({ storeName, publicUrl }: Brand): Brand => ({
+  storeName,
+  publicUrl,
+});
 
 /** A link into the store; every path segment is encoded, so an id cannot change the path. */
 export const storeLink = (brand: Brand, ...segments: string[]) =>

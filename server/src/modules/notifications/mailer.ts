@@ -7,7 +7,8 @@ import { z } from 'zod';
 /**
  * The mailer port: hand one email to whoever delivers it. SMTP (nodemailer) when SMTP_URL is set; a
  * dev mailbox otherwise, which records messages in memory without sending them (the store keeps
- * every rendered email in `notifications` too, so the admin API can show them either way).
+ * every rendered email, its secrets left out, in `notifications` too, so the admin API can show them
+ * either way).
  * Both adapters pass `mailer.contract.ts`.
  */
 export interface OutgoingEmail {

@@ -1,6 +1,7 @@
 import type { SubscribeOptions } from '../../platform/bus/port.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import { resolveJwtSecret } from '../../platform/secrets.js';
+import { createResetTokens, resetTokenKey } from '../accounts/reset-links.js';
 import type { CatalogService } from '../catalog/service.js';
 import { createAccessTokens } from '../orders/view.js';
 import { defaultEmailRetry, startNotificationConsumers } from './consumers.js';
@@ -32,6 +33,7 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
         storeName: storeNameOf(config.MAIL_FROM),
         publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
         orderAccessToken: createAccessTokens(resolveJwtSecret(config)).issue,
+        passwordResetToken: createResetTokens(resetTokenKey(config)).issue,
       };
       const delivery = createDelivery({
         db,

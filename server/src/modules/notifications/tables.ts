@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { at, id } from '../../platform/db/columns.js';
 
 export const notificationStatuses = ['pending', 'sent', 'failed'] as const;
@@ -19,8 +28,17 @@ export const notifications = pgTable(
     to: text('to').notNull(),
     template: text('template').notNull(),
     subject: text('subject').notNull(),
+    /**
+     * The store's copy of the bodies: rendered without the email's secrets (a reset link, a guest's
+     * order token), which go to the mail server only. See `delivery.ts`.
+     */
     bodyHtml: text('body_html').notNull(),
     bodyText: text('body_text').notNull(),
+    /**
+     * The template's data on the first try, which every retry renders again (with the secrets):
+     * what was sent is what the row shows. It holds ids, never a secret. Null on rows from before it.
+     */
+    data: jsonb('data'),
     status: text('status', { enum: notificationStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** The latest failure, kept after a later success so support can see why an email was late. */

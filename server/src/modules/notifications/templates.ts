@@ -17,8 +17,13 @@ import {
  * Every email the store sends: a template name, the zod schema of its data, and a renderer giving a
  * subject, an HTML body and a plain-text body. Producers (this module's consumers, or any module
  * writing `send_email`) pass data; the renderer validates it, so a template never meets a field it
- * does not expect. Links are built here from PUBLIC_URL and ids, never taken from the data, except
- * the reset link, which must point into the store.
+ * does not expect. Links are built here from PUBLIC_URL and ids, never taken from the data.
+ *
+ * Some links carry a secret: a password reset link, and an order link's guest access token. The
+ * data holds no secret (it travels through the outbox and the bus), only the ids the brand's
+ * secret makers turn into tokens. Rendered with a brand that has them, an email is what goes to the
+ * mail server; rendered with `withoutSecrets(brand)`, it is the copy the store keeps, which says
+ * what was sent without a link anyone could use.
  */
 
 export interface RenderedEmail {
@@ -38,7 +43,9 @@ const schemas = {
   welcome: z.object({ email: z.string().max(254), firstName: name.optional() }),
   password_reset: z.object({
     firstName: name,
-    resetUrl: z.url({ protocol: /^https?$/ }),
+    /** Names the link; the brand makes its token (`accounts/reset-links.ts`). */
+    resetId: z.string().min(16).max(100),
+    expiresAt: z.iso.datetime({ offset: true }),
     expiresInMinutes: z.number().int().positive(),
   }),
   order_received: z.object({
@@ -112,6 +119,12 @@ type Renderers = {
   [Name in TemplateName]: (data: z.output<(typeof schemas)[Name]>, brand: Brand) => RenderedEmail;
 };
 
+/**
+ * A button, or, in the copy the store keeps of an email whose link is a secret, a note in its place
+ * (`withheld`) saying what the link was for.
+ */
+type Action = { label: string; url: string } | { label: string; withheld: string };
+
 /** One email from its parts; the HTML and text bodies say the same thing. */
 function email(
   brand: Brand,
@@ -120,18 +133,22 @@ function email(
     title: string;
     paragraphs: string[];
     table?: [string, string][];
-    action?: { label: string; url: string };
+    action?: Action;
     after?: string[];
   },
 ): RenderedEmail {
   const { subject, title, paragraphs, table, action, after = [] } = parts;
   const body = html`${paragraphs.map(paragraph)}${table ? rows(table) : ''}${
-    action ? button(action.url, action.label) : ''
+    !action
+      ? ''
+      : 'url' in action
+        ? button(action.url, action.label)
+        : paragraph(html`<strong>${action.label}:</strong> ${action.withheld}`)
   }${after.map(paragraph)}`;
   const text = textLayout(brand, title, [
     ...paragraphs,
     ...(table ? [table.map(([label, value]) => `${label}  ${value}`).join('\n')] : []),
-    ...(action ? [`${action.label}: ${action.url}`] : []),
+    ...(action ? [`${action.label}: ${'url' in action ? action.url : action.withheld}`] : []),
     ...after,
   ]);
   return { subject, html: layout(brand, title, paragraphs[0] ?? title, body), text };
@@ -157,13 +174,8 @@ const renderers: Renderers = {
     }),
 
   password_reset: (d, brand) => {
-    // The link carries a sign-in secret: it must lead to this store and nowhere else.
-    if (new URL(d.resetUrl).origin !== new URL(brand.publicUrl).origin) {
-      throw new ValidationFailed(
-        [{ path: 'data.resetUrl', message: 'must point into the store (PUBLIC_URL)' }],
-        'The reset link does not point into the store.',
-      );
-    }
+    const token = brand.passwordResetToken?.(d.resetId);
+    const label = 'Choose a new password';
     return email(brand, {
       subject: `Reset your ${brand.storeName} password`,
       title: 'Reset your password',
@@ -171,7 +183,12 @@ const renderers: Renderers = {
         greeting(d.firstName),
         `Someone, hopefully you, asked to reset the password of your ${brand.storeName} account. The link works once and expires in ${d.expiresInMinutes} minutes.`,
       ],
-      action: { label: 'Choose a new password', url: d.resetUrl },
+      action: token
+        ? { label, url: `${storeLink(brand, 'reset-password')}?token=${encodeURIComponent(token)}` }
+        : {
+            label,
+            withheld: `a one-time link valid until ${formatDateTime(d.expiresAt)}, sent to the customer only and not kept in this copy.`,
+          },
       after: ['If you did not ask for this, ignore this email: your password stays as it is.'],
     });
   },
