@@ -1,9 +1,8 @@
 import type { SubscribeOptions } from '../../platform/bus/port.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import { resolveJwtSecret } from '../../platform/secrets.js';
 import { createResetTokens, resetTokenKey } from '../accounts/reset-links.js';
 import type { CatalogService } from '../catalog/service.js';
-import { createAccessTokens } from '../orders/view.js';
+import { accessTokenKey, createAccessTokens } from '../orders/view.js';
 import { defaultEmailRetry, startNotificationConsumers } from './consumers.js';
 import { createDelivery } from './delivery.js';
 import type { Brand } from './html.js';
@@ -32,7 +31,7 @@ export function createNotificationsModule(options: NotificationsModuleOptions = 
       const brand: Brand = {
         storeName: storeNameOf(config.MAIL_FROM),
         publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
-        orderAccessToken: createAccessTokens(resolveJwtSecret(config)).issue,
+        orderAccessToken: createAccessTokens(accessTokenKey(config)).issue,
         passwordResetToken: createResetTokens(resetTokenKey(config)).issue,
       };
       const delivery = createDelivery({

@@ -1,6 +1,5 @@
 import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import { resolveJwtSecret } from '../../platform/secrets.js';
 import type { CatalogService } from '../catalog/service.js';
 import type { AddressBook } from '../accounts/addresses.js';
 import type { AccountService } from '../accounts/service.js';
@@ -13,7 +12,7 @@ import { createIdempotency } from './idempotency.js';
 import { adminOrderViews } from './admin-routes.js';
 import { orderRoutes } from './routes.js';
 import { createOrderService, type OrderService } from './service.js';
-import { createAccessTokens } from './view.js';
+import { accessTokenKey, createAccessTokens } from './view.js';
 
 /** Checkout, orders and their status machine, idempotency keys, and the expiry of unpaid orders. */
 export const ordersModule = defineModule<
@@ -34,7 +33,7 @@ export const ordersModule = defineModule<
     { catalog, inventory, pricing, cart, payments },
   ) => {
     const db = adapters.database.db;
-    const accessTokens = createAccessTokens(resolveJwtSecret(config));
+    const accessTokens = createAccessTokens(accessTokenKey(config));
     return {
       checkout: createCheckout({
         db,

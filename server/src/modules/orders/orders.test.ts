@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
-import { backends } from '../../../test/harness.js';
+import { backends, testJwtSecret } from '../../../test/harness.js';
 import { checkoutKit, uniqueEmail, type PlacedOrder } from './test-kit.js';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 describe.each(backends())('checkout and orders on %s backends', (backend) => {
   const kit = checkoutKit(backend);
@@ -76,6 +78,26 @@ describe.each(backends())('checkout and orders on %s backends', (backend) => {
       );
       expect(row?.access_token_hash).not.toContain(token);
       expect(row?.access_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('refuses a guest token signed with the access-token key itself, the old scheme', async () => {
+      const v = await stockedVariant(3);
+      const order = (
+        await placeOrder(await cartWith([{ variantId: v.variantId, quantity: 1 }]))
+      ).json() as PlacedOrder;
+      const oldScheme = createHmac('sha256', testJwtSecret)
+        .update(`order-access:${order.id}`)
+        .digest('base64url');
+      expect(order.accessToken).not.toBe(oldScheme);
+      expect((await get(`/orders/${order.id}?token=${oldScheme}`)).statusCode).toBe(404);
+      // An order placed before the change stored its old token's hash: that link stops working,
+      // and one made now (in an email sent after the change) opens the order.
+      await ctx.store.adapters.database.db.execute(
+        sql`UPDATE orders SET access_token_hash = ${sha256(oldScheme)} WHERE id = ${order.id}::uuid`,
+      );
+      expect((await get(`/orders/${order.id}?token=${oldScheme}`)).statusCode).toBe(404);
+      expect((await post(`/orders/${order.id}/cancel?token=${oldScheme}`)).statusCode).toBe(404);
+      expect((await get(`/orders/${order.id}?token=${order.accessToken}`)).statusCode).toBe(200);
     });
 
     it('refuses the whole order when a line falls short, listing it, and stores nothing', async () => {

@@ -57,7 +57,8 @@ export function createOrderService(deps: OrderServiceDeps) {
     if (!row) throw new NotFound('No such order.');
     const owner = ctx.actor !== null && row.user_id !== null && ctx.actor.id === row.user_id;
     const admin = ctx.actor?.role === 'admin';
-    if (owner || admin || deps.accessTokens.matches(token, row.access_token_hash)) return row;
+    if (owner || admin || deps.accessTokens.matches(row.id, token, row.access_token_hash))
+      return row;
     throw new NotFound('No such order.');
   }
 

@@ -1,4 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../../platform/config.js';
+import { derivedSecret } from '../../platform/secrets.js';
 import type { HistoryRow, OrderRow, SummaryRow } from './repository.js';
 import type { Order } from './schemas.js';
 
@@ -6,25 +8,35 @@ const money = (amount: number, currency: string) => ({ amount, currency });
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 /**
- * Guest access tokens. A token is derived from the order id with a server key (HMAC), and only its
- * SHA-256 is stored: the database alone does not let anyone read an order, and the server can give a
- * retried request the same token again without keeping it.
+ * Guest access tokens. A token is an HMAC of the order id under a key of its own (`accessTokenKey`),
+ * and only its SHA-256 is stored: the database alone does not let anyone read an order, and the
+ * server can give a retried request (or an email) the same token again without keeping it.
  */
 export function createAccessTokens(key: string) {
+  const issue = (orderId: string) =>
+    createHmac('sha256', key).update(`order-access:${orderId}`).digest('base64url');
+  const digest = (value: string) => createHash('sha256').update(value).digest();
   return {
-    issue: (orderId: string) =>
-      createHmac('sha256', key).update(`order-access:${orderId}`).digest('base64url'),
-    hash: (token: string) => createHash('sha256').update(token).digest('hex'),
-    /** Constant-time comparison of a presented token with the stored hash. */
-    matches(token: string | undefined, storedHash: string | null): boolean {
+    issue,
+    hash: (token: string) => digest(token).toString('hex'),
+    /**
+     * Whether a presented token opens this order: the order was placed by a guest (it has a stored
+     * hash) and the token is the one made for its id with today's key, compared in constant time.
+     * It is made again rather than only compared with the stored hash, so a token made under an
+     * earlier key (the access-token key itself, before this key existed) opens nothing, while a link
+     * in an email sent since opens an order placed before.
+     */
+    matches(orderId: string, token: string | undefined, storedHash: string | null): boolean {
       if (!token || !storedHash) return false;
-      const presented = Buffer.from(createHash('sha256').update(token).digest('hex'));
-      const stored = Buffer.from(storedHash);
-      return presented.length === stored.length && timingSafeEqual(presented, stored);
+      return timingSafeEqual(digest(token), digest(issue(orderId)));
     },
   };
 }
 export type AccessTokens = ReturnType<typeof createAccessTokens>;
+
+/** The guest-token key every process of one store derives alike, used for nothing else. */
+export const accessTokenKey = (config: Pick<Config, 'JWT_SECRET' | 'DATA_DIR'>) =>
+  derivedSecret(config, 'guest-order-access');
 
 /** The order as its customer sees it. The client secret is shown only while payment is still due. */
 export function toOrder(row: OrderRow): Order {
