@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { jsonCall } from '../shop.js';
 import { storeAndBrowser } from '../store.js';
 
 /** The account pages as a shopper uses them: sign-up, the address book, signing out everywhere. */
@@ -133,5 +134,57 @@ describe('account pages in Chromium', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/invalid or has expired/);
     await page.close();
+  });
+
+  it('stays on the store after sign-in, whatever ?next= says', async () => {
+    // An account of its own, so this test runs alone too.
+    const shopper = `next-${Date.now().toString(36)}@example.com`;
+    await jsonCall(running.store.url, '/api/v1/auth/register', {
+      method: 'POST',
+      body: { email: shopper, password, firstName: 'Nia', lastName: 'Runner' },
+    });
+    const context = await running.browser.newContext();
+    const page = await context.newPage();
+    const store = new URL(running.store.url);
+    const signInTo = (next: string) =>
+      `${running.store.url}/sign-in?next=${encodeURIComponent(next)}`;
+    /** Where the page settles once the sign-in page has sent the shopper on. */
+    const destination = async () => {
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+      return new URL(page.url());
+    };
+
+    await page.goto(signInTo('/.//evil.test'));
+    await page.getByLabel('Email').fill(shopper);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    let landed = await destination();
+    expect([landed.origin, landed.pathname]).toEqual([store.origin, '/account']);
+
+    // Signed in, the sign-in page sends the shopper straight on: each way of naming another site.
+    for (const next of [
+      '//evil.test',
+      '/\\evil.test',
+      '/\\/evil.test',
+      '/..//evil.test',
+      '/shop/..//evil.test',
+      '/./\\evil.test',
+      '/\t/evil.test',
+      'https://evil.test/',
+      'javascript:alert(1)',
+    ]) {
+      await page.goto(signInTo(next));
+      landed = await destination();
+      expect([landed.origin, landed.pathname], next).toEqual([store.origin, '/account']);
+    }
+    // An encoded slash is a path on this site (a page it does not have), not another host.
+    await page.goto(signInTo('/%2F%2Fevil.test'));
+    landed = await destination();
+    expect(landed.origin).toBe(store.origin);
+    // A path on the store is kept, with its query and fragment.
+    await page.goto(signInTo('/account/addresses?x=1#top'));
+    landed = await destination();
+    expect(`${landed.pathname}${landed.search}${landed.hash}`).toBe('/account/addresses?x=1#top');
+    await context.close();
   });
 });

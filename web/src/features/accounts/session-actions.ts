@@ -20,15 +20,22 @@ function dropPersonalData(queryClient: QueryClient) {
 /**
  * Where to go after signing in: `?next=` only when it is a path on this site. Anything else (another
  * origin, `//host`, `/\host`, which browsers read as another origin) would make the sign-in page an
- * open redirect. The sign-in and sign-up pages themselves are skipped, so there is no loop.
+ * open redirect. The target is resolved against this origin and the path taken from the result, and
+ * that path must resolve to the same place again: `/.//host` resolves, on this origin, to the path
+ * `//host`, which read on its own names another host. The sign-in and sign-up pages themselves are
+ * skipped, so there is no loop.
  */
 export function safeNext(raw: string | null): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//')) return defaultDestination;
+  if (!raw?.startsWith('/')) return defaultDestination;
+  const origin = window.location.origin;
   try {
-    const url = new URL(raw, window.location.origin);
-    if (url.origin !== window.location.origin) return defaultDestination;
+    const url = new URL(raw, origin);
+    if (url.origin !== origin) return defaultDestination;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    if (!path.startsWith('/') || /^\/[/\\]/.test(path)) return defaultDestination;
+    if (new URL(path, origin).href !== url.href) return defaultDestination;
     if (/^\/sign-(in|up)(\/|$)/.test(url.pathname)) return defaultDestination;
-    return `${url.pathname}${url.search}${url.hash}`;
+    return path;
   } catch {
     return defaultDestination;
   }
