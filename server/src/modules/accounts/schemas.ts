@@ -60,6 +60,7 @@ export const authResultSchema = z
 const country = z
   .string()
   .trim()
+  .max(2, { message: 'must be an ISO 3166-1 alpha-2 country code', abort: true })
   .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
   .transform((c) => c.toUpperCase());
 const line = (max: number) => text().trim().min(1).max(max);

@@ -137,3 +137,33 @@ describe('reading the catalog CSV', () => {
     expect(parseCatalogCsv(`${header}\n"unclosed`).problems[0]?.errors[0]?.field).toBe('file');
   });
 });
+
+describe('a huge cell in the catalog CSV', () => {
+  const huge = 'ab-'.repeat(3_000_000);
+
+  it('is named in its problem cut short, in the header as in a row', () => {
+    const header9 = parseCatalogCsv(`${header},${huge}\n`);
+    expect(header9.problems).toEqual([
+      { line: 1, errors: [{ field: `${huge.slice(0, 40)}…`, message: 'is not a known column' }] },
+    ]);
+    const row = `shell,Shell,x,men,running-tops,active,Black,M,${huge},${huge},,${huge}`;
+    const { rows, problems } = parseCatalogCsv(`${header}\n${row}\n`);
+    expect(rows).toEqual([]);
+    expect(problems).toEqual([
+      {
+        line: 2,
+        errors: [
+          { field: 'sku', message: 'must be at most 100 characters' },
+          {
+            field: 'price',
+            message: `"${huge.slice(0, 40)}…" is not an amount such as 49.99 (digits and one dot, no currency sign or thousands separator)`,
+          },
+          {
+            field: 'on_hand',
+            message: `must be a whole number from 0 to 1000000, not "${huge.slice(0, 40)}…"`,
+          },
+        ],
+      },
+    ]);
+  });
+});

@@ -74,6 +74,10 @@ export function currencyDigits(currency: string): number {
   );
 }
 
+/** A cell named in a problem, cut short: a problem never echoes a huge cell back whole. */
+const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const quoted = (text: string) => `"${cut(text)}"`;
+
 /** `49.99` → 4999 (2 digits), by splitting the text: exact, whatever the amount. */
 export function parseMoney(
   text: string,
@@ -83,18 +87,18 @@ export function parseMoney(
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) {
     return {
-      error: `"${text}" is not an amount such as 49.99 (digits and one dot, no currency sign or thousands separator)`,
+      error: `${quoted(text)} is not an amount such as 49.99 (digits and one dot, no currency sign or thousands separator)`,
     };
   }
   const whole = (match[1] ?? '0').replace(/^0+(?=\d)/, '');
   const fraction = match[2] ?? '';
   if (fraction.length > digits) {
     return {
-      error: `"${text}" has ${fraction.length} decimals; ${currency} has ${digits}`,
+      error: `${quoted(text)} has ${fraction.length} decimals; ${currency} has ${digits}`,
     };
   }
   const largest = formatMoney(rules.maxPriceMinorUnits, digits);
-  const tooLarge = { error: `"${text}" is over the largest price, ${largest}` };
+  const tooLarge = { error: `${quoted(text)} is over the largest price, ${largest}` };
   // Both parts are integers well inside 2^53 once the whole part is this short, so this is exact.
   if (whole.length > largest.length) return tooLarge;
   const amount = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
@@ -170,7 +174,10 @@ function readRow(cells: Cells, line: number, digits: number, errors: CellProblem
   const onHandText = cells.on_hand ?? '';
   const onHand = /^\d{1,7}$/.test(onHandText) ? Number(onHandText) : Number.NaN;
   if (!(onHand <= rules.maxOnHand)) {
-    fail('on_hand', `must be a whole number from 0 to ${rules.maxOnHand}, not "${onHandText}"`);
+    fail(
+      'on_hand',
+      `must be a whole number from 0 to ${rules.maxOnHand}, not ${quoted(onHandText)}`,
+    );
   }
   return {
     line,
@@ -281,7 +288,10 @@ export function parseCatalogCsv(
   }
   names.forEach((name, i) => {
     if (!(catalogCsvColumns as readonly string[]).includes(name)) {
-      headerProblems.push({ field: name || `column ${i + 1}`, message: 'is not a known column' });
+      headerProblems.push({
+        field: cut(name) || `column ${i + 1}`,
+        message: 'is not a known column',
+      });
     } else if (names.indexOf(name) !== i) {
       headerProblems.push({ field: name, message: 'appears twice' });
     }
@@ -322,7 +332,9 @@ export function parseCatalogCsv(
     });
     const errors: CellProblem[] = [];
     const row = readRow(cells, line, digits, errors);
-    if (errors.length > 0) problemsOf(line, row.sku || undefined).push(...errors);
+    // A SKU that broke its rule is named only when short enough to be one.
+    const named = row.sku && row.sku.length <= 100 ? row.sku : undefined;
+    if (errors.length > 0) problemsOf(line, named).push(...errors);
     else rows.push(row);
   }
   crossCheck(rows, (row) => problemsOf(row.line, row.sku));

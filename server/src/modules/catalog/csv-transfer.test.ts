@@ -62,29 +62,30 @@ describe.each(backends())('catalog CSV (%s)', (backend) => {
     expect(alias.body).toBe(first.body);
   });
 
+  type Cells = Partial<Record<(typeof catalogCsvColumns)[number], string>>;
+  /** One row of a valid new variant, but for `cells`. */
+  const csvRow = (cells: Cells) => {
+    const all: Record<string, string> = {
+      product_slug: `tee-${unique()}`,
+      product_name: 'Bad Tee',
+      description: 'x',
+      gender: 'men',
+      category_slug: 'running-tops',
+      status: 'active',
+      color: 'Black',
+      size: 'M',
+      sku: `TEE-${unique()}`,
+      price: '12.00',
+      compare_at_price: '',
+      on_hand: '3',
+      ...cells,
+    };
+    return catalogCsvColumns.map((column) => all[column]).join(',');
+  };
+
   it('reports each bad row with its line and stores nothing', async () => {
     const slug = `bad-${unique()}`;
-    const row = (cells: Partial<Record<(typeof catalogCsvColumns)[number], string>>) =>
-      catalogCsvColumns
-        .map(
-          (column) =>
-            ({
-              product_slug: slug,
-              product_name: 'Bad Tee',
-              description: 'x',
-              gender: 'men',
-              category_slug: 'running-tops',
-              status: 'active',
-              color: 'Black',
-              size: 'M',
-              sku: `BAD-${unique()}`,
-              price: '12.00',
-              compare_at_price: '',
-              on_hand: '3',
-              ...cells,
-            })[column],
-        )
-        .join(',');
+    const row = (cells: Cells) => csvRow({ product_slug: slug, sku: `BAD-${unique()}`, ...cells });
     const text = [
       header,
       row({ size: 'S' }), // 2: fine
@@ -115,6 +116,36 @@ describe.each(backends())('catalog CSV (%s)', (backend) => {
     }
     expect(await counts()).toEqual(before);
     expect((await kit.get(`/products/${slug}`)).statusCode).toBe(404);
+  });
+
+  it('answers a 9 MB cell with its row’s problem, short, and stores nothing', async () => {
+    const huge = 'ab-'.repeat(3_000_000);
+    const sku = `HUGE-${unique()}`;
+    const before = await counts();
+    for (const [column, message] of [
+      ['description', 'must be at most 10,000 characters'],
+      ['product_name', 'must be at most 200 characters'],
+      ['sku', 'must be at most 100 characters'],
+      ['price', expect.stringMatching(/^"ab-ab-.{0,60}…" is not an amount/)],
+      [
+        'on_hand',
+        expect.stringMatching(/^must be a whole number from 0 to 1000000, not "ab-.{0,60}…"$/),
+      ],
+    ] as const) {
+      const response = await importCsv(`${header}\n${csvRow({ sku, [column]: huge })}`, false);
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(422);
+      expect(response.body.length, column).toBeLessThan(2_000);
+      const problem = response.json() as InvalidImport;
+      expect(problem.code).toBe('import_invalid');
+      expect(problem.rows).toEqual([
+        {
+          line: 2,
+          ...(column === 'sku' ? {} : { sku }),
+          errors: [{ field: column, message }],
+        },
+      ]);
+    }
+    expect(await counts()).toEqual(before);
   });
 
   it('creates products a dry run only reports, and they appear in listings and facets at once', async () => {

@@ -43,6 +43,7 @@ export const listProductsQuery = z
       .optional(),
     category: z
       .string()
+      .max(80, { message: 'must be a category slug', abort: true })
       .regex(/^[a-z0-9-]{1,80}$/, 'must be a category slug')
       .optional(),
     gender: z.enum(genders).optional(),

@@ -32,7 +32,7 @@ export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
     .min(1)
-    .max(255)
+    .max(255, { abort: true })
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (a UUID, say)')
     .optional()
     .describe('Required. A client-generated unique key (a UUID) for this order attempt.'),
@@ -183,6 +183,7 @@ export const fulfilBody = z.strictObject({
   trackingNumber: z
     .string()
     .trim()
+    .max(60, { message: 'must be 4–60 letters, digits or "-"', abort: true })
     .regex(/^[A-Za-z0-9-]{4,60}$/, 'must be 4–60 letters, digits or "-"'),
 });
 

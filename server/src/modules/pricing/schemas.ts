@@ -14,6 +14,7 @@ export const shippingMethodSchema = z
 export const shippingQuery = z.strictObject({
   country: z
     .string()
+    .max(2, { message: 'must be an ISO 3166-1 alpha-2 country code', abort: true })
     .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
     .transform((c) => c.toUpperCase())
     .optional(),
@@ -30,6 +31,7 @@ export const shippingQuery = z.strictObject({
 const code = z
   .string()
   .trim()
+  .max(40, { message: 'must be 3–40 letters, digits, "-" or "_"', abort: true })
   .regex(/^[A-Za-z0-9_-]{3,40}$/, 'must be 3–40 letters, digits, "-" or "_"');
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
