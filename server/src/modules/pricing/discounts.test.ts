@@ -3,64 +3,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../../../test/harness.js';
-import { checkoutKit, uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
+import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
+import { discountKit, newCode, type Discount } from './test-kit.js';
 
-interface Discount {
-  id: string;
-  code: string;
-  kind: 'percent' | 'fixed';
-  value: number;
-  minSubtotal: { amount: number; currency: string };
-  startsAt: string | null;
-  endsAt: string | null;
-  usageLimit: number | null;
-  timesUsed: number;
-  active: boolean;
-}
-
-const newCode = (prefix = 'T') => `${prefix}${randomBytes(4).toString('hex').toUpperCase()}`;
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 describe.each(backends())('discount codes on %s backends', (backend) => {
-  const kit = checkoutKit(backend);
-  const { ctx, post, get, stockedVariant, cartWith, placeOrder, stockOf, register, count } = kit;
+  const kit = discountKit(backend);
+  const { post, get, placeOrder, stockOf, register, count } = kit;
+  const { createDiscount, discountNow, pricedCart, applyCode, expectRefused, orderWithCode } = kit;
+  const { ordersFor } = kit;
   const patch = (url: string, body: unknown, headers: Record<string, string> = kit.admin()) =>
     kit.request('PATCH', url, body, headers);
-
-  async function createDiscount(body: Record<string, unknown>): Promise<Discount> {
-    const response = await post(
-      '/admin/discounts',
-      { code: newCode(), kind: 'percent', value: 10, ...body },
-      kit.admin(),
-    );
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json() as Discount;
-  }
-  const discountNow = async (id: string) =>
-    (await get(`/admin/discounts/${id}`, kit.admin())).json() as Discount;
-
-  /** A cart of `quantity` units of a fresh variant priced exactly `price`. */
-  async function pricedCart(price: number, quantity = 1, headers: Record<string, string> = {}) {
-    const v = await stockedVariant(5);
-    await ctx.store.adapters.database.db.execute(
-      sql`UPDATE variants SET price_amount = ${price}, compare_at_amount = NULL WHERE id = ${v.variantId}::uuid`,
-    );
-    return { v, cartId: await cartWith([{ variantId: v.variantId, quantity }], headers) };
-  }
-  const applyCode = (cartId: string, code: string, headers: Record<string, string> = {}) =>
-    post(`/carts/${cartId}/discount`, { code }, headers);
-  function expectRefused(response: { statusCode: number; json(): unknown }, reason: string) {
-    expect(response.statusCode).toBe(422);
-    expect(response.json()).toMatchObject({ code: 'invalid_discount', reason });
-  }
-  /** A guest order of one unit at `price` with `code`, placed with `email`. */
-  async function orderWithCode(code: string, email = uniqueEmail(), price = 5_000) {
-    const { v, cartId } = await pricedCart(price);
-    expect((await applyCode(cartId, code)).statusCode).toBe(200);
-    return { v, cartId, response: await placeOrder(cartId, { email }) };
-  }
-  const ordersFor = (email: string) =>
-    count(sql`SELECT count(*)::int AS n FROM orders WHERE lower(email) = ${email.toLowerCase()}`);
 
   describe('admin API', () => {
     it('creates percent and fixed codes, refusing a code that differs only in case', async () => {

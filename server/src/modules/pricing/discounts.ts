@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../platform/errors.js';
+import { mailboxKey } from './mailbox-key.js';
 import type { DiscountRule } from './rules.js';
 
 export interface DiscountRow {
@@ -78,13 +79,17 @@ function refusalOf(
   return null;
 }
 
+/**
+ * Whether this customer used the code: by the mailbox their email reaches (`alice+1@…` is
+ * `alice@…`; at Gmail, `a.lice@…` too) or by their account, whichever address its orders gave.
+ */
 async function usedBy(db: Queryable, discountId: string, who: Redeemer): Promise<boolean> {
   if (!who.email && !who.userId) return false;
   const rows = await queryRows(
     db,
     sql`SELECT 1 FROM discount_redemptions
         WHERE discount_id = ${discountId}::uuid
-          AND (${who.email ? sql`lower(email) = ${who.email.toLowerCase()}` : sql`FALSE`}
+          AND (${who.email ? sql`email_key = ${mailboxKey(who.email)}` : sql`FALSE`}
                OR ${who.userId ? sql`user_id = ${who.userId}::uuid` : sql`FALSE`})
         LIMIT 1`,
   );
@@ -137,8 +142,9 @@ export function createDiscounts(deps: { db: Db; now: () => Date }) {
         sql`UPDATE discounts SET times_used = times_used + 1, updated_at = now() WHERE id = ${row.id}::uuid`,
       );
       await ctx.tx.execute(sql`
-        INSERT INTO discount_redemptions (discount_id, order_id, email, user_id)
-        VALUES (${row.id}::uuid, ${order.orderId}::uuid, ${order.email}, ${order.userId ?? null})`);
+        INSERT INTO discount_redemptions (discount_id, order_id, email, email_key, user_id)
+        VALUES (${row.id}::uuid, ${order.orderId}::uuid, ${order.email}, ${mailboxKey(order.email)},
+                ${order.userId ?? null})`);
       return row;
     },
 

@@ -53,7 +53,10 @@ export const discounts = pgTable(
   ],
 );
 
-/** One row per order that used a code; the unique indexes make it one use per customer and per email. */
+/**
+ * One row per order that used a code; the unique indexes make it one use per account and per
+ * mailbox (`emailKey`).
+ */
 export const discountRedemptions = pgTable(
   'discount_redemptions',
   {
@@ -62,12 +65,21 @@ export const discountRedemptions = pgTable(
       .notNull()
       .references(() => discounts.id),
     orderId: uuid('order_id').notNull(),
+    /** The order's email as given. */
     email: text('email').notNull(),
+    /**
+     * The mailbox the email reaches (`mailbox-key.ts`): one customer however the address is written.
+     * Null only on a redemption recorded before keys by another address of a mailbox that had
+     * already used the code (the earlier row holds that mailbox's use).
+     */
+    emailKey: text('email_key'),
     userId: uuid('user_id'),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('discount_redemptions_email_key').on(t.discountId, sql`lower(${t.email})`),
+    uniqueIndex('discount_redemptions_mailbox_key')
+      .on(t.discountId, t.emailKey)
+      .where(sql`${t.emailKey} IS NOT NULL`),
     uniqueIndex('discount_redemptions_user_key')
       .on(t.discountId, t.userId)
       .where(sql`${t.userId} IS NOT NULL`),
