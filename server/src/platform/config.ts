@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCountryCode } from './countries.js';
 
 /**
  * Configuration, parsed once from the environment at start-up. A bad value stops the process with a
@@ -96,6 +97,26 @@ const environmentSchema = z.object({
     )
     .pipe(z.array(z.url())),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The countries the store ships to, as comma-separated ISO 3166-1 alpha-2 codes, in the order the
+   * storefront lists them. Checkout to any other country is refused (422 `country_not_shipped`) and
+   * no shipping method is offered there. Default: the countries the starting tax table covers.
+   */
+  SHIPPING_COUNTRIES: z
+    .string()
+    .default('US,CA,GB,IE,DE,FR,NL,ES,IT,AU,JP')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((code) => code.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().refine(isCountryCode, 'must list ISO 3166-1 alpha-2 country codes'))
+        .min(1, 'must name at least one country')
+        .transform((codes) => [...new Set(codes)]),
+    ),
   /** Seconds a catalog response may be cached by browsers and shared caches. */
   CATALOG_CACHE_MAX_AGE: durationSeconds.default(60),
   /** Seconds a catalog entry lives in Redis/memory; invalidation by version makes it safe to keep long. */

@@ -394,9 +394,29 @@ export interface paths {
         };
         /**
          * Shipping methods and their prices, cheapest first
-         * @description Prices depend on the destination country and the discounted subtotal (standard shipping is free above a threshold).
+         * @description Prices depend on the destination country and the discounted subtotal (standard shipping is free above a threshold). A country the store does not ship to (see /shipping-countries) has none; a country that is not an ISO 3166-1 code is 400 `unknown_country`.
          */
         get: operations["listShippingMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping-countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The countries the store ships to, in the order to offer them
+         * @description Set by SHIPPING_COUNTRIES. An order to any other country is refused with 422 `country_not_shipped`; a country that is not an ISO 3166-1 code anywhere in the API is 400 `unknown_country`.
+         */
+        get: operations["listShippingCountries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1729,6 +1749,12 @@ export interface components {
             /** @description Business days to deliver, at most */
             estimatedDays: number;
         };
+        ShippingCountryInput: {
+            /** @description ISO 3166-1 alpha-2 */
+            code: string;
+            /** @description An address here must give its state or province as a two-letter code */
+            regionRequired: boolean;
+        };
         DiscountInput: {
             id: string;
             code: string;
@@ -2327,6 +2353,12 @@ export interface components {
             price: components["schemas"]["Money"];
             /** @description Business days to deliver, at most */
             estimatedDays: number;
+        };
+        ShippingCountry: {
+            /** @description ISO 3166-1 alpha-2 */
+            code: string;
+            /** @description An address here must give its state or province as a two-letter code */
+            regionRequired: boolean;
         };
         Discount: {
             id: string;
@@ -5965,6 +5997,7 @@ export interface operations {
     listShippingMethods: {
         parameters: {
             query?: {
+                /** @description ISO 3166-1 alpha-2; a country the store does not ship to has no methods */
                 country?: string;
                 /** @description Discounted subtotal in minor units, for free-shipping thresholds */
                 subtotal?: number;
@@ -6009,6 +6042,46 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side.",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listShippingCountries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ShippingCountry"][];
+                    };
                 };
             };
             /** @description An unexpected failure on the server */

@@ -134,14 +134,14 @@ describe.each(backends())('accounts: profile and address book on %s backends', (
 
     it('rejects unknown fields and wrong types in an address', async () => {
       const { accessToken } = await register();
-      for (const payload of [
-        { ...address, userId: randomBytes(4).toString('hex') },
-        { ...address, country: 'USA' },
-        { ...address, postalCode: 97201 },
-      ]) {
+      for (const [payload, code] of [
+        [{ ...address, userId: randomBytes(4).toString('hex') }, 'validation_failed'],
+        [{ ...address, country: 'USA' }, 'unknown_country'],
+        [{ ...address, postalCode: 97201 }, 'validation_failed'],
+      ] as const) {
         const response = await post('/me/addresses', payload, bearer(accessToken));
         expect(response.statusCode).toBe(400);
-        expect(response.json()).toMatchObject({ code: 'validation_failed' });
+        expect(response.json()).toMatchObject({ code });
       }
     });
   });

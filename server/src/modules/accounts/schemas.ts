@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCode } from '../../platform/countries.js';
 import { maxPasswordLength } from './password-policy.js';
 
 /** Request bodies are strict: an unknown field (`role`, `id`, `passwordHash`...) is a 400, never ignored. */
@@ -57,12 +58,6 @@ export const authResultSchema = z
   })
   .meta({ id: 'AuthResult' });
 
-const country = z
-  .string()
-  .trim()
-  .max(2, { message: 'must be an ISO 3166-1 alpha-2 country code', abort: true })
-  .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-  .transform((c) => c.toUpperCase());
 const line = (max: number) => text().trim().min(1).max(max);
 const optionalLine = (max: number) => text().trim().max(max).nullable().optional();
 
@@ -74,7 +69,7 @@ export const addressBody = z.strictObject({
   city: line(100),
   region: optionalLine(100),
   postalCode: line(20),
-  country,
+  country: countryCode,
   phone: optionalLine(40),
   isDefaultShipping: z.boolean().optional(),
 });

@@ -6,10 +6,11 @@ import { createRateTable } from './shipping.js';
 /** Discount codes, shipping methods (behind the shipping-rates port) and tax rates. */
 export const pricingModule = defineModule<{ pricing: PricingService }>({
   name: 'pricing',
-  createServices: ({ adapters }) => ({
+  createServices: ({ adapters, config }) => ({
     pricing: createPricingService({
       db: adapters.database.db,
       shippingRates: createRateTable(),
+      shippingCountries: config.SHIPPING_COUNTRIES,
     }),
   }),
   routes: (app, _platform, { pricing }) =>

@@ -68,6 +68,10 @@ const subdivisions: Record<string, readonly string[]> = {
   CA: ['AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'],
 };
 
+/** Whether an address in `country` must name its region by code (its tax depends on it). */
+export const regionRequired = (country: string) =>
+  Object.hasOwn(subdivisions, country.toUpperCase());
+
 /** The region as stored and taxed: the upper-case code where the country needs one. */
 export function normaliseRegion(
   country: string,

@@ -8,6 +8,7 @@ import {
   discountBody,
   discountPatchBody,
   discountSchema,
+  shippingCountrySchema,
   shippingMethodSchema,
   shippingQuery,
   toDiscount,
@@ -27,7 +28,7 @@ export async function pricingRoutes(app: FastifyInstance, options: { pricing: Pr
         operationId: 'listShippingMethods',
         summary: 'Shipping methods and their prices, cheapest first',
         description:
-          'Prices depend on the destination country and the discounted subtotal (standard shipping is free above a threshold).',
+          'Prices depend on the destination country and the discounted subtotal (standard shipping is free above a threshold). A country the store does not ship to (see /shipping-countries) has none; a country that is not an ISO 3166-1 code is 400 `unknown_country`.',
         querystring: shippingQuery,
         response: {
           200: z.object({ items: z.array(shippingMethodSchema) }),
@@ -46,6 +47,22 @@ export async function pricingRoutes(app: FastifyInstance, options: { pricing: Pr
         })),
       };
     },
+  );
+
+  typed.get(
+    '/shipping-countries',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['checkout'],
+        operationId: 'listShippingCountries',
+        summary: 'The countries the store ships to, in the order to offer them',
+        description:
+          'Set by SHIPPING_COUNTRIES. An order to any other country is refused with 422 `country_not_shipped`; a country that is not an ISO 3166-1 code anywhere in the API is 400 `unknown_country`.',
+        response: { 200: z.object({ items: z.array(shippingCountrySchema) }) },
+      },
+    },
+    async () => ({ items: pricing.shippingCountries() }),
   );
 
   const admin = { config: { auth: 'admin' as const } };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCode } from '../../platform/countries.js';
 import { moneySchema } from '../catalog/schemas.js';
 import type { DiscountRow } from './discounts.js';
 
@@ -11,13 +12,19 @@ export const shippingMethodSchema = z
   })
   .meta({ id: 'ShippingMethod' });
 
+export const shippingCountrySchema = z
+  .object({
+    code: z.string().describe('ISO 3166-1 alpha-2'),
+    regionRequired: z
+      .boolean()
+      .describe('An address here must give its state or province as a two-letter code'),
+  })
+  .meta({ id: 'ShippingCountry' });
+
 export const shippingQuery = z.strictObject({
-  country: z
-    .string()
-    .max(2, { message: 'must be an ISO 3166-1 alpha-2 country code', abort: true })
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-    .transform((c) => c.toUpperCase())
-    .optional(),
+  country: countryCode
+    .optional()
+    .describe('ISO 3166-1 alpha-2; a country the store does not ship to has no methods'),
   subtotal: z.coerce
     .number()
     .int()

@@ -4,6 +4,7 @@ import { queryRows, type Db } from '../../platform/db/index.js';
 import { Unprocessable } from '../../platform/errors.js';
 import { createDiscounts, InvalidDiscount, ruleOf, type DiscountRefusal } from './discounts.js';
 import { computeTotals, type Totals } from './rules.js';
+import { regionRequired } from './regions.js';
 import type { ShippingMethod, ShippingRates } from './shipping.js';
 
 export interface QuoteInput {
@@ -44,6 +45,8 @@ export interface Quote extends Totals {
 export interface PricingDeps {
   db: Db;
   shippingRates: ShippingRates;
+  /** ISO 3166-1 alpha-2 codes, upper case, in the storefront's order (SHIPPING_COUNTRIES). */
+  shippingCountries: readonly string[];
   now?: () => Date;
 }
 
@@ -64,10 +67,14 @@ export function createPricingService(deps: PricingDeps) {
     return (regional ?? rows[0])?.rate_bp ?? 0;
   }
 
+  const shipsTo = (country: string) => deps.shippingCountries.includes(country.toUpperCase());
+
+  /** Cheapest first; none at all to a country the store does not ship to. */
   async function shippingMethods(
     _ctx: Context,
     request: { subtotal: number; currency: string; country?: string | undefined },
   ): Promise<ShippingMethod[]> {
+    if (request.country && !shipsTo(request.country)) return [];
     const methods = await deps.shippingRates.methods(request);
     return [...methods].sort((a, b) => a.price - b.price);
   }
@@ -76,6 +83,10 @@ export function createPricingService(deps: PricingDeps) {
     discounts,
     taxRate,
     shippingMethods,
+
+    /** The countries the store ships to, and whether an address there must name its region. */
+    shippingCountries: () =>
+      deps.shippingCountries.map((code) => ({ code, regionRequired: regionRequired(code) })),
     /** Whether shipping rates come over the network (see `ShippingRates.remote`). */
     shippingRatesAreRemote: deps.shippingRates.remote === true,
 
@@ -85,6 +96,13 @@ export function createPricingService(deps: PricingDeps) {
      * connection is held while a carrier answers.
      */
     async quote(ctx: Context, input: QuoteInput, known?: KnownMethods): Promise<Quote> {
+      // A country with no tax rate would be taxed at 0: an order goes only where the store ships.
+      if (input.strict && input.country && !shipsTo(input.country)) {
+        throw new Unprocessable('country_not_shipped', `We do not ship to ${input.country}.`, {
+          country: input.country,
+          shippingCountries: [...deps.shippingCountries],
+        });
+      }
       const subtotal = input.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
       let rule = null;
       let refusal: DiscountRefusal | null = null;

@@ -145,12 +145,22 @@ function toProblem(error: FastifyError | HttpProblem | DomainError): HttpProblem
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where =
       error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
+    // A refinement may name the problem it stands for (`params: { problem }`, as a country does):
+    // when every issue names the same one, that is the problem's code.
+    const named = new Set(
+      error.validation.map(
+        (issue) => (issue.params as { params?: { problem?: string } }).params?.problem,
+      ),
+    );
+    const [only] = named;
     return fromDomainError(
       new ValidationFailed(
         error.validation.map((issue) => ({
           path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
           message: issue.message ?? 'is invalid',
         })),
+        undefined,
+        named.size === 1 && only ? only : undefined,
       ),
     );
   }

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { Address } from '../../api/client';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { countries } from '../../lib/countries';
+import { countryName } from '../../lib/countries';
 import { AddressForm } from './AddressForm';
 import { useAddresses, useChangeAddress } from './queries';
 
@@ -22,7 +22,7 @@ function AddressLines({ address }: { address: Address }) {
       <br />
       {cityLine}
       <br />
-      {countries[address.country] ?? address.country}
+      {countryName(address.country)}
       {address.phone && (
         <>
           <br />

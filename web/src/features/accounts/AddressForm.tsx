@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type Address } from '../../api/client';
-import { countries } from '../../lib/countries';
+import { countryName, useShippingCountries } from '../../lib/countries';
 import {
   Field,
   FormAlert,
@@ -104,10 +104,15 @@ export function AddressForm({
 }) {
   const change = useChangeAddress();
   const feedback = useFormFeedback<AddressField>();
-  const [country, setCountry] = useState(address?.country ?? 'US');
+  const shippingCountries = useShippingCountries().data;
+  const [picked, setCountry] = useState(address?.country);
+  // A new address starts in the first country the store ships to.
+  const country = picked ?? shippingCountries?.[0]?.code ?? '';
   const regionName = regionByCode[country];
-  // An address saved through the API with a country the select does not list still shows it.
-  const options = countries[country] ? countries : { ...countries, [country]: country };
+  // The countries the store ships to; an address saved with another (through the API, or before
+  // the store stopped shipping there) still shows its own.
+  const options = (shippingCountries ?? []).map(({ code }) => code);
+  if (country && !options.includes(country)) options.push(country);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -177,9 +182,9 @@ export function AddressForm({
           error={feedback.errors.country}
           required
         >
-          {Object.entries(options).map(([code, name]) => (
+          {options.map((code) => (
             <option key={code} value={code}>
-              {name}
+              {countryName(code)}
             </option>
           ))}
         </SelectField>

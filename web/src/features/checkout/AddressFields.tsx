@@ -1,5 +1,5 @@
 import type { OrderAddress } from '../../api/client';
-import { countries, regionRequired } from '../../lib/countries';
+import { countryName, useShippingCountries, type ShippingCountry } from '../../lib/countries';
 
 export type AddressForm = Required<{ [K in keyof OrderAddress]: string }>;
 
@@ -24,11 +24,22 @@ const required: (keyof AddressForm)[] = [
   'country',
 ];
 
-/** What the form can tell before sending; the API's own checks come back as field errors too. */
-export function addressProblems(address: AddressForm): Partial<Record<keyof AddressForm, string>> {
+const needsRegion = (countries: readonly ShippingCountry[] | undefined, code: string) =>
+  countries?.some((country) => country.code === code && country.regionRequired) ?? false;
+
+/**
+ * What the form can tell before sending, given the countries the store ships to (while they are
+ * loading, only what needs none of them); the API's own checks come back as field errors too.
+ */
+export function addressProblems(
+  address: AddressForm,
+  countries?: readonly ShippingCountry[],
+): Partial<Record<keyof AddressForm, string>> {
   const problems: Partial<Record<keyof AddressForm, string>> = {};
   for (const field of required) if (!address[field].trim()) problems[field] = 'Required.';
-  if (regionRequired.has(address.country) && !/^[A-Za-z]{2}$/.test(address.region.trim()))
+  if (countries && !countries.some((country) => country.code === address.country))
+    problems.country = `We don’t ship to ${countryName(address.country)}. Choose another country.`;
+  if (needsRegion(countries, address.country) && !/^[A-Za-z]{2}$/.test(address.region.trim()))
     problems.region = 'Enter the two-letter state or province code, like CA.';
   if (address.postalCode && !/^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/.test(address.postalCode.trim()))
     problems.postalCode = 'Enter a valid postal code.';
@@ -70,10 +81,15 @@ export function AddressFields({
   onChange: (next: AddressForm) => void;
   problems: Partial<Record<keyof AddressForm, string>>;
 }) {
+  const countries = useShippingCountries().data;
+  const shipped = countries?.some((country) => country.code === value.country) ?? true;
+  // A saved address abroad may name a country the store does not ship to: said at once.
+  const countryProblem =
+    problems.country ?? (shipped ? undefined : addressProblems(value, countries).country);
   return (
     <div className="address-fields">
       {fields.map(([name, text, autocomplete, always]) => {
-        const isRequired = always || (name === 'region' && regionRequired.has(value.country));
+        const isRequired = always || (name === 'region' && needsRegion(countries, value.country));
         const label = name === 'region' && !isRequired ? `${text} (optional)` : text;
         return (
           <div className={`field field--${name}`} key={name}>
@@ -102,15 +118,27 @@ export function AddressFields({
           id="address-country"
           name="country"
           autoComplete="shipping country"
-          value={value.country}
+          value={shipped ? value.country : ''}
+          aria-invalid={countryProblem ? true : undefined}
+          aria-describedby={countryProblem ? 'address-country-error' : undefined}
           onChange={(event) => onChange({ ...value, country: event.target.value })}
         >
-          {Object.entries(countries).map(([code, name]) => (
+          {!shipped && (
+            <option value="" disabled>
+              Choose a country
+            </option>
+          )}
+          {(countries ?? [{ code: value.country }]).map(({ code }) => (
             <option key={code} value={code}>
-              {name}
+              {countryName(code)}
             </option>
           ))}
         </select>
+        {countryProblem && (
+          <p className="field-error" id="address-country-error">
+            {countryProblem}
+          </p>
+        )}
       </div>
     </div>
   );

@@ -5,6 +5,7 @@ import { api, ApiError, call, type Address } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { bagKey, useBag } from '../../bag/bag';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
+import { useShippingCountries } from '../../lib/countries';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { paymentPageUrl } from '../orders/orderAccess';
@@ -93,6 +94,7 @@ export function CheckoutPage() {
       ),
   });
   const method = methods.data?.items.find((m) => m.id === methodId) ?? methods.data?.items[0];
+  const shippingCountries = useShippingCountries();
 
   if (bag.isPending) return <Loading label="Loading your bag…" />;
   if (bag.isError) return <ErrorNotice error={bag.error} retry={() => bag.refetch()} />;
@@ -114,7 +116,9 @@ export function CheckoutPage() {
   async function place(event: FormEvent) {
     event.preventDefault();
     if (!cart || !method) return;
-    const found: Record<string, string> = { ...addressProblems(address) } as Record<string, string>;
+    const found: Record<string, string> = {
+      ...addressProblems(address, shippingCountries.data),
+    } as Record<string, string>;
     if (!user && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
       found.email = 'Enter a valid email address.';
     setProblems(found);
