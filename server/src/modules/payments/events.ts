@@ -26,3 +26,20 @@ export const paymentFailed = defineEvent(
   1,
   z.object({ ...fromProvider, failureCode: z.string(), failureMessage: z.string() }),
 );
+
+/**
+ * A signed provider event about an intent the store did not create: recorded and acknowledged, and
+ * applied to no order (even one its metadata names). Listed for the store team among the events.
+ */
+export const paymentEventUnmatched = defineEvent(
+  'payment_event_unmatched',
+  1,
+  z.object({
+    provider: z.string(),
+    providerEventId: z.string(),
+    type: z.string(),
+    reference: z.string(),
+    /** The order the event's metadata claims, as sent; never trusted. */
+    claimedOrderId: z.string().nullable(),
+  }),
+);

@@ -122,6 +122,48 @@ describe.each(backends())('payments (%s)', (backend) => {
     expect(unknownProvider.statusCode).toBe(404);
   });
 
+  it('an event for an intent the store never made changes no order, whatever its metadata says', async () => {
+    const { order, variant } = await kit.placedOrder(1, 4);
+    const real = await kit.successEvent(order, `evt_real_${order.id}`);
+    // Signed, and naming the order in its metadata, but for another intent.
+    const stray = {
+      ...real,
+      id: `evt_stray_${order.id}`,
+      data: { object: { ...real.data.object, id: `pi_unknown_${order.id.slice(0, 8)}` } },
+    };
+    const answer = await kit.webhook(stray);
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toEqual({ received: true, duplicate: false });
+    const [recorded] = await queryRows<{ order_id: string | null }>(
+      kit.db(),
+      sql`SELECT order_id FROM payment_events WHERE event_id = ${stray.id}`,
+    );
+    expect(recorded).toEqual({ order_id: null });
+    // The store team can see it among the events.
+    const listed = await kit.get('/admin/events?type=payment_event_unmatched', kit.admin());
+    expect(JSON.stringify(listed.json())).toContain(stray.id);
+    const applied = await queryRows<{ n: number }>(
+      kit.db(),
+      sql`SELECT count(*)::int AS n FROM outbox WHERE type = 'payment_success' AND payload->>'orderId' = ${order.id}`,
+    );
+    expect(applied[0]?.n).toBe(0);
+    expect((await kit.readOrder(order)).status).toBe('pending_payment');
+
+    // The shopper's real payment pays the order once; nothing is refunded.
+    expect(
+      (await kit.confirm(order.payment.clientSecret as string, goodCard)).json(),
+    ).toMatchObject({ status: 'succeeded' });
+    const paid = await kit.untilStatus(order, 'paid');
+    expect(paid.payment).toMatchObject({ status: 'succeeded', amountRefunded: { amount: 0 } });
+    await eventually(async () => kit.templatesTo(order.email).length === 2, 15_000);
+    expect(await kit.stockOf(variant.variantId)).toEqual({ onHand: 3, reserved: 0 });
+    const refunds = await queryRows<{ n: number }>(
+      kit.db(),
+      sql`SELECT count(*)::int AS n FROM refunds WHERE order_id = ${order.id}::uuid`,
+    );
+    expect(refunds[0]?.n).toBe(0);
+  });
+
   it('the same webhook ten times, at once, has one effect', async () => {
     const { order, variant } = await kit.placedOrder(1, 4);
     const event = await kit.successEvent(order, `evt_repeat_${order.id}`);

@@ -42,8 +42,9 @@ export type ProviderEvent =
   | {
       id: string;
       type: 'payment_succeeded';
+      /** The provider's id of the intent: the only key an event is matched to an order by. */
       reference: string;
-      /** The order the intent was created for, from its metadata. */
+      /** The order the intent's metadata names: logged, never used to find the order (see `reference`). */
       orderId: string | null;
       amount: number;
       currency: string;

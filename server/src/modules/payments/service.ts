@@ -5,7 +5,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { Conflict, DomainError, NotFound, Unprocessable } from '../../platform/errors.js';
-import { paymentFailed, paymentSucceeded } from './events.js';
+import { paymentEventUnmatched, paymentFailed, paymentSucceeded } from './events.js';
 import { InvalidWebhook, type PaymentProvider, type ProviderEvent } from './provider.js';
 import type { refundStatuses } from './tables.js';
 
@@ -61,19 +61,18 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       )
     )[0] ?? null;
 
-  /** The order a provider event is about: by the intent's reference, else by its metadata. */
-  async function orderOf(q: Queryable, event: Extract<ProviderEvent, { reference: string }>) {
-    const [byReference] = await queryRows<{ order_id: string }>(
+  /**
+   * The order a provider event is about: the payment whose intent the store created, by the
+   * provider's id of it, and nothing else. The intent's metadata names an order too, but an intent
+   * the store never made (another integration on the same account, a test, a forgery signed with
+   * a leaked secret) must not pay, fail or refund one of its orders.
+   */
+  async function orderOf(q: Queryable, reference: string) {
+    const [payment] = await queryRows<{ order_id: string }>(
       q,
-      sql`SELECT order_id FROM payments WHERE provider = ${provider.name} AND provider_reference = ${event.reference}`,
+      sql`SELECT order_id FROM payments WHERE provider = ${provider.name} AND provider_reference = ${reference}`,
     );
-    if (byReference) return byReference.order_id;
-    if (!event.orderId || !/^[0-9a-f-]{36}$/i.test(event.orderId)) return null;
-    const [byMetadata] = await queryRows<{ order_id: string }>(
-      q,
-      sql`SELECT order_id FROM payments WHERE order_id = ${event.orderId}::uuid AND provider = ${provider.name} LIMIT 1`,
-    );
-    return byMetadata?.order_id ?? null;
+    return payment?.order_id ?? null;
   }
 
   return {
@@ -128,7 +127,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         throw error;
       }
       return inTransaction(db, { actor: null }, async ({ tx }) => {
-        const orderId = event.type === 'other' ? null : await orderOf(tx, event);
+        const orderId = event.type === 'other' ? null : await orderOf(tx, event.reference);
         const recorded = await queryRows(
           tx,
           sql`INSERT INTO payment_events (provider, event_id, type, order_id, provider_reference, payload)
@@ -139,10 +138,19 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         if (recorded.length === 0) return { duplicate: true };
         if (event.type === 'other') return { duplicate: false };
         if (!orderId) {
+          // Acknowledged (the provider would retry for days otherwise), kept, and shown to the
+          // store team among the events; no order changes.
           logger.warn(
-            { eventId: event.id, reference: event.reference },
-            'payment event for no known order',
+            { eventId: event.id, type: event.type, reference: event.reference },
+            'payment event for an intent the store did not create: recorded, not applied',
           );
+          await writeEvent(tx, paymentEventUnmatched, {
+            provider: provider.name,
+            providerEventId: event.id,
+            type: event.type,
+            reference: event.reference,
+            claimedOrderId: event.orderId,
+          });
           return { duplicate: false };
         }
         const common = {

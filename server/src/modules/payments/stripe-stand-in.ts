@@ -15,7 +15,7 @@ export const sign = (payload: string, timestamp?: number) =>
     ...(timestamp ? { timestamp } : {}),
   });
 
-interface StandInIntent {
+export interface StandInIntent {
   id: string;
   object: 'payment_intent';
   amount: number;
@@ -90,10 +90,10 @@ export function stripeStandIn() {
   return { server, intents, requests };
 }
 
-export const eventBody = (type: string, object: Record<string, unknown>) =>
+export const eventBody = (type: string, object: Record<string, unknown>, eventId?: string) =>
   Buffer.from(
     JSON.stringify({
-      id: `evt_${randomBytes(6).toString('hex')}`,
+      id: eventId ?? `evt_${randomBytes(6).toString('hex')}`,
       object: 'event',
       type,
       data: { object },

@@ -1,10 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { eventually, type Backend } from '../../../test/harness.js';
+import { eventually, freePort, type Backend } from '../../../test/harness.js';
 import { signPayload, signatureHeader } from '../../gateway/signature.js';
 import { startSmtpServer, type TestSmtpServer } from '../notifications/test-kit.js';
 import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
+import {
+  eventBody,
+  sign,
+  stripeStandIn,
+  webhookSecret as stripeWebhookSecret,
+  type StandInIntent,
+} from './stripe-stand-in.js';
 
 export const webhookSecret = 'test-webhook-secret-0123456789abcdef';
 export const goodCard = {
@@ -130,4 +137,75 @@ export function paymentKit(backend: Backend) {
     successEvent,
     templatesTo,
   };
+}
+
+/**
+ * A store taking payments through Stripe (the official SDK against `stripe-stand-in.ts`), its worker,
+ * and Stripe's side of things: the stand-in's intents and signed webhooks.
+ */
+export function stripeStoreKit(backend: Backend = 'embedded') {
+  const standIn = stripeStandIn();
+  const api = {} as { url: string };
+  beforeAll(async () => {
+    const port = await freePort();
+    await new Promise<void>((resolve) => standIn.server.listen(port, '127.0.0.1', resolve));
+    api.url = `http://127.0.0.1:${port}`;
+  });
+  const kit = checkoutKit(backend, {
+    worker: true,
+    env: {
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: 'sk_test_store',
+      STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_store',
+      get STRIPE_API_URL() {
+        return api.url;
+      },
+    },
+  });
+  afterAll(() => new Promise((resolve) => standIn.server.close(resolve)));
+
+  /** A guest order for one unit of a fresh variant, and its intent at the stand-in. */
+  async function placedOrder(onHand = 4) {
+    const variant = await kit.stockedVariant(onHand);
+    const cartId = await kit.cartWith([{ variantId: variant.variantId, quantity: 1 }]);
+    const placed = await kit.placeOrder(cartId);
+    expect(placed.statusCode, placed.body).toBe(201);
+    const order = placed.json() as PlacedOrder;
+    const intent = [...standIn.intents.values()].find((i) => i.metadata.orderId === order.id);
+    if (!intent) throw new Error('no intent at the stand-in');
+    return { order, intent, variant };
+  }
+
+  /** Stripe calling the webhook with an event of `type` about `object`, signed. */
+  async function hook(type: string, object: Record<string, unknown>, id?: string) {
+    const body = eventBody(type, object, id);
+    return kit.ctx.store.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks/payments/stripe',
+      headers: { 'content-type': 'application/json', 'stripe-signature': sign(body.toString()) },
+      payload: body,
+    });
+  }
+
+  /** The intent paid, as Stripe.js confirming it and Stripe's webhook would leave it. */
+  async function pay(intent: StandInIntent) {
+    intent.status = 'succeeded';
+    intent.amount_received = intent.amount;
+    const answer = await hook('payment_intent.succeeded', {
+      ...intent,
+      payment_method: 'pm_card_visa',
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+  }
+
+  const readOrder = async (order: PlacedOrder) =>
+    (await kit.get(`/orders/${order.id}?token=${order.accessToken ?? ''}`)).json() as PlacedOrder;
+
+  const untilStatus = async (order: PlacedOrder, status: string) => {
+    await eventually(async () => (await readOrder(order)).status === status, 15_000);
+    return readOrder(order);
+  };
+
+  return { ...kit, standIn, placedOrder, hook, pay, readOrder, untilStatus };
 }
