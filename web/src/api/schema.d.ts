@@ -1008,7 +1008,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a paid order in full or in part, through its payment provider
-         * @description Never more than was paid and not yet refunded (422 `refund_exceeds_payment`). The order becomes `refunded` or `partially_refunded` at once; the provider is asked right after, retried until it accepts, and the refund appears under `refunds` with its status.
+         * @description Never more than was paid, less what was refunded and what refunds still pending will take (422 `refund_exceeds_payment`; 409 `refund_pending` when the rest is being refunded). The refund is recorded `pending` and the provider asked right after; only when it has made the refund does the order become `refunded` or `partially_refunded` and the customer get an email. A provider that cannot be reached is asked again until it answers; one that refuses marks the refund `failed` with its reason (`failureReason`), notes it on the timeline and emails the store team.
          */
         post: operations["adminRefundOrder"];
         delete?: never;
@@ -1707,9 +1707,14 @@ export interface components {
             refunds: {
                 id: string;
                 amount: components["schemas"]["MoneyInput"];
-                /** @enum {string} */
+                /**
+                 * @description pending until the provider answers; failed when it refused for good
+                 * @enum {string}
+                 */
                 status: "pending" | "succeeded" | "failed";
                 reason: string;
+                /** @description Why the provider refused it, in the provider's words */
+                failureReason: string | null;
                 createdAt: string;
             }[];
             /** @description The provider's webhooks for this order, each recorded once */
@@ -2312,9 +2317,14 @@ export interface components {
             refunds: {
                 id: string;
                 amount: components["schemas"]["Money"];
-                /** @enum {string} */
+                /**
+                 * @description pending until the provider answers; failed when it refused for good
+                 * @enum {string}
+                 */
                 status: "pending" | "succeeded" | "failed";
                 reason: string;
+                /** @description Why the provider refused it, in the provider's words */
+                failureReason: string | null;
                 createdAt: string;
             }[];
             /** @description The provider's webhooks for this order, each recorded once */
@@ -12591,7 +12601,7 @@ export interface operations {
             query?: {
                 /** @description Recipient address (any case) */
                 to?: string;
-                template?: "welcome" | "password_reset" | "order_received" | "order_shipped" | "order_cancelled" | "payment_receipt" | "payment_failed" | "low_stock" | "order_refunded";
+                template?: "welcome" | "password_reset" | "order_received" | "order_shipped" | "order_cancelled" | "payment_receipt" | "payment_failed" | "low_stock" | "order_refunded" | "refund_failed";
                 status?: "pending" | "sent" | "failed";
                 limit?: number;
                 cursor?: string;

@@ -9,7 +9,7 @@ import type {
 import { anonymous } from '../../platform/context.js';
 import { userRegistered } from '../accounts/events.js';
 import type { CatalogService } from '../catalog/service.js';
-import { orderCancelled, orderCreated, orderFulfilled, orderRefunded } from '../orders/events.js';
+import { orderCancelled, orderCreated, orderFulfilled } from '../orders/events.js';
 import type { Delivery, EmailRequest } from './delivery.js';
 import { sendEmail } from './events.js';
 import type { TemplateData, TemplateName } from './templates.js';
@@ -109,19 +109,8 @@ export async function startNotificationConsumers(
     }),
   ]);
 
-  // A cancelled paid order's email already says its money is going back; one email is enough.
-  on(orderRefunded, async (d) =>
-    d.reason === 'cancelled'
-      ? []
-      : [
-          request(d.email, 'order_refunded', {
-            orderId: d.orderId,
-            number: d.number,
-            amount: d.amount,
-            full: d.full,
-          }),
-        ],
-  );
+  // A refund is told of once the provider has made it (the orders module sends `order_refunded`
+  // then), never when it is only asked for: a provider may refuse it.
 
   const subscription = await deps.bus.subscribe(
     emailConsumer,

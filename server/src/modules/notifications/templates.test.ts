@@ -58,6 +58,12 @@ const samples: { [Name in TemplateName]: TemplateData<Name> } = {
     payBy: '2026-11-20T14:35:00Z',
   },
   order_refunded: { orderId, number: 'SR-ABCD2345', amount: usd(5000), full: false },
+  refund_failed: {
+    order: { id: orderId, number: 'SR-ABCD2345' },
+    amount: usd(5000),
+    reason: 'admin',
+    failureReason: hostile,
+  },
   low_stock: {
     items: [
       { sku: 'TRAIL-SOCK-M', name: hostile, details: 'M / Black', available: 2 },

@@ -109,6 +109,15 @@ const schemas = {
     /** The whole order was refunded, not part of it. */
     full: z.boolean(),
   }),
+  /** To the store team: the provider refused a refund, so no money went back. */
+  refund_failed: z.object({
+    order: z.object({ id: z.uuid(), number: name }),
+    amount: money,
+    /** Why the refund was made: admin, cancelled, late_payment. */
+    reason: z.string().max(40),
+    /** The provider's reason, in its words. */
+    failureReason: z.string().max(500),
+  }),
 };
 
 export type TemplateName = keyof typeof schemas;
@@ -159,6 +168,13 @@ const orderLink = (brand: Brand, orderId: string) => {
   const link = storeLink(brand, 'orders', orderId);
   const token = brand.orderAccessToken?.(orderId);
   return token ? `${link}?token=${encodeURIComponent(token)}` : link;
+};
+
+/** Why a refund was made, in the store team's words. */
+const refundCauses: Record<string, string> = {
+  admin: 'a refund asked for by the store',
+  cancelled: 'the paid order was cancelled',
+  late_payment: 'the payment came after the order closed',
 };
 
 const renderers: Renderers = {
@@ -303,6 +319,25 @@ const renderers: Renderers = {
         `We have refunded ${formatMoney(d.amount)} for order ${d.number} to your original payment method. It usually shows within 5 to 10 business days.`,
       ],
       action: { label: 'View the order', url: orderLink(brand, d.orderId) },
+    }),
+
+  refund_failed: (d, brand) =>
+    email(brand, {
+      subject: `Refund for order ${d.order.number} refused`,
+      title: 'A refund was refused',
+      paragraphs: [
+        `The payment provider refused to refund ${formatMoney(d.amount)} for order ${d.order.number}: no money went back to the customer, and they have not been told of a refund.`,
+        `The provider said: ${d.failureReason}`,
+      ],
+      table: [
+        ['Order', d.order.number],
+        ['Refund of', formatMoney(d.amount)],
+        ['Made because', refundCauses[d.reason] ?? d.reason],
+      ],
+      action: { label: 'Open the order', url: storeLink(brand, 'admin', 'orders', d.order.id) },
+      after: [
+        'Check the payment in the provider’s dashboard; then refund the customer from there, or ask for the refund again from the order.',
+      ],
     }),
 };
 

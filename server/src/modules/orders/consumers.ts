@@ -2,16 +2,23 @@ import type { Logger } from 'pino';
 import { consumeOnce } from '../../platform/bus/consumer.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import type { Db } from '../../platform/db/index.js';
-import { paymentFailed, paymentSucceeded } from '../payments/events.js';
+import {
+  paymentFailed,
+  paymentSucceeded,
+  refundFailed,
+  refundSucceeded,
+} from '../payments/events.js';
+import type { RefundOutcomes } from './refund-outcomes.js';
 import type { OrderService } from './service.js';
 
 /**
- * The orders module's consumers: the provider's verdicts applied to orders, each in its inbox
+ * The orders module's consumers: the provider's verdicts on payments and refunds applied to orders, each in its inbox
  * transaction under the order's row lock, so a redelivered message has no second effect.
  */
 export async function startOrderConsumers(
   deps: { db: Db; bus: MessageBus; logger: Logger },
   orders: OrderService,
+  refunds: RefundOutcomes,
 ): Promise<Subscription[]> {
   return [
     await consumeOnce(deps, 'orders-payment-success', [paymentSucceeded], async (ctx, { data }) => {
@@ -22,5 +29,11 @@ export async function startOrderConsumers(
     await consumeOnce(deps, 'orders-payment-failed', [paymentFailed], async (ctx, { data }) => {
       await orders.applyPaymentFailure(ctx, data);
     }),
+    await consumeOnce(deps, 'orders-refund-succeeded', [refundSucceeded], (ctx, { data }) =>
+      refunds.applyRefundSucceeded(ctx, data),
+    ),
+    await consumeOnce(deps, 'orders-refund-failed', [refundFailed], (ctx, { data }) =>
+      refunds.applyRefundFailed(ctx, data),
+    ),
   ];
 }

@@ -53,8 +53,9 @@ export const orderFulfilled = defineEvent(
 );
 
 /**
- * Money is going back to the buyer: an admin's refund, a paid order's cancellation, or a payment
- * that arrived for an order already cancelled. The payments module asks the provider for it.
+ * Money is to go back to the buyer: an admin's refund, a paid order's cancellation, or a payment
+ * that arrived for an order already cancelled. The refund is recorded, not yet made: the payments
+ * module asks the provider, and its answer is `refund_succeeded` or `refund_failed`.
  */
 export const orderRefunded = defineEvent(
   'order_refunded',
@@ -65,7 +66,7 @@ export const orderRefunded = defineEvent(
     email: z.string(),
     refundId: z.string(),
     amount: money,
-    /** Everything paid has now been refunded. */
+    /** It asks for all that is left to refund. */
     full: z.boolean(),
     reason: z.enum(['admin', 'cancelled', 'late_payment']),
   }),

@@ -1,3 +1,4 @@
+import { storeTeamEmail } from '../../platform/config.js';
 import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import type { CatalogService } from '../catalog/service.js';
@@ -10,6 +11,7 @@ import { startOrderConsumers } from './consumers.js';
 import { createCheckout, type Checkout, type CheckoutCarts } from './checkout.js';
 import { createIdempotency } from './idempotency.js';
 import { adminOrderViews } from './admin-routes.js';
+import { createRefundOutcomes } from './refund-outcomes.js';
 import { orderRoutes } from './routes.js';
 import { createOrderService, type OrderService } from './service.js';
 import { accessTokenKey, createAccessTokens } from './view.js';
@@ -66,8 +68,12 @@ export const ordersModule = defineModule<
       lowStockThreshold: config.LOW_STOCK_THRESHOLD,
     });
   },
-  consumers: ({ adapters, logger }, { orders }) =>
-    startOrderConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, orders),
+  consumers: ({ config, adapters, logger }, { orders }) =>
+    startOrderConsumers(
+      { db: adapters.database.db, bus: adapters.bus, logger },
+      orders,
+      createRefundOutcomes({ storeTeam: storeTeamEmail(config) }),
+    ),
   jobs: ({ config, adapters }, { orders }) => [
     {
       name: 'expire-unpaid-orders',

@@ -192,7 +192,7 @@ export async function orderRoutes(
         operationId: 'adminRefundOrder',
         summary: 'Refund a paid order in full or in part, through its payment provider',
         description:
-          'Never more than was paid and not yet refunded (422 `refund_exceeds_payment`). The order becomes `refunded` or `partially_refunded` at once; the provider is asked right after, retried until it accepts, and the refund appears under `refunds` with its status.',
+          'Never more than was paid, less what was refunded and what refunds still pending will take (422 `refund_exceeds_payment`; 409 `refund_pending` when the rest is being refunded). The refund is recorded `pending` and the provider asked right after; only when it has made the refund does the order become `refunded` or `partially_refunded` and the customer get an email. A provider that cannot be reached is asked again until it answers; one that refuses marks the refund `failed` with its reason (`failureReason`), notes it on the timeline and emails the store team.',
         params: orderParams,
         body: refundBody,
         response: { 200: adminOrderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },

@@ -132,8 +132,14 @@ export const adminOrderSchema = orderSchema
       z.object({
         id: z.string(),
         amount: moneySchema,
-        status: z.enum(['pending', 'succeeded', 'failed']),
+        status: z
+          .enum(['pending', 'succeeded', 'failed'])
+          .describe('pending until the provider answers; failed when it refused for good'),
         reason: z.string(),
+        failureReason: z
+          .string()
+          .nullable()
+          .describe("Why the provider refused it, in the provider's words"),
         createdAt: z.string(),
       }),
     ),
@@ -142,6 +148,7 @@ export const adminOrderSchema = orderSchema
       .describe("The provider's webhooks for this order, each recorded once"),
   })
   .meta({ id: 'AdminOrder' });
+export type AdminOrder = z.output<typeof adminOrderSchema>;
 
 export const orderSummarySchema = z
   .object({

@@ -13,7 +13,8 @@ import type { PricingService } from '../pricing/service.js';
 import { orderCancelled, orderFulfilled, orderRefunded } from './events.js';
 import * as repository from './repository.js';
 import type { AdminListOrdersQuery } from './schemas.js';
-import { assertTransition, type OrderStatus } from './status.js';
+import { move, note, type Who } from './moves.js';
+import { refundableStatuses } from './status.js';
 import { toHistory, toOrder, toSummary, type AccessTokens } from './view.js';
 
 export interface OrderServiceDeps {
@@ -27,10 +28,6 @@ export interface OrderServiceDeps {
 type PaymentSuccess = typeof paymentSucceeded.schema._output;
 type PaymentFailure = typeof paymentFailed.schema._output;
 
-/** Orders whose payment has been collected and can be refunded. */
-const refundable: readonly OrderStatus[] = ['paid', 'fulfilled', 'delivered', 'partially_refunded'];
-
-type Who = 'customer' | 'guest' | 'admin' | 'system';
 const who = (ctx: Context): Who =>
   ctx.actor?.role === 'admin' ? 'admin' : ctx.actor ? 'customer' : 'guest';
 
@@ -60,33 +57,6 @@ export function createOrderService(deps: OrderServiceDeps) {
     if (owner || admin || deps.accessTokens.matches(row.id, token, row.access_token_hash))
       return row;
     throw new NotFound('No such order.');
-  }
-
-  /** The one place a status changes: check, apply conditionally, record in the timeline. */
-  async function move(
-    ctx: TxContext,
-    row: repository.OrderRow,
-    to: OrderStatus,
-    actor: Who,
-    reason?: string,
-    set = sql``,
-  ) {
-    assertTransition(row.status, to);
-    const moved = await repository.updateStatus(ctx.tx, row.id, row.status, to, set);
-    if (!moved) throw new InvalidTransition(row.status, to);
-    await repository.recordHistory(ctx.tx, {
-      orderId: row.id,
-      from: row.status,
-      to,
-      actor,
-      reason: reason ?? null,
-    });
-    await recordAudit(ctx, {
-      action: `order.${to}`,
-      target: `order:${row.id}`,
-      before: { status: row.status },
-      after: { status: to, ...(reason ? { reason } : {}) },
-    });
   }
 
   async function cancelLocked(
@@ -261,15 +231,14 @@ export function createOrderService(deps: OrderServiceDeps) {
         return 'already_paid';
       }
       await deps.payments.recordSuccess(ctx, row.id, details);
-      await repository.recordHistory(ctx.tx, {
-        orderId: row.id,
-        from: row.status,
-        to: row.status,
-        actor: 'system',
-        reason: matches
+      await note(
+        ctx,
+        row,
+        'system',
+        matches
           ? 'payment arrived after the order closed: refunded'
           : 'payment amount did not match the order: refunded',
-      });
+      );
       await refundLocked(ctx, row, undefined, 'late_payment');
       return 'refunded';
     },
@@ -286,13 +255,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       ) {
         return false;
       }
-      await repository.recordHistory(ctx.tx, {
-        orderId: row.id,
-        from: row.status,
-        to: row.status,
-        actor: 'system',
-        reason: `payment declined (${data.failureCode})`,
-      });
+      await note(ctx, row, 'system', `payment declined (${data.failureCode})`);
       await writeEvent(ctx.tx, sendEmail, {
         to: row.email,
         template: 'payment_failed',
@@ -307,14 +270,25 @@ export function createOrderService(deps: OrderServiceDeps) {
       return true;
     },
 
-    /** An admin's refund, full or partial, of a paid order. */
+    /**
+     * An admin's refund, full or partial, of a paid order: recorded and asked of the provider. The
+     * order becomes refunded or partially refunded only when the provider has made it
+     * (`refund-outcomes.ts`).
+     */
     async refund(ctx: Context, id: string, amount?: number) {
       await inTransaction(db, ctx, async (tx) => {
         const row = await lockedOrder(tx, id);
-        if (!refundable.includes(row.status)) throw new InvalidTransition(row.status, 'refunded');
+        if (!refundableStatuses.includes(row.status)) {
+          throw new InvalidTransition(row.status, 'refunded');
+        }
         const refund = await refundLocked(tx, row, amount, 'admin');
-        const to: OrderStatus = refund.full ? 'refunded' : 'partially_refunded';
-        await move(tx, row, to, 'admin', `refund of ${refund.amount} ${refund.currency}`);
+        await note(tx, row, 'admin', `refund of ${refund.amount} ${refund.currency} asked for`);
+        await recordAudit(tx, {
+          action: 'order.refund',
+          target: `order:${row.id}`,
+          before: { status: row.status },
+          after: { refundId: refund.id, amount: refund.amount, currency: refund.currency },
+        });
       });
       return this.adminGet(ctx, id);
     },

@@ -26,3 +26,11 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) throw new InvalidTransition(from, to);
 }
+
+/** Orders whose payment has been collected and not wholly given back: they can be refunded. */
+export const refundableStatuses: readonly OrderStatus[] = [
+  'paid',
+  'fulfilled',
+  'delivered',
+  'partially_refunded',
+];

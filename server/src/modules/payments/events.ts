@@ -43,3 +43,39 @@ export const paymentEventUnmatched = defineEvent(
     claimedOrderId: z.string().nullable(),
   }),
 );
+
+const refundOutcome = {
+  orderId: z.string(),
+  refundId: z.string(),
+  amount: money,
+  /** Why it was made: an admin's refund, a paid order's cancellation, a payment that came late. */
+  reason: z.string(),
+};
+
+/**
+ * The provider made a refund: the payment's refunded amount has grown. The orders module moves the
+ * order (refunded or partially refunded) and tells the shopper.
+ */
+export const refundSucceeded = defineEvent(
+  'refund_succeeded',
+  1,
+  z.object({
+    ...refundOutcome,
+    /** All that was paid has now gone back. */
+    full: z.boolean(),
+  }),
+);
+
+/**
+ * The provider refused a refund for good (not an outage, which is retried): nothing went back. The
+ * orders module notes it on the order's timeline and tells the store team.
+ */
+export const refundFailed = defineEvent(
+  'refund_failed',
+  1,
+  z.object({
+    ...refundOutcome,
+    /** The provider's reason, in its words. */
+    failureReason: z.string(),
+  }),
+);

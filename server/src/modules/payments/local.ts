@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { GatewayEvent, Intent, Ledger } from '../../gateway/ledger.js';
+import { GatewayError, type GatewayEvent, type Intent, type Ledger } from '../../gateway/ledger.js';
 import { InvalidSignature, signatureHeader, verifySignature } from '../../gateway/signature.js';
 import {
   InvalidWebhook,
+  ProviderRefused,
   ProviderUnavailable,
   type PaymentProvider,
   type ProviderEvent,
@@ -10,6 +11,25 @@ import {
 
 /** What the store asks of the local gateway: the part of its server-side API the adapter uses. */
 export type GatewayApi = Pick<Ledger, 'createIntent' | 'cancel' | 'refund'>;
+
+/**
+ * The gateway's answers that say no for good (a refund of more than is left, of an unpaid intent):
+ * the same call would get the same answer. Anything else (5xx, 429, a wrong key, no answer) may
+ * pass, and is tried again.
+ */
+const refusals = new Set([400, 402, 404, 409, 422]);
+
+/** The gateway in the store's process refuses with a GatewayError; over HTTP, with its status. */
+async function refusedOrRethrown<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof GatewayError && refusals.has(error.status)) {
+      throw new ProviderRefused(error.message, error.code);
+    }
+    throw error;
+  }
+}
 
 /** The gateway in its own process, over HTTP with the secret key. */
 export function gatewayOverHttp(baseUrl: string, apiKey: string, timeoutMs = 10_000): GatewayApi {
@@ -30,8 +50,12 @@ export function gatewayOverHttp(baseUrl: string, apiKey: string, timeoutMs = 10_
     } catch (error) {
       throw new ProviderUnavailable(`the payment gateway did not answer: ${String(error)}`);
     }
-    const answer = (await response.json().catch(() => null)) as (T & { detail?: string }) | null;
+    const answer = (await response.json().catch(() => null)) as
+      (T & { detail?: string; code?: string }) | null;
     if (!response.ok || !answer) {
+      if (refusals.has(response.status) && answer?.detail) {
+        throw new ProviderRefused(answer.detail, answer.code ?? null);
+      }
       throw new ProviderUnavailable(
         `the payment gateway answered ${response.status}: ${answer?.detail ?? 'no detail'}`,
       );
@@ -132,11 +156,13 @@ export function createLocalProvider(options: {
     },
 
     async refund(input) {
-      const refund = await gateway.refund({
-        intentId: input.reference,
-        amount: input.amount,
-        idempotencyKey: input.idempotencyKey,
-      });
+      const refund = await refusedOrRethrown(
+        gateway.refund({
+          intentId: input.reference,
+          amount: input.amount,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
       return { reference: refund.id };
     },
   };

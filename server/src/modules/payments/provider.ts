@@ -29,7 +29,11 @@ export interface PaymentProvider {
     headers: Record<string, string | string[] | undefined>,
   ): ProviderEvent;
 
-  /** Give back part or all of a collected payment; the same `idempotencyKey` refunds once. */
+  /**
+   * Give back part or all of a collected payment; the same `idempotencyKey` refunds once. Throws
+   * `ProviderRefused` when the provider definitely says no, `ProviderUnavailable` when it could not
+   * answer (then the same call is tried again later).
+   */
   refund(input: {
     reference: string;
     amount: number;
@@ -67,5 +71,20 @@ export type ProviderEvent =
 
 export class InvalidWebhook extends Error {}
 
-/** The provider could not be reached or refused the call; the caller retries later. */
+/** The provider could not be reached or failed for now (an outage, a timeout): the caller retries later. */
 export class ProviderUnavailable extends Error {}
+
+/**
+ * The provider answered and said no, for good (the charge was already refunded, the amount is more
+ * than is left, the payment does not exist): trying again would get the same answer. `message` is
+ * the provider's reason, shown to the store team.
+ */
+export class ProviderRefused extends Error {
+  constructor(
+    message: string,
+    /** The provider's code for it, when it gives one (`charge_already_refunded`). */
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}

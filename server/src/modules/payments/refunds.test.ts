@@ -2,13 +2,8 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { backends, eventually } from '../../../test/harness.js';
-import type { PlacedOrder } from '../orders/test-kit.js';
-import { goodCard, paymentKit } from './test-kit.js';
-
-interface AdminOrder extends PlacedOrder {
-  refunds: { id: string; amount: { amount: number }; status: string; reason: string }[];
-  paymentEvents: { type: string }[];
-}
+import type { AdminOrder } from '../orders/schemas.js';
+import { goodCard, paymentKit, storeTeam } from './test-kit.js';
 
 /** Money going back: admin refunds, a paid order's cancellation, and a payment that came too late. */
 describe.each(backends())('refunds (%s)', (backend) => {
@@ -38,12 +33,14 @@ describe.each(backends())('refunds (%s)', (backend) => {
     const total = order.total.amount;
     const part = await kit.post(`/admin/orders/${order.id}/refund`, { amount: 500 }, kit.admin());
     expect(part.statusCode, part.body).toBe(200);
-    expect(part.json()).toMatchObject({ status: 'partially_refunded' });
+    // Asked for, not yet made: the order says so only once the gateway has accepted it.
+    expect(part.json()).toMatchObject({ status: 'paid', refunds: [{ status: 'pending' }] });
 
     await eventually(
-      async () => (await adminOrder(order.id)).refunds[0]?.status === 'succeeded',
+      async () => (await adminOrder(order.id)).status === 'partially_refunded',
       15_000,
     );
+    expect((await adminOrder(order.id)).refunds[0]?.status).toBe('succeeded');
     expect((await gatewayRefunded(order.id))?.amount_refunded).toBe(500);
 
     const tooMuch = await kit.post(
@@ -59,8 +56,8 @@ describe.each(backends())('refunds (%s)', (backend) => {
 
     const rest = await kit.post(`/admin/orders/${order.id}/refund`, {}, kit.admin());
     expect(rest.statusCode, rest.body).toBe(200);
-    const refunded = rest.json() as AdminOrder;
-    expect(refunded.status).toBe('refunded');
+    await eventually(async () => (await adminOrder(order.id)).status === 'refunded', 15_000);
+    const refunded = await adminOrder(order.id);
     expect(refunded.refunds.map((r) => r.amount.amount)).toEqual([500, total - 500]);
     expect(refunded.payment).toMatchObject({
       status: 'refunded',
@@ -79,6 +76,42 @@ describe.each(backends())('refunds (%s)', (backend) => {
       15_000,
     );
     expect(kit.templatesTo(order.email)).toContain(`Part of order ${order.number} refunded`);
+  });
+
+  it('a refund the gateway refuses is marked failed with its reason: the order and the shopper are told nothing untrue, the store team is told', async () => {
+    const { order } = await paidOrder(1);
+    // The money went back another way (at the gateway itself): the gateway now refuses.
+    const payment = await kit.paymentRow(order.id);
+    await kit
+      .db()
+      .execute(
+        sql`UPDATE gateway.intents SET amount_refunded = amount WHERE id = ${payment.provider_reference}`,
+      );
+    const asked = await kit.post(`/admin/orders/${order.id}/refund`, {}, kit.admin());
+    expect(asked.statusCode, asked.body).toBe(200);
+    expect(asked.json()).toMatchObject({ status: 'paid', refunds: [{ status: 'pending' }] });
+
+    await eventually(
+      async () => (await adminOrder(order.id)).refunds[0]?.status === 'failed',
+      15_000,
+    );
+    const view = await adminOrder(order.id);
+    expect(view.status).toBe('paid');
+    expect(view.payment).toMatchObject({ status: 'succeeded', amountRefunded: { amount: 0 } });
+    expect(view.refunds[0]?.failureReason).toMatch(/At most 0 can be refunded/);
+    await eventually(async () =>
+      (await adminOrder(order.id)).history.some((step) => /refused/.test(step.reason ?? '')),
+    );
+    await eventually(
+      async () => kit.templatesTo(storeTeam).includes(`Refund for order ${order.number} refused`),
+      15_000,
+    );
+    const alert = kit.mail.smtp.to(storeTeam).find((m) => m.subject.includes(order.number));
+    expect(alert?.text).toContain('At most 0 can be refunded');
+    expect(kit.templatesTo(order.email).filter((s) => s.includes('refunded'))).toEqual([]);
+    // Nothing is held back by the failed refund: it can be asked for again.
+    const again = await kit.post(`/admin/orders/${order.id}/refund`, {}, kit.admin());
+    expect(again.statusCode, again.body).toBe(200);
   });
 
   it('refunds are for admins, for paid orders, in positive whole amounts', async () => {

@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
-import { Conflict, DomainError, NotFound, Unprocessable } from '../../platform/errors.js';
+import { DomainError, NotFound } from '../../platform/errors.js';
 import { paymentEventUnmatched, paymentFailed, paymentSucceeded } from './events.js';
 import { InvalidWebhook, type PaymentProvider, type ProviderEvent } from './provider.js';
+import { createRefunds } from './refunds.js';
 import type { refundStatuses } from './tables.js';
+
+export type { RefundRequest } from './refunds.js';
 
 export interface PaymentServiceDeps {
   db: Db;
@@ -36,13 +38,6 @@ interface PaymentRow {
   amount_refunded: number;
 }
 
-export interface RefundRequest {
-  orderId: string;
-  /** Minor units; all that remains when omitted. */
-  amount?: number | undefined;
-  reason: 'admin' | 'cancelled' | 'late_payment';
-}
-
 /**
  * Payments: intents asked of the provider, the provider's webhooks recorded once and turned into
  * bus events, and refunds (recorded in the caller's transaction, sent to the provider afterwards).
@@ -50,6 +45,7 @@ export interface RefundRequest {
  */
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { db, provider, logger } = deps;
+  const refunds = createRefunds({ db, provider, logger });
 
   const paymentOf = async (q: Queryable, orderId: string, lock = false) =>
     (
@@ -210,98 +206,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       );
     },
 
-    /**
-     * Record a refund in the caller's transaction (the caller holds the order's lock and writes the
-     * event): never more than what was collected and not yet refunded.
-     */
-    async requestRefund(ctx: TxContext, request: RefundRequest) {
-      const payment = await paymentOf(ctx.tx, request.orderId, true);
-      if (!payment || !['succeeded', 'partially_refunded'].includes(payment.status)) {
-        throw new Conflict('not_paid', 'This order has no collected payment to refund.');
-      }
-      const refundable = payment.amount - payment.amount_refunded;
-      if (refundable <= 0)
-        throw new Conflict('already_refunded', 'This payment has been refunded in full.');
-      const amount = request.amount ?? refundable;
-      if (amount > refundable) {
-        throw new Unprocessable(
-          'refund_exceeds_payment',
-          `At most ${refundable} (minor units) can still be refunded.`,
-          { refundable: { amount: refundable, currency: payment.currency.trim() } },
-        );
-      }
-      const full = amount === refundable;
-      const id = randomUUID();
-      await ctx.tx.execute(
-        sql`INSERT INTO refunds (id, order_id, payment_id, amount, currency, status, reason)
-            VALUES (${id}::uuid, ${request.orderId}::uuid, ${payment.id}::uuid, ${amount}, ${payment.currency}, 'pending', ${request.reason})`,
-      );
-      await ctx.tx.execute(
-        sql`UPDATE payments SET amount_refunded = amount_refunded + ${amount},
-                                status = ${full ? 'refunded' : 'partially_refunded'}, updated_at = now()
-            WHERE id = ${payment.id}::uuid`,
-      );
-      return { id, amount, currency: payment.currency.trim(), full };
-    },
-
-    /**
-     * Ask the provider for a recorded refund. Safe to repeat: the refund's id is the provider's
-     * idempotency key, and only a pending refund is sent. Throws when the provider fails, so the
-     * bus (or the retry job) tries again.
-     */
-    async executeRefund(refundId: string): Promise<'sent' | 'not_pending'> {
-      const [refund] = await queryRows<{
-        amount: number;
-        currency: string;
-        reference: string | null;
-      }>(
-        db,
-        sql`SELECT r.amount, r.currency, p.provider_reference AS reference
-            FROM refunds r JOIN payments p ON p.id = r.payment_id
-            WHERE r.id = ${refundId}::uuid AND r.status = 'pending'`,
-      );
-      if (!refund) return 'not_pending';
-      try {
-        if (!refund.reference) throw new Error('the payment has no provider reference');
-        const done = await provider.refund({
-          reference: refund.reference,
-          amount: refund.amount,
-          currency: refund.currency.trim(),
-          idempotencyKey: refundId,
-        });
-        await db.execute(
-          sql`UPDATE refunds SET status = 'succeeded', provider_reference = ${done.reference},
-                                 attempts = attempts + 1, last_error = NULL, updated_at = now()
-              WHERE id = ${refundId}::uuid AND status = 'pending'`,
-        );
-        return 'sent';
-      } catch (error) {
-        await db.execute(
-          sql`UPDATE refunds SET attempts = attempts + 1, last_error = ${String(error).slice(0, 500)}, updated_at = now()
-              WHERE id = ${refundId}::uuid`,
-        );
-        throw error;
-      }
-    },
-
-    /** Refunds still pending after `olderThanMs` (their message was lost or dead-lettered): send them. */
-    async retryPendingRefunds(olderThanMs = 60_000, limit = 50): Promise<number> {
-      const pending = await queryRows<{ id: string }>(
-        db,
-        sql`SELECT id FROM refunds WHERE status = 'pending'
-              AND updated_at < now() - ${olderThanMs} * interval '1 millisecond'
-            ORDER BY updated_at LIMIT ${limit}`,
-      );
-      let sent = 0;
-      for (const { id } of pending) {
-        try {
-          if ((await this.executeRefund(id)) === 'sent') sent++;
-        } catch (error) {
-          logger.warn({ err: error, refundId: id }, 'refund still not accepted by the provider');
-        }
-      }
-      return sent;
-    },
+    ...refunds,
 
     /** Stop an unpaid, cancelled order's intent from being paid. Best effort. */
     async cancelIntent(orderId: string) {
@@ -322,10 +227,11 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         currency: string;
         status: (typeof refundStatuses)[number];
         reason: string;
+        failure_reason: string | null;
         created_at: Date | string;
       }>(
         q,
-        sql`SELECT id, amount, currency, status, reason, created_at FROM refunds
+        sql`SELECT id, amount, currency, status, reason, failure_reason, created_at FROM refunds
             WHERE order_id = ${orderId}::uuid ORDER BY created_at`,
       );
       const events = await queryRows<{
@@ -344,6 +250,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           amount: { amount: r.amount, currency: r.currency.trim() },
           status: r.status,
           reason: r.reason,
+          failureReason: r.failure_reason,
           createdAt: new Date(r.created_at).toISOString(),
         })),
         events: events.map((e) => ({

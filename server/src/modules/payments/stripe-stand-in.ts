@@ -60,6 +60,19 @@ export function stripeStandIn() {
       const intent = intents.get(form.get('payment_intent') ?? '');
       const amount = Number(form.get('amount'));
       const done = refunded.get(intent?.id ?? '') ?? 0;
+      if (intent && done >= intent.amount) {
+        // Stripe's answer when the money already went back (from the dashboard, say).
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              code: 'charge_already_refunded',
+              message: `Charge ch_${intent.id.slice(3)} has already been refunded.`,
+            },
+          },
+        };
+      }
       if (!intent || intent.status !== 'succeeded' || done + amount > intent.amount) {
         return {
           status: 400,
@@ -72,12 +85,48 @@ export function stripeStandIn() {
     return { status: 404, body: { error: { type: 'invalid_request_error' } } };
   }
 
+  /** Calls still to fail, by path: Stripe having an incident (500, `api_error`). */
+  const outages = new Map<string, number>();
+
+  /** The next `times` calls to `path` answer 500, as Stripe does during an incident. */
+  function failNext(path: string, times: number) {
+    outages.set(path, times);
+  }
+
+  /**
+   * Money given back outside the store (Stripe's dashboard): Stripe's books change, and the charge
+   * as Stripe's `charge.refunded` event shows it is returned, for a test to send.
+   */
+  function refundOutside(intentId: string, amount: number) {
+    const intent = intents.get(intentId);
+    if (!intent) throw new Error(`no intent ${intentId}`);
+    const done = (refunded.get(intentId) ?? 0) + amount;
+    refunded.set(intentId, done);
+    return {
+      id: `ch_${intentId.slice(3)}`,
+      object: 'charge',
+      amount: intent.amount,
+      amount_refunded: done,
+      currency: intent.currency,
+      payment_intent: intentId,
+      refunded: done >= intent.amount,
+      status: 'succeeded',
+    };
+  }
+
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const path = request.url ?? '';
       requests.push({ path, authorization: request.headers.authorization });
+      const down = outages.get(path) ?? 0;
+      if (down > 0) {
+        outages.set(path, down - 1);
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { type: 'api_error', message: 'Stripe is down.' } }));
+        return;
+      }
       const key = request.headers['idempotency-key'] as string | undefined;
       const answer =
         (key && answered.get(`${path}:${key}`)) ||
@@ -87,7 +136,7 @@ export function stripeStandIn() {
       response.end(JSON.stringify(answer.body));
     });
   });
-  return { server, intents, requests };
+  return { server, intents, requests, failNext, refundOutside };
 }
 
 export const eventBody = (type: string, object: Record<string, unknown>, eventId?: string) =>

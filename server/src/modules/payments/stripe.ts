@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import type Stripe from 'stripe';
-import { InvalidWebhook, ProviderUnavailable, type PaymentProvider } from './provider.js';
+import {
+  InvalidWebhook,
+  ProviderRefused,
+  ProviderUnavailable,
+  type PaymentProvider,
+} from './provider.js';
 
 export interface StripeProviderOptions {
   secretKey: string;
@@ -40,6 +45,23 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
     telemetry: false,
     ...hostOf(options.apiUrl),
   });
+  /**
+   * Stripe said no for good (`invalid_request_error`: the charge is already refunded, the amount is
+   * more than is left; a card error; a reused idempotency key), or could not answer now (a
+   * connection error, `api_error`, rate limiting, a wrong key): only the second is tried again.
+   */
+  const refusedOrUnavailable = (error: unknown) => {
+    const type = (error as { type?: unknown } | null)?.type;
+    if (
+      type === 'StripeInvalidRequestError' ||
+      type === 'StripeCardError' ||
+      type === 'StripeIdempotencyError'
+    ) {
+      const { message, code } = error as { message: string; code?: string };
+      return new ProviderRefused(message, code ?? null);
+    }
+    return unavailable(error);
+  };
   const unavailable = (error: unknown) =>
     new ProviderUnavailable(
       `Stripe refused or did not answer: ${error instanceof Error ? error.message : String(error)}`,
@@ -112,20 +134,22 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
     },
 
     async refund(input) {
+      let refund: Stripe.Refund;
       try {
-        const refund = await stripe.refunds.create(
+        refund = await stripe.refunds.create(
           { payment_intent: input.reference, amount: input.amount },
           { idempotencyKey: input.idempotencyKey },
         );
-        if (refund.status === 'failed' || refund.status === 'canceled') {
-          throw new Error(
-            `the refund was ${refund.status}: ${refund.failure_reason ?? 'no reason given'}`,
-          );
-        }
-        return { reference: refund.id };
       } catch (error) {
-        throw unavailable(error);
+        throw refusedOrUnavailable(error);
       }
+      if (refund.status === 'failed' || refund.status === 'canceled') {
+        throw new ProviderRefused(
+          `Stripe's refund was ${refund.status}: ${refund.failure_reason ?? 'no reason given'}`,
+          refund.failure_reason ?? null,
+        );
+      }
+      return { reference: refund.id };
     },
   };
 }

@@ -90,8 +90,11 @@ export const refundStatuses = ['pending', 'succeeded', 'failed'] as const;
 
 /**
  * Money going back to a buyer. Recorded (status `pending`) in the transaction that decides it, with
- * the order's change and its `order_refunded` event; the provider is asked afterwards, with the
- * refund's id as the idempotency key, so a retry never refunds twice.
+ * its `order_refunded` event; the provider is asked afterwards, with the refund's id as the
+ * idempotency key, so a retry never refunds twice. Only the provider's answer settles it:
+ * `succeeded` (the payment's `amount_refunded` grows, the order moves) or `failed` (refused for
+ * good, with the provider's reason; nothing else changes). A pending refund holds its amount, so
+ * two refunds never ask for the same money.
  */
 export const refunds = pgTable(
   'refunds',
@@ -109,7 +112,10 @@ export const refunds = pgTable(
     reason: text('reason').notNull(),
     providerReference: text('provider_reference'),
     attempts: integer('attempts').notNull().default(0),
+    /** The last temporary failure (the provider unreachable): the refund is tried again. */
     lastError: text('last_error'),
+    /** Why the provider refused it for good (status `failed`), in the provider's words. */
+    failureReason: text('failure_reason'),
     ...timestamps,
   },
   (t) => [

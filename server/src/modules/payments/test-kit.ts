@@ -5,6 +5,7 @@ import { eventually, freePort, type Backend } from '../../../test/harness.js';
 import { signPayload, signatureHeader } from '../../gateway/signature.js';
 import { startSmtpServer, type TestSmtpServer } from '../notifications/test-kit.js';
 import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
+import type { AdminOrder } from '../orders/schemas.js';
 import {
   eventBody,
   sign,
@@ -21,6 +22,8 @@ export const goodCard = {
   cvc: '123',
 };
 export const declinedCard = { ...goodCard, cardNumber: '4000 0000 0000 0002' };
+/** Where the store team's alerts go in these tests (LOW_STOCK_ALERT_EMAIL, see storeTeamEmail). */
+export const storeTeam = 'store-team@stride.test';
 
 /**
  * What the payment tests share: a store listening on a port (the in-store gateway sends its webhooks
@@ -36,6 +39,7 @@ export function paymentKit(backend: Backend) {
     listen: true,
     env: {
       PAYMENT_WEBHOOK_SECRET: webhookSecret,
+      LOW_STOCK_ALERT_EMAIL: storeTeam,
       get SMTP_URL() {
         return mail.smtp.url;
       },
@@ -158,6 +162,7 @@ export function stripeStoreKit(backend: Backend = 'embedded') {
       STRIPE_SECRET_KEY: 'sk_test_store',
       STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
       STRIPE_PUBLISHABLE_KEY: 'pk_test_store',
+      LOW_STOCK_ALERT_EMAIL: storeTeam,
       get STRIPE_API_URL() {
         return api.url;
       },
@@ -207,5 +212,27 @@ export function stripeStoreKit(backend: Backend = 'embedded') {
     return readOrder(order);
   };
 
-  return { ...kit, standIn, placedOrder, hook, pay, readOrder, untilStatus };
+  /** The subjects of the emails sent to `to` (the dev mailbox records them). */
+  const subjectsTo = async (to: string) =>
+    (
+      await queryRows<{ subject: string }>(
+        kit.ctx.store.adapters.database.db,
+        sql`SELECT subject FROM notifications WHERE "to" = ${to} ORDER BY created_at`,
+      )
+    ).map((row) => row.subject);
+
+  const adminOrder = async (id: string) =>
+    (await kit.get(`/admin/orders/${id}`, kit.admin())).json() as AdminOrder;
+
+  return {
+    ...kit,
+    standIn,
+    placedOrder,
+    hook,
+    pay,
+    readOrder,
+    untilStatus,
+    subjectsTo,
+    adminOrder,
+  };
 }

@@ -86,7 +86,11 @@ function FulfilForm({ order }: { order: AdminOrder }) {
 
 function RefundForm({ order }: { order: AdminOrder }) {
   const refunded = order.payment.amountRefunded?.amount ?? 0;
-  const left = order.total.amount - refunded;
+  // A refund still waiting for the provider holds its amount.
+  const pending = order.refunds
+    .filter((r) => r.status === 'pending')
+    .reduce((sum, r) => sum + r.amount.amount, 0);
+  const left = order.total.amount - refunded - pending;
   const [amount, setAmount] = useState('');
   const [problem, setProblem] = useState('');
   const refund = useOrderAction(order, (minor: number | undefined) =>
@@ -157,6 +161,9 @@ export default function OrderDetailPage() {
     queryKey: ['admin', 'order', id],
     queryFn: ({ signal }) =>
       call(api.GET('/api/v1/admin/orders/{id}', { params: { path: { id } }, signal })),
+    // A refund waits for the provider's answer: read the order again until it has one.
+    refetchInterval: (query) =>
+      query.state.data?.refunds.some((r) => r.status === 'pending') ? 1_000 : false,
   });
   const cancel = useMutation({
     mutationFn: () =>
@@ -224,6 +231,9 @@ export default function OrderDetailPage() {
               {o.refunds.map((r) => (
                 <li key={r.id}>
                   Refund {formatMoney(r.amount)} · {r.status} · {when(r.createdAt)}
+                  {r.failureReason && (
+                    <span className="field-error"> · refused: {r.failureReason}</span>
+                  )}
                 </li>
               ))}
             </ul>
