@@ -132,6 +132,8 @@ export async function startApi(databaseUrl: string, redisUrl: string): Promise<A
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PAYMENT_TEST_MODE: 'true',
     DATABASE_URL: withApplicationName(databaseUrl, storeApplication),
     REDIS_URL: redisUrl,
     // The api role publishes nothing itself (events wait in the outbox for a worker's relay).

@@ -96,6 +96,7 @@ export async function runPayments(): Promise<void> {
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: base,
+    PAYMENT_TEST_MODE: 'true',
     DATABASE_URL: database.url,
     REDIS_URL,
     AMQP_URL,

@@ -115,6 +115,8 @@ export async function runProcess(): Promise<void> {
       PORT: String(port),
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PAYMENT_TEST_MODE: 'true',
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       AMQP_URL: '',

@@ -128,6 +128,8 @@ async function startStore(): Promise<void> {
 
   const config = loadConfig({
     NODE_ENV: 'production',
+    PUBLIC_URL: 'http://127.0.0.1',
+    PAYMENT_TEST_MODE: 'true',
     LOG_LEVEL: 'warn',
     CATALOG_CACHE_TTL: '900',
     // Production requires a signing key for access tokens.

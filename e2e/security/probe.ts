@@ -47,6 +47,9 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const store = startStoreProcess({
   NODE_ENV: 'production',
+  PUBLIC_URL: base,
+  // The local test gateway: production runs it only as a declared test store.
+  PAYMENT_TEST_MODE: 'true',
   PORT: String(port),
   HOST: '127.0.0.1',
   DATA_DIR: dataDir,

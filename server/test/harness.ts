@@ -167,9 +167,14 @@ export async function createTestStore(
 }
 
 /** The HTTP platform alone (errors, auth, docs, ops), with no module, for tests of the platform. */
-export function bareApp() {
+export function bareApp(env: Record<string, string> = {}) {
   return createHttpApp({
-    config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret }),
+    config: loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: testJwtSecret,
+      ...env,
+    }),
     readinessChecks: [],
     logger: silentLogger,
     auth: { secret: testJwtSecret, accessTokenTtlSeconds: 900, cache: createMemoryCache() },

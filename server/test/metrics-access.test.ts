@@ -31,6 +31,8 @@ describe('who may read /metrics', () => {
   it('is not served on the public port in production without a token', async () => {
     const store = await createTestStore('embedded', {
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://shop.example.com',
+      PAYMENT_TEST_MODE: 'true',
       ADMIN_EMAIL: 'ops@stride.test',
       ADMIN_PASSWORD: 'a long admin password',
     });

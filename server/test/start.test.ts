@@ -45,4 +45,41 @@ describe('the embedded store process', () => {
     expect(store.output()).toContain('PORT');
     await store.ready.catch(() => {});
   });
+
+  describe('in production', () => {
+    const production = (env: Record<string, string>) => ({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'start-test-jwt-secret-0123456789abcdef',
+      DATA_DIR: join(tmpdir(), 'unused'),
+      PORT: '0',
+      ...env,
+    });
+
+    /** The exit code, or 'started' if the store came up (then it is stopped). */
+    async function outcome(store: ReturnType<typeof startStore>) {
+      const first = await Promise.race([
+        store.exited.then((code) => ({ exited: code })),
+        store.ready.then(() => 'started' as const),
+      ]);
+      if (first === 'started') {
+        store.child.kill('SIGTERM');
+        await store.exited;
+        return first;
+      }
+      return first.exited;
+    }
+
+    it('refuses the local test gateway unless PAYMENT_TEST_MODE=true says the store takes no money', async () => {
+      const store = startStore(production({ PUBLIC_URL: 'https://shop.example.com' }));
+      expect(await outcome(store)).toBe(1);
+      expect(store.output()).toContain('PAYMENT_TEST_MODE');
+      expect(store.output()).toContain('PAYMENT_PROVIDER=stripe');
+    }, 60_000);
+
+    it('refuses to start without PUBLIC_URL, naming it', async () => {
+      const store = startStore(production({ PAYMENT_TEST_MODE: 'true' }));
+      expect(await outcome(store)).toBe(1);
+      expect(store.output()).toContain('PUBLIC_URL: required in production');
+    }, 60_000);
+  });
 });

@@ -15,6 +15,36 @@ export const payPageHeaders = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The page's headers for an intent: its form posts here, and a paid card is then redirected to the
+ * store (the intent's return URL), which `form-action` must allow as well (browsers check a form's
+ * redirects against it) when the store is not this origin.
+ */
+export function payPageHeadersFor(intent: Pick<Intent, 'returnUrl'>): Record<string, string> {
+  const store = originOf(intent.returnUrl);
+  if (!store) return payPageHeaders;
+  return {
+    ...payPageHeaders,
+    'content-security-policy': payPageHeaders['content-security-policy'].replace(
+      "form-action 'self'",
+      `form-action 'self' ${store}`,
+    ),
+  };
+}
+
+/** An http(s) URL's origin, safe to name in a CSP source list; null for anything else. */
+function originOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const { protocol, origin } = new URL(url);
+    return (protocol === 'http:' || protocol === 'https:') && /^[\w.:/[\]-]+$/.test(origin)
+      ? origin
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 const style = `
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f5f5f5; color: #111; }
   main { max-width: 28rem; margin: 2rem auto; background: #fff; padding: 1.5rem; border-radius: 12px; }

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import { checkCard, type CardInput } from './cards.js';
 import { GatewayError, type Intent, type Ledger } from './ledger.js';
-import { payPage, payPageHeaders, type PayForm } from './pay-page.js';
+import { payPage, payPageHeaders, payPageHeadersFor, type PayForm } from './pay-page.js';
 
 export interface GatewayRoutesOptions {
   ledger: Ledger;
@@ -182,7 +182,7 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayRoutes
           .code(404)
           .headers(payPageHeaders)
           .send('<!doctype html><title>Not found</title><p>No such payment.</p>');
-      return reply.headers(payPageHeaders).send(payPage(intent));
+      return reply.headers(payPageHeadersFor(intent)).send(payPage(intent));
     },
   );
 
@@ -210,7 +210,7 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayRoutes
           .headers(payPageHeaders)
           .send('<!doctype html><title>Not found</title><p>No such payment.</p>');
       if (existing.status !== 'requires_payment_method')
-        return reply.headers(payPageHeaders).send(payPage(existing));
+        return reply.headers(payPageHeadersFor(existing)).send(payPage(existing));
       const result = await confirm({
         clientSecret: request.params.clientSecret,
         cardNumber: request.body.cardNumber,
@@ -221,13 +221,13 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayRoutes
       if (result.cardProblem) {
         return reply
           .code(422)
-          .headers(payPageHeaders)
+          .headers(payPageHeadersFor(result.intent))
           .send(payPage(result.intent, { form, problem: result.cardProblem }));
       }
       if (result.outcome?.status === 'declined') {
         return reply
           .code(402)
-          .headers(payPageHeaders)
+          .headers(payPageHeadersFor(result.intent))
           .send(
             payPage(result.intent, {
               form: { ...form, cvc: '' },
@@ -240,7 +240,7 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayRoutes
         back.searchParams.set('payment', 'succeeded');
         return reply.code(303).header('location', back.toString()).send();
       }
-      return reply.headers(payPageHeaders).send(payPage(result.intent));
+      return reply.headers(payPageHeadersFor(result.intent)).send(payPage(result.intent));
     },
   );
 }

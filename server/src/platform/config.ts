@@ -132,8 +132,14 @@ const environmentSchema = z.object({
   ORDER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   /** Failed sign-ins one account may have in 15 minutes before it must wait. */
   LOGIN_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
-  /** Where shoppers reach the store; links in emails point here. Default: http://localhost:PORT */
-  PUBLIC_URL: z.url().optional(),
+  /**
+   * Where shoppers reach the store (https://shop.example.com): links in emails, the page after
+   * paying, canonical URLs; an https address also makes pages upgrade insecure requests. Required
+   * in production. Unset (development, test): emails link to http://localhost:PORT, and a shopper
+   * comes back from paying to the address they came from when it is this machine or a private
+   * network's (127.0.0.1, a LAN address).
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where email goes out (smtp://user:pass@host:587, smtps://…:465). Unset: a dev mailbox records it. */
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
   /**
@@ -255,7 +261,10 @@ export function storeTeamEmail(config: Config): string | null {
 }
 
 export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_URL'> & {
+  /** PUBLIC_URL, or http://localhost:PORT when it is unset. */
   PUBLIC_URL: string;
+  /** PUBLIC_URL was set: the store's one address, whatever a request's Host says. */
+  publicUrlConfigured: boolean;
   /** Embedded mode: no external service configured; everything runs in one process. */
   embedded: boolean;
 };
@@ -313,6 +322,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if (config.STRIPE_STAND_IN) checkStripeStandIn(config);
+  if (config.NODE_ENV === 'production' && !config.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: required in production (where shoppers reach the store, e.g. https://shop.example.com)',
+    );
+  }
+  if (
+    config.NODE_ENV === 'production' &&
+    config.PAYMENT_PROVIDER === 'local' &&
+    config.PAYMENT_TEST_MODE !== true
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PAYMENT_TEST_MODE: the local gateway takes test money only; set PAYMENT_TEST_MODE=true to run a test store in production, or PAYMENT_PROVIDER=stripe to take real payments',
+    );
+  }
   return {
     ...config,
     embedded,
@@ -320,5 +343,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     STRIPE_API_URL:
       config.STRIPE_API_URL ??
       (config.STRIPE_STAND_IN ? `http://127.0.0.1:${config.PORT}` : undefined),
+    publicUrlConfigured: config.PUBLIC_URL !== undefined,
   };
 }

@@ -287,9 +287,17 @@ export function createCheckout(deps: CheckoutDeps) {
    * commit, so no transaction or lock waits on it; if it cannot be reached, the order is answered
    * without a secret and reading the order later asks again.
    */
-  async function withPaymentIntent(ctx: Context, order: Order): Promise<Order> {
+  async function withPaymentIntent(
+    ctx: Context,
+    order: Order,
+    returnOrigin: string | undefined,
+  ): Promise<Order> {
     if (order.status !== 'pending_payment') return order;
-    const clientSecret = await deps.payments.ensureIntent({ actor: ctx.actor }, order.id);
+    const clientSecret = await deps.payments.ensureIntent(
+      { actor: ctx.actor },
+      order.id,
+      returnOrigin,
+    );
     return clientSecret ? { ...order, payment: { ...order.payment, clientSecret } } : order;
   }
 
@@ -312,10 +320,12 @@ export function createCheckout(deps: CheckoutDeps) {
   }
 
   return {
+    /** `returnOrigin`: where the shopper's browser is, for the page after paying (ensureIntent). */
     async place(
       ctx: Context,
       body: PlaceOrderBody,
       idempotencyKey: string | undefined,
+      returnOrigin?: string,
     ): Promise<Placed> {
       if (!idempotencyKey) throw idempotencyKeyRequired();
       // A guest's keys are scoped to the cart: two guests choosing the same key never meet.
@@ -347,7 +357,7 @@ export function createCheckout(deps: CheckoutDeps) {
         // The stored answer never holds the guest's token; it is derived again. Its payment is
         // the one the order has now: the intent may have been created after the answer was stored.
         const token = !ctx.actor && orderId ? deps.accessTokens.issue(orderId) : undefined;
-        const withIntent = orderId ? await withPaymentIntent(ctx, stored) : stored;
+        const withIntent = orderId ? await withPaymentIntent(ctx, stored, returnOrigin) : stored;
         return {
           order: token ? { ...withIntent, accessToken: token } : withIntent,
           replayed: true,
@@ -383,7 +393,7 @@ export function createCheckout(deps: CheckoutDeps) {
         lines: cart.items,
         discountCode: cart.discountCode,
       });
-      return { order: await withPaymentIntent(ctx, order), replayed: false };
+      return { order: await withPaymentIntent(ctx, order, returnOrigin), replayed: false };
     },
   };
 }

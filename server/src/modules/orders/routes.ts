@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { contextOf } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/problem.js';
+import { shopperOrigin } from '../../platform/http/shopper-origin.js';
 import type { Checkout } from './checkout.js';
 import {
   adminListOrdersQuery,
@@ -49,6 +50,7 @@ export async function orderRoutes(
         contextOf(request),
         request.body,
         request.headers['idempotency-key'],
+        shopperOrigin(request),
       );
       if (placed.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(placed.order);
@@ -83,7 +85,13 @@ export async function orderRoutes(
         response: { 200: orderSchema, ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => orders.get(contextOf(request), request.params.id, request.query.token),
+    async (request) =>
+      orders.get(
+        contextOf(request),
+        request.params.id,
+        request.query.token,
+        shopperOrigin(request),
+      ),
   );
 
   typed.post(

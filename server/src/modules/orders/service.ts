@@ -116,11 +116,12 @@ export function createOrderService(deps: OrderServiceDeps) {
   };
 
   return {
-    async get(ctx: Context, id: string, token?: string) {
+    /** `returnOrigin`: where the shopper's browser is, should an intent be made now. */
+    async get(ctx: Context, id: string, token?: string, returnOrigin?: string) {
       const order = toOrder(visible(ctx, await repository.findOrder(ctx.tx ?? db, id), token));
       if (order.status !== 'pending_payment' || order.payment.clientSecret) return order;
       // The provider could not be reached at checkout: ask again now.
-      const clientSecret = await deps.payments.ensureIntent(ctx, id);
+      const clientSecret = await deps.payments.ensureIntent(ctx, id, returnOrigin);
       return clientSecret ? { ...order, payment: { ...order.payment, clientSecret } } : order;
     },
 

@@ -54,7 +54,10 @@ export function gatewayOverHttp(baseUrl: string, apiKey: string, timeoutMs = 10_
       (T & { detail?: string; code?: string }) | null;
     if (!response.ok || !answer) {
       if (refusals.has(response.status) && answer?.detail) {
-        throw new ProviderRefused(answer.detail, answer.code ?? null);
+        throw new ProviderRefused(
+          `the payment gateway refused (${response.status}): ${answer.detail}`,
+          answer.code ?? null,
+        );
       }
       throw new ProviderUnavailable(
         `the payment gateway answered ${response.status}: ${answer?.detail ?? 'no detail'}`,

@@ -97,6 +97,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
           db,
           provider,
           publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
+          publicUrlConfigured: config.publicUrlConfigured,
           logger,
         }),
         paymentGateway: gateway,

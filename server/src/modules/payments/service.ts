@@ -4,6 +4,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { DomainError, NotFound } from '../../platform/errors.js';
+import { isLocalOrigin } from '../../platform/http/shopper-origin.js';
 import { paymentEventUnmatched, paymentFailed, paymentSucceeded } from './events.js';
 import { InvalidWebhook, type PaymentProvider, type ProviderEvent } from './provider.js';
 import { createRefunds } from './refunds.js';
@@ -16,6 +17,11 @@ export interface PaymentServiceDeps {
   provider: PaymentProvider;
   /** Where the provider's page sends the shopper back to: `${publicUrl}/orders/:id/confirmation`. */
   publicUrl: string;
+  /**
+   * PUBLIC_URL was set: every shopper comes back there. When it was not (development), a shopper
+   * comes back to the local address they came from (`ensureIntent`'s `returnOrigin`).
+   */
+  publicUrlConfigured: boolean;
   logger: Logger;
 }
 
@@ -71,6 +77,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     return payment?.order_id ?? null;
   }
 
+  const returnBase = (origin: string | undefined) =>
+    !deps.publicUrlConfigured && origin && isLocalOrigin(origin) ? origin : deps.publicUrl;
+
   return {
     providerName: provider.name,
 
@@ -78,9 +87,15 @@ export function createPaymentService(deps: PaymentServiceDeps) {
      * The client secret the shopper pays with, asking the provider for an intent the first time.
      * Idempotent per order (the payment's id is the provider's idempotency key), so two requests
      * racing here get the same intent. Null when the order is no longer payable or the provider
-     * cannot be reached; the next read of the order tries again.
+     * cannot be reached; the next read of the order tries again. `returnOrigin` is where the
+     * shopper's browser is (see shopperOrigin): used only without PUBLIC_URL, and only when it is
+     * a local address, so the card page never sends anyone to another site.
      */
-    async ensureIntent(ctx: Context, orderId: string): Promise<string | null> {
+    async ensureIntent(
+      ctx: Context,
+      orderId: string,
+      returnOrigin?: string,
+    ): Promise<string | null> {
       const payment = await paymentOf(ctx.tx ?? db, orderId);
       if (!payment || !['pending', 'failed'].includes(payment.status)) return null;
       if (payment.client_secret) return payment.client_secret;
@@ -90,7 +105,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
           amount: payment.amount,
           currency: payment.currency.trim(),
           idempotencyKey: payment.id,
-          returnUrl: `${deps.publicUrl}/orders/${orderId}/confirmation`,
+          returnUrl: `${returnBase(returnOrigin)}/orders/${orderId}/confirmation`,
         });
         await (ctx.tx ?? db).execute(
           sql`UPDATE payments SET client_secret = ${intent.clientSecret}, provider_reference = ${intent.reference},

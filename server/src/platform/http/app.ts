@@ -57,7 +57,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   // Before any route: every route's declared `auth` is enforced from here on (see auth.ts).
   await registerAuth(app, options.auth);
   // Security headers and the request id, from one callback hook (no promise on every request).
-  registerSecurityHeaders(app, { stripe: config.PAYMENT_PROVIDER === 'stripe' });
+  registerSecurityHeaders(app, {
+    stripe: config.PAYMENT_PROVIDER === 'stripe',
+    upgradeInsecureRequests: config.publicUrlConfigured && config.PUBLIC_URL.startsWith('https:'),
+  });
   // Before any route: each one's responses are compressed from here on (see compression.ts).
   await registerCompression(app);
   // Same-origin by default: without configured origins there is nothing for CORS to answer.

@@ -89,15 +89,39 @@ export function securityHeaders(policy: HelmetOptions = documentPolicy): Record<
 export const apiSecurityHeaders = (): Record<string, string> => securityHeaders(apiPolicy);
 
 /**
+ * A policy without `upgrade-insecure-requests` (which helmet adds by default): over plain http (a
+ * store in development at a LAN address) it would send the page's scripts and images to an https
+ * address nothing answers.
+ */
+function withoutUpgrade(policy: HelmetOptions): HelmetOptions {
+  const csp = policy.contentSecurityPolicy;
+  if (typeof csp !== 'object') return policy;
+  return {
+    ...policy,
+    contentSecurityPolicy: {
+      ...csp,
+      directives: { ...csp.directives, upgradeInsecureRequests: null },
+    },
+  };
+}
+
+/**
  * `/api/` paths get the API set; everything else (storefront, docs, images, ops) the document set.
  * The request id goes out with them, in the same hook: every response carries both, and one hook
- * costs less than two on the hottest answers.
+ * costs less than two on the hottest answers. `upgradeInsecureRequests`: the store is served over
+ * https (its PUBLIC_URL says so); otherwise pages do not ask browsers to upgrade their requests.
  */
 export function registerSecurityHeaders(
   app: FastifyInstance,
-  payments: { stripe: boolean } = { stripe: false },
+  options: { stripe: boolean; upgradeInsecureRequests: boolean } = {
+    stripe: false,
+    upgradeInsecureRequests: true,
+  },
 ): void {
-  const forDocuments = securityHeaders(documentPolicyFor(payments));
+  const documents = documentPolicyFor(options);
+  const forDocuments = securityHeaders(
+    options.upgradeInsecureRequests ? documents : withoutUpgrade(documents),
+  );
   const forApi = securityHeaders(apiPolicy);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
