@@ -14,7 +14,18 @@ export interface Store {
   stop(): Promise<void>;
 }
 
-export async function startStore(env: Record<string, string> = {}): Promise<Store> {
+export interface StoreOptions {
+  /**
+   * Set PUBLIC_URL to the address the browser uses (the default). False leaves it unset, as in
+   * development: the store then works out where its shoppers are from their requests.
+   */
+  publicUrl?: boolean;
+}
+
+export async function startStore(
+  env: Record<string, string> = {},
+  options: StoreOptions = {},
+): Promise<Store> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stride-e2e-'));
   const port = await freePort();
   // The payment page sends the shopper back to PUBLIC_URL: the same origin the browser is on, so the
@@ -22,7 +33,8 @@ export async function startStore(env: Record<string, string> = {}): Promise<Stor
   const store = startStoreProcess({
     PORT: String(port),
     DATA_DIR: dataDir,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // Empty is unset (and overrides one this process may have inherited).
+    PUBLIC_URL: options.publicUrl === false ? '' : `http://127.0.0.1:${port}`,
     ...env,
   });
   await store.ready;
@@ -68,10 +80,13 @@ export function launchBrowser(): Promise<Browser> {
  * A store and Debian's Chromium for the tests of one `describe`: started before them, stopped after.
  * `env` is read when the store starts, so it may use what an earlier `beforeAll` set.
  */
-export function storeAndBrowser(env: () => Record<string, string> = () => ({})) {
+export function storeAndBrowser(
+  env: () => Record<string, string> = () => ({}),
+  options: StoreOptions = {},
+) {
   const running = {} as { store: Store; browser: Browser };
   beforeAll(async () => {
-    running.store = await startStore(env());
+    running.store = await startStore(env(), options);
     running.browser = await launchBrowser();
   });
   afterAll(async () => {

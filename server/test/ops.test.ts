@@ -30,6 +30,8 @@ describe.each(backends())('operations endpoints on %s backends', (backend) => {
     expect(ready.json()).toEqual({
       status: 'ready',
       checks: { database: 'up', cache: 'up', bus: 'up', relay: 'up' },
+      // The local gateway: a test store.
+      payments: { provider: 'local', mode: 'test' },
     });
   });
 

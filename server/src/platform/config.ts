@@ -139,7 +139,12 @@ const environmentSchema = z.object({
    * comes back from paying to the address they came from when it is this machine or a private
    * network's (127.0.0.1, a LAN address).
    */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .pipe(z.url({ protocol: /^https?$/ }).optional()),
   /** Where email goes out (smtp://user:pass@host:587, smtps://…:465). Unset: a dev mailbox records it. */
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
   /**
@@ -257,6 +262,20 @@ export function storeTeamEmail(config: Config): string | null {
     config.LOW_STOCK_ALERT_EMAIL ??
     config.ADMIN_EMAIL ??
     (config.embedded ? embeddedAdmin.email : null)
+  );
+}
+
+/**
+ * Whether the store takes test money only. The local gateway never moves money; Stripe does unless
+ * its keys are test keys or the store says it is a test store (PAYMENT_TEST_MODE=true). Shown as a
+ * banner on every page, on orders (recorded at checkout) and in their emails, and by `/ready`.
+ */
+export function isPaymentTestMode(config: Config): boolean {
+  if (config.PAYMENT_PROVIDER === 'local') return true;
+  return (
+    config.PAYMENT_TEST_MODE === true ||
+    Boolean(config.STRIPE_SECRET_KEY?.startsWith('sk_test_')) ||
+    Boolean(config.STRIPE_PUBLISHABLE_KEY?.startsWith('pk_test_'))
   );
 }
 

@@ -1639,6 +1639,8 @@ export interface components {
             };
             /** @description An unpaid order is cancelled after this */
             paymentDueAt: string | null;
+            /** @description Placed in a test store: no real money was taken (the store said so at checkout) */
+            testMode: boolean;
             fulfilment: {
                 carrier: string;
                 trackingNumber: string;
@@ -1688,6 +1690,8 @@ export interface components {
             };
             /** @description An unpaid order is cancelled after this */
             paymentDueAt: string | null;
+            /** @description Placed in a test store: no real money was taken (the store said so at checkout) */
+            testMode: boolean;
             fulfilment: {
                 carrier: string;
                 trackingNumber: string;
@@ -2249,6 +2253,8 @@ export interface components {
             };
             /** @description An unpaid order is cancelled after this */
             paymentDueAt: string | null;
+            /** @description Placed in a test store: no real money was taken (the store said so at checkout) */
+            testMode: boolean;
             fulfilment: {
                 carrier: string;
                 trackingNumber: string;
@@ -2298,6 +2304,8 @@ export interface components {
             };
             /** @description An unpaid order is cancelled after this */
             paymentDueAt: string | null;
+            /** @description Placed in a test store: no real money was taken (the store said so at checkout) */
+            testMode: boolean;
             fulfilment: {
                 carrier: string;
                 trackingNumber: string;
@@ -2456,6 +2464,16 @@ export interface operations {
                         status: "ready";
                         checks: {
                             [key: string]: "up" | "down" | "degraded";
+                        };
+                        /** @description How this store takes payments */
+                        payments: {
+                            /** @enum {string} */
+                            provider: "local" | "stripe";
+                            /**
+                             * @description test: no real money moves (a test store)
+                             * @enum {string}
+                             */
+                            mode: "test" | "live";
                         };
                     };
                 };

@@ -13,6 +13,31 @@ export function useCategories() {
   });
 }
 
+/** How the store takes payments (GET /api/v1/checkout-config): the same for every page. */
+function useCheckoutConfig() {
+  return useQuery({
+    queryKey: ['checkout-config'],
+    queryFn: ({ signal }) => call(api.GET('/api/v1/checkout-config', { signal })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/**
+ * A test store says so on every page. It sits after the footer and sticks to the bottom of the
+ * window, so it appears without moving anything already on screen and covers nothing at the end of
+ * a page; clicks go through it.
+ */
+function TestStoreBanner() {
+  const config = useCheckoutConfig();
+  if (!config.data?.testMode) return null;
+  return (
+    <div className="test-store-banner" role="status" data-testid="test-store-banner">
+      <strong>Test store:</strong> no real money is taken. Pay with a test card such as 4242 4242
+      4242 4242.
+    </div>
+  );
+}
+
 function BagLink() {
   const bag = useBag();
   const count = bag.data?.itemCount ?? 0;
@@ -86,6 +111,7 @@ export function Layout() {
           <p>© {new Date().getFullYear()} Stride. Athletic apparel.</p>
         </div>
       </footer>
+      <TestStoreBanner />
       <ScrollRestoration />
     </>
   );

@@ -84,6 +84,7 @@ export async function startNotificationConsumers(
       request(d.email, 'order_received', {
         orderId: d.orderId,
         number: d.number,
+        testMode: d.testMode,
         items,
         total: d.total,
         paymentDueAt: d.paymentDueAt,
@@ -95,6 +96,7 @@ export async function startNotificationConsumers(
     request(d.email, 'order_shipped', {
       orderId: d.orderId,
       number: d.number,
+      testMode: d.testMode,
       carrier: d.carrier,
       trackingNumber: d.trackingNumber,
     }),
@@ -104,6 +106,7 @@ export async function startNotificationConsumers(
     request(d.email, 'order_cancelled', {
       orderId: d.orderId,
       number: d.number,
+      testMode: d.testMode,
       reason: d.reason,
       refundDue: d.refundDue,
     }),

@@ -9,7 +9,13 @@ import {
   withoutSecrets,
   type Brand,
 } from './html.js';
-import { renderEmail, templateNames, type TemplateData, type TemplateName } from './templates.js';
+import {
+  renderEmail,
+  templateNames,
+  testOrderLine,
+  type TemplateData,
+  type TemplateName,
+} from './templates.js';
 
 const brand: Brand = { storeName: 'Stride', publicUrl: 'https://shop.example.com' };
 /** Tokens with characters a URL and HTML must escape. */
@@ -99,6 +105,20 @@ describe('email templates', () => {
       const link = `https://shop.example.com/orders/${orderId}?token=tok%26${orderId.slice(0, 4)}`;
       expect(email.text, name).toContain(link);
       expect(email.html, name).toContain(`href="${link}"`);
+    }
+  });
+
+  it('says, first in every email about an order placed in a test store, that no money was taken', () => {
+    const orderEmails = templateNames.filter((n) => 'orderId' in samples[n]);
+    expect(orderEmails).toHaveLength(6);
+    for (const name of orderEmails) {
+      const test = renderEmail(brand, name, { ...samples[name], testMode: true });
+      expect(testOrderLine).toBe('Test order: no money was taken.');
+      expect(test.text, name).toContain(testOrderLine);
+      expect(test.html, name).toContain(testOrderLine);
+      // The first thing under the title.
+      expect(test.text.split('\n')[2], name).toBe(testOrderLine);
+      expect(renderEmail(brand, name, samples[name]).text, name).not.toContain(testOrderLine);
     }
   });
 

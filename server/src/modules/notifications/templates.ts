@@ -37,7 +37,12 @@ const money = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
 });
 const name = z.string().trim().min(1).max(200);
-const orderRef = { orderId: z.uuid(), number: name };
+const orderRef = {
+  orderId: z.uuid(),
+  number: name,
+  /** Placed in a test store: the email says no money was taken. */
+  testMode: z.boolean().optional(),
+};
 
 const schemas = {
   welcome: z.object({ email: z.string().max(254), firstName: name.optional() }),
@@ -144,9 +149,12 @@ function email(
     table?: [string, string][];
     action?: Action;
     after?: string[];
+    /** An order placed in a test store: said first, in every such email. */
+    testMode?: boolean | undefined;
   },
 ): RenderedEmail {
-  const { subject, title, paragraphs, table, action, after = [] } = parts;
+  const { subject, title, table, action, after = [] } = parts;
+  const paragraphs = parts.testMode ? [testOrderLine, ...parts.paragraphs] : parts.paragraphs;
   const body = html`${paragraphs.map(paragraph)}${table ? rows(table) : ''}${
     !action
       ? ''
@@ -162,6 +170,9 @@ function email(
   ]);
   return { subject, html: layout(brand, title, paragraphs[0] ?? title, body), text };
 }
+
+/** The line every email about an order placed in a test store opens with. */
+export const testOrderLine = 'Test order: no money was taken.';
 
 const greeting = (firstName: string | undefined) => (firstName ? `Hi ${firstName},` : 'Hello,');
 const orderLink = (brand: Brand, orderId: string) => {
@@ -211,6 +222,7 @@ const renderers: Renderers = {
 
   order_received: (d, brand) =>
     email(brand, {
+      testMode: d.testMode,
       subject: `Order ${d.number} received`,
       title: `Thank you for your order ${d.number}`,
       paragraphs: [
@@ -235,6 +247,7 @@ const renderers: Renderers = {
 
   order_shipped: (d, brand) =>
     email(brand, {
+      testMode: d.testMode,
       subject: `Order ${d.number} has shipped`,
       title: 'Your order is on its way',
       paragraphs: [`Good news: order ${d.number} has left our warehouse.`],
@@ -248,6 +261,7 @@ const renderers: Renderers = {
 
   order_cancelled: (d, brand) =>
     email(brand, {
+      testMode: d.testMode,
       subject: `Order ${d.number} was cancelled`,
       title: `Order ${d.number} was cancelled`,
       paragraphs: [
@@ -265,6 +279,7 @@ const renderers: Renderers = {
 
   payment_receipt: (d, brand) =>
     email(brand, {
+      testMode: d.testMode,
       subject: `Receipt for order ${d.number}`,
       title: 'Payment received',
       paragraphs: [`Thank you: we have received your payment for order ${d.number}.`],
@@ -280,6 +295,7 @@ const renderers: Renderers = {
 
   payment_failed: (d, brand) =>
     email(brand, {
+      testMode: d.testMode,
       subject: `Payment for order ${d.number} did not go through`,
       title: 'Your payment did not go through',
       paragraphs: [
@@ -313,6 +329,7 @@ const renderers: Renderers = {
 
   order_refunded: (d, brand) =>
     email(brand, {
+      testMode: d.testMode,
       subject: d.full ? `Order ${d.number} refunded` : `Part of order ${d.number} refunded`,
       title: d.full ? 'Your order was refunded' : 'Part of your order was refunded',
       paragraphs: [

@@ -51,6 +51,8 @@ export interface CheckoutDeps {
   idempotency: Idempotency;
   accessTokens: AccessTokens;
   paymentTimeoutSeconds: number;
+  /** The store takes test money only: its orders are recorded as test orders. */
+  testMode: boolean;
   /** The payment provider's intent for an order, asked for once the order has committed. */
   payments: Pick<PaymentService, 'providerName' | 'ensureIntent'>;
   logger?: Logger;
@@ -192,6 +194,7 @@ export function createCheckout(deps: CheckoutDeps) {
       paymentTimeoutSeconds: deps.paymentTimeoutSeconds,
       cartId: cart.id,
       cartVersion: cart.version,
+      testMode: deps.testMode,
     };
     const paymentDueAt = new Date(createdAt.getTime() + deps.paymentTimeoutSeconds * 1000);
     // The answer from what is being written: no need to read the order back.
@@ -211,6 +214,7 @@ export function createCheckout(deps: CheckoutDeps) {
         payment_due_at: paymentDueAt,
         carrier: null,
         tracking_number: null,
+        test_mode: newOrder.testMode,
         created_at: createdAt,
         updated_at: createdAt,
         lines: newLines.map((l) => ({
@@ -248,6 +252,7 @@ export function createCheckout(deps: CheckoutDeps) {
           event: outboxRow(orderCreated, {
             orderId,
             number,
+            testMode: newOrder.testMode,
             email: body.email,
             userId,
             total: order.total,

@@ -10,6 +10,8 @@ export const orderCreated = defineEvent(
   z.object({
     orderId: z.string(),
     number: z.string(),
+    /** Placed in a test store: its emails say no money was taken. */
+    testMode: z.boolean().optional(),
     email: z.string(),
     userId: z.string().nullable(),
     total: money,
@@ -34,6 +36,7 @@ export const orderCancelled = defineEvent(
     number: z.string(),
     email: z.string(),
     previousStatus: z.string(),
+    testMode: z.boolean().optional(),
     reason: z.enum(['customer', 'admin', 'expired']),
     /** A paid order's money must go back: the payments module refunds it. */
     refundDue: z.boolean(),
@@ -49,6 +52,7 @@ export const orderFulfilled = defineEvent(
     email: z.string(),
     carrier: z.string(),
     trackingNumber: z.string(),
+    testMode: z.boolean().optional(),
   }),
 );
 

@@ -1,4 +1,4 @@
-import { storeTeamEmail } from '../../platform/config.js';
+import { isPaymentTestMode, storeTeamEmail } from '../../platform/config.js';
 import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import type { CatalogService } from '../catalog/service.js';
@@ -46,6 +46,7 @@ export const ordersModule = defineModule<
         idempotency: createIdempotency({ db }),
         accessTokens,
         paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT,
+        testMode: isPaymentTestMode(config),
         payments,
         logger,
       }),

@@ -42,7 +42,13 @@ export function createRefundOutcomes(deps: { storeTeam: string | null }) {
       await writeEvent(ctx.tx, sendEmail, {
         to: row.email,
         template: 'order_refunded',
-        data: { orderId: row.id, number: row.number, amount: data.amount, full: data.full },
+        data: {
+          orderId: row.id,
+          number: row.number,
+          testMode: row.test_mode,
+          amount: data.amount,
+          full: data.full,
+        },
       });
     },
 

@@ -42,6 +42,7 @@ export interface OrderRow {
   payment_due_at: Date | string;
   carrier: string | null;
   tracking_number: string | null;
+  test_mode: boolean;
   created_at: Date | string;
   updated_at: Date | string;
   lines: OrderLineRow[];
@@ -118,6 +119,7 @@ export interface NewOrder {
   paymentTimeoutSeconds: number;
   cartId: string;
   cartVersion: string;
+  testMode: boolean;
 }
 
 export interface NewLine {
@@ -220,14 +222,14 @@ export async function insertOrder(
             INSERT INTO orders (id, number, user_id, email, status, currency, subtotal, discount, shipping, tax, total,
                                 discount_code, shipping_method_id, shipping_method_name, tax_rate_bp,
                                 shipping_address, billing_address, access_token_hash, payment_due_at,
-                                cart_id, cart_version, created_at, updated_at)
+                                cart_id, cart_version, test_mode, created_at, updated_at)
             SELECT ${order.id}::uuid, ${number}, ${order.userId}::uuid, ${order.email}, 'pending_payment', ${order.currency},
                    ${order.subtotal}::int, ${order.discount}::int, ${order.shipping}::int, ${order.tax}::int, ${order.total}::int,
                    ${order.discountCode}, ${order.shippingMethodId}, ${order.shippingMethodName}, ${order.taxRateBasisPoints}::int,
                    ${JSON.stringify(order.shippingAddress)}::jsonb,
                    ${order.billingAddress ? JSON.stringify(order.billingAddress) : null}::jsonb,
                    ${order.accessTokenHash}, ${times.paymentDueAt},
-                   ${order.cartId}, ${order.cartVersion}, ${times.createdAt}, ${times.createdAt}
+                   ${order.cartId}, ${order.cartVersion}, ${order.testMode}, ${times.createdAt}, ${times.createdAt}
             WHERE ${unpaid} < ${maxUnpaid}
             ON CONFLICT DO NOTHING
             RETURNING id, number

@@ -103,6 +103,9 @@ export const orderSchema = z
       amountRefunded: moneySchema.optional(),
     }),
     paymentDueAt: z.string().nullable().describe('An unpaid order is cancelled after this'),
+    testMode: z
+      .boolean()
+      .describe('Placed in a test store: no real money was taken (the store said so at checkout)'),
     fulfilment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -78,6 +78,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     await writeEvent(ctx.tx, orderCancelled, {
       orderId: row.id,
       number: row.number,
+      testMode: row.test_mode,
       email: row.email,
       previousStatus: row.status,
       reason,
@@ -158,6 +159,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         await writeEvent(tx.tx, orderFulfilled, {
           orderId: row.id,
           number: row.number,
+          testMode: row.test_mode,
           email: row.email,
           ...shipment,
         });
@@ -216,6 +218,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           data: {
             orderId: row.id,
             number: row.number,
+            testMode: row.test_mode,
             amount: data.amount,
             paidAt: new Date().toISOString(),
             ...(data.paymentMethod ? { paymentMethod: data.paymentMethod } : {}),
@@ -263,6 +266,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         data: {
           orderId: row.id,
           number: row.number,
+          testMode: row.test_mode,
           amount: data.amount,
           reason: data.failureMessage,
           payBy: new Date(row.payment_due_at).toISOString(),

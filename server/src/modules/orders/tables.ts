@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   char,
   check,
   index,
@@ -58,6 +59,8 @@ export const orders = pgTable(
     /** The cart and the exact contents it was placed from: one cart's contents make one order. */
     cartId: text('cart_id'),
     cartVersion: text('cart_version'),
+    /** Placed in a test store (no real money moves): it stays a test order whatever comes later. */
+    testMode: boolean('test_mode').notNull().default(false),
     ...timestamps,
   },
   (t) => [

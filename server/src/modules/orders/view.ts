@@ -86,6 +86,7 @@ export function toOrder(row: OrderRow): Order {
       amountRefunded: money(payment.amount_refunded ?? 0, c),
     },
     paymentDueAt: row.status === 'pending_payment' ? iso(row.payment_due_at) : null,
+    testMode: row.test_mode,
     fulfilment:
       row.carrier && row.tracking_number
         ? { carrier: row.carrier, trackingNumber: row.tracking_number }

@@ -55,6 +55,10 @@ describe('how the store takes payments, as the storefront reads it', () => {
         stripeJsUrl: null,
       });
       expect(response.body).not.toMatch(/sk_live|whsec/);
+      // Operators see it too: this store takes real money.
+      expect((await store.app.inject('/ready')).json()).toMatchObject({
+        payments: { provider: 'stripe', mode: 'live' },
+      });
     } finally {
       await store.close();
     }

@@ -1,4 +1,6 @@
-import type { Config } from '../../platform/config.js';
+import { isPaymentTestMode, type Config } from '../../platform/config.js';
+
+export { isPaymentTestMode };
 
 /** What the storefront's payment step needs to know about how this store takes money. */
 export interface CheckoutConfig {
@@ -16,19 +18,6 @@ export interface CheckoutConfig {
 
 /** The stand-in of Stripe.js the store serves when STRIPE_STAND_IN is on. */
 export const stripeStandInScript = '/stripe-stand-in/stripe.js';
-
-/**
- * Whether the store takes test money only. The local gateway never moves money; Stripe does unless
- * its keys are test keys or the store says it is a test store.
- */
-export function isPaymentTestMode(config: Config): boolean {
-  if (config.PAYMENT_PROVIDER === 'local') return true;
-  return (
-    config.PAYMENT_TEST_MODE === true ||
-    Boolean(config.STRIPE_SECRET_KEY?.startsWith('sk_test_')) ||
-    Boolean(config.STRIPE_PUBLISHABLE_KEY?.startsWith('pk_test_'))
-  );
-}
 
 export function checkoutConfigOf(config: Config): CheckoutConfig {
   return {

@@ -18,6 +18,8 @@ describe.each(backends())('payments (%s)', (backend) => {
     const { order, variant } = await kit.placedOrder(2, 5);
     expect(order.payment.clientSecret).toMatch(/^pi_[0-9a-f]+_secret_/);
     expect(order.payment.provider).toBe('local');
+    // The local gateway takes test money only: the order says so, and so do its emails.
+    expect(order.testMode).toBe(true);
     expect(await kit.stockOf(variant.variantId)).toEqual({ onHand: 5, reserved: 2 });
 
     const confirmed = await kit.confirm(order.payment.clientSecret as string, goodCard);
@@ -37,6 +39,9 @@ describe.each(backends())('payments (%s)', (backend) => {
     );
     const receipt = kit.mail.smtp.to(order.email).find((m) => m.subject.startsWith('Receipt'));
     expect(receipt?.text).toContain('Visa ending in 4242');
+    for (const email of kit.mail.smtp.to(order.email)) {
+      expect(email.text).toContain('Test order: no money was taken.');
+    }
     // The guest's link opens the order without an account.
     const link = `/orders/${order.id}?token=${encodeURIComponent(order.accessToken ?? '')}`;
     expect(receipt?.text).toContain(link);

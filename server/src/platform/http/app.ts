@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { isPaymentTestMode, type Config } from '../config.js';
 import { LazyChildLogger, loggerOptions } from '../logger.js';
 import { createMetrics, registerMetrics } from '../metrics.js';
 import { registerCompression } from './compression.js';
@@ -79,6 +79,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     token: config.METRICS_TOKEN,
     production: config.NODE_ENV === 'production',
   });
-  registerOpsRoutes(app, options.readinessChecks);
+  registerOpsRoutes(app, options.readinessChecks, {
+    payments: {
+      provider: config.PAYMENT_PROVIDER,
+      mode: isPaymentTestMode(config) ? 'test' : 'live',
+    },
+  });
   return app;
 }

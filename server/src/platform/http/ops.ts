@@ -49,8 +49,27 @@ async function probe(check: ReadinessCheck): Promise<'up' | 'down' | 'degraded'>
   }
 }
 
-/** Liveness and readiness. /ready names each backend, so an operator sees at once what is down. */
-export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]): void {
+const paymentsSchema = z
+  .object({
+    provider: z.enum(['local', 'stripe']),
+    mode: z.enum(['test', 'live']).describe('test: no real money moves (a test store)'),
+  })
+  .describe('How this store takes payments');
+
+/** What `/ready` tells besides its checks: how the store takes payments, test or live money. */
+export interface Readiness {
+  payments: z.infer<typeof paymentsSchema>;
+}
+
+/**
+ * Liveness and readiness. /ready names each backend, so an operator sees at once what is down, and
+ * says whether the store takes real money, so a test store never goes live unnoticed.
+ */
+export function registerOpsRoutes(
+  app: FastifyInstance,
+  checks: ReadinessCheck[],
+  about: Readiness,
+): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/health',
@@ -74,7 +93,11 @@ export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]
         tags: ['operations'],
         summary: 'Readiness: every configured backend answers',
         response: {
-          200: z.object({ status: z.literal('ready'), checks: backendStates }),
+          200: z.object({
+            status: z.literal('ready'),
+            checks: backendStates,
+            payments: paymentsSchema,
+          }),
           503: notReadySchema,
         },
       },
@@ -83,7 +106,7 @@ export function registerOpsRoutes(app: FastifyInstance, checks: ReadinessCheck[]
       const results = await Promise.all(checks.map(async (c) => [c.name, await probe(c)] as const));
       const status = Object.fromEntries(results);
       const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
-      if (down.length === 0) return { status: 'ready' as const, checks: status };
+      if (down.length === 0) return { status: 'ready' as const, checks: status, ...about };
       const problem = new HttpProblem(
         503,
         'not_ready',
