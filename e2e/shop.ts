@@ -42,6 +42,23 @@ export async function fillAddress(page: Page) {
   await page.getByLabel('Postal code').fill('97201');
 }
 
+/**
+ * A guest buys the `nth` product of the listing (a size in stock) and continues to the local
+ * gateway's card page.
+ */
+export async function checkOutToCardPage(page: Page, base: string, email: string, nth = 0) {
+  await page.goto(`${base}/shop`);
+  await cards(page).nth(nth).locator('a').click();
+  await page.waitForURL(/\/products\//);
+  await pickAvailableVariant(page);
+  await addToBag(page);
+  await page.goto(`${base}/checkout`);
+  await page.getByLabel('Email').fill(email);
+  await fillAddress(page);
+  await page.getByRole('button', { name: 'Continue to payment' }).click();
+  await page.waitForURL(/\/gateway\/pay\//);
+}
+
 /** On the local gateway's card page: pay with a card, any future expiry. */
 export async function payWithCard(page: Page, number: string) {
   await page.getByLabel('Card number').fill(number);

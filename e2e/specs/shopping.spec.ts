@@ -5,6 +5,7 @@ import {
   addToBag,
   bagCount,
   cards,
+  checkOutToCardPage,
   fillAddress,
   payWithCard,
   pickAvailableVariant,
@@ -153,15 +154,7 @@ describe('shopping in Chromium', () => {
 
   it('shows why a card was declined, and the shopper pays with another', async () => {
     const { context, page } = await visitor();
-    await page.goto(`${running.store.url}/shop`);
-    await cards(page).nth(1).locator('a').click();
-    await pickAvailableVariant(page);
-    await addToBag(page);
-    await page.goto(`${running.store.url}/checkout`);
-    await page.getByLabel('Email').fill('declined@example.com');
-    await fillAddress(page);
-    await page.getByRole('button', { name: 'Continue to payment' }).click();
-    await page.waitForURL(/\/gateway\/pay\//);
+    await checkOutToCardPage(page, running.store.url, 'declined@example.com', 1);
 
     await payWithCard(page, '4000000000000002');
     const alert = page.getByRole('alert');

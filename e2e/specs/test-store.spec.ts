@@ -1,15 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { storeAndBrowser } from '../store.js';
-import {
-  addToBag,
-  cards,
-  fillAddress,
-  payWithCard,
-  pickAvailableVariant,
-  seriousViolations,
-  waitForStatus,
-} from '../shop.js';
+import { checkOutToCardPage, payWithCard, seriousViolations, waitForStatus } from '../shop.js';
 
 /**
  * The store as a developer runs it: the local test gateway, reached at http://127.0.0.1:PORT with no
@@ -58,16 +50,7 @@ describe('a test store at 127.0.0.1 without PUBLIC_URL, in Chromium', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
-    await page.goto(`${running.store.url}/shop`);
-    await cards(page).first().locator('a').click();
-    await page.waitForURL(/\/products\//);
-    await pickAvailableVariant(page);
-    await addToBag(page);
-    await page.goto(`${running.store.url}/checkout`);
-    await page.getByLabel('Email').fill('no-public-url@example.com');
-    await fillAddress(page);
-    await page.getByRole('button', { name: 'Continue to payment' }).click();
-    await page.waitForURL(/\/gateway\/pay\//);
+    await checkOutToCardPage(page, running.store.url, 'no-public-url@example.com');
     await payWithCard(page, '4242424242424242');
     await page.waitForURL(/\/orders\/[^/]+\/confirmation/);
     expect(new URL(page.url()).origin).toBe(running.store.url);
