@@ -1721,6 +1721,17 @@ export interface components {
                 failureReason: string | null;
                 createdAt: string;
             }[];
+            /** @description Chargebacks: the buyer's bank disputes the payment */
+            disputes: {
+                /** @description The provider's id of the dispute */
+                id: string;
+                amount: components["schemas"]["MoneyInput"];
+                reason: string;
+                /** @enum {string} */
+                status: "open" | "won" | "lost" | "closed";
+                openedAt: string;
+                closedAt: string | null;
+            }[];
             /** @description The provider's webhooks for this order, each recorded once */
             paymentEvents: {
                 id: string;
@@ -2334,6 +2345,17 @@ export interface components {
                 /** @description Why the provider refused it, in the provider's words */
                 failureReason: string | null;
                 createdAt: string;
+            }[];
+            /** @description Chargebacks: the buyer's bank disputes the payment */
+            disputes: {
+                /** @description The provider's id of the dispute */
+                id: string;
+                amount: components["schemas"]["Money"];
+                reason: string;
+                /** @enum {string} */
+                status: "open" | "won" | "lost" | "closed";
+                openedAt: string;
+                closedAt: string | null;
             }[];
             /** @description The provider's webhooks for this order, each recorded once */
             paymentEvents: {
@@ -12619,7 +12641,7 @@ export interface operations {
             query?: {
                 /** @description Recipient address (any case) */
                 to?: string;
-                template?: "welcome" | "password_reset" | "order_received" | "order_shipped" | "order_cancelled" | "payment_receipt" | "payment_failed" | "low_stock" | "order_refunded" | "refund_failed";
+                template?: "welcome" | "password_reset" | "order_received" | "order_shipped" | "order_cancelled" | "payment_receipt" | "payment_failed" | "low_stock" | "order_refunded" | "payment_disputed" | "refund_failed";
                 status?: "pending" | "sent" | "failed";
                 limit?: number;
                 cursor?: string;

@@ -64,6 +64,12 @@ const samples: { [Name in TemplateName]: TemplateData<Name> } = {
     payBy: '2026-11-20T14:35:00Z',
   },
   order_refunded: { orderId, number: 'SR-ABCD2345', amount: usd(5000), full: false },
+  payment_disputed: {
+    order: { id: orderId, number: 'SR-ABCD2345' },
+    amount: usd(5000),
+    reason: hostile,
+    status: 'open',
+  },
   refund_failed: {
     order: { id: orderId, number: 'SR-ABCD2345' },
     amount: usd(5000),
@@ -157,12 +163,18 @@ describe('email templates', () => {
   });
 
   it('says why an order was cancelled and whether money comes back', () => {
-    const text = (reason: 'customer' | 'admin' | 'expired', refundDue: boolean) =>
+    const text = (
+      reason: 'customer' | 'admin' | 'expired' | 'payment_cancelled',
+      refundDue: boolean,
+    ) =>
       renderEmail(brand, 'order_cancelled', { ...samples.order_cancelled, reason, refundDue }).text;
     expect(text('expired', false)).toContain('did not receive payment');
     expect(text('expired', false)).toContain('You have not been charged');
     expect(text('customer', false)).toContain('As you asked');
     expect(text('admin', true)).toContain('a full refund is on its way');
+    expect(text('payment_cancelled', false)).toContain(
+      'payment for order SR-ABCD2345 was cancelled',
+    );
   });
 
   it('tells a full refund from a partial one', () => {

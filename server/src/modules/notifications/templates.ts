@@ -74,7 +74,7 @@ const schemas = {
   order_shipped: z.object({ ...orderRef, carrier: name, trackingNumber: name }),
   order_cancelled: z.object({
     ...orderRef,
-    reason: z.enum(['customer', 'admin', 'expired']),
+    reason: z.enum(['customer', 'admin', 'expired', 'payment_cancelled']),
     /** The order was paid: its money goes back. */
     refundDue: z.boolean(),
   }),
@@ -113,6 +113,14 @@ const schemas = {
     amount: money,
     /** The whole order was refunded, not part of it. */
     full: z.boolean(),
+  }),
+  /** To the store team: the buyer's bank disputes a payment, or the dispute was settled. */
+  payment_disputed: z.object({
+    order: z.object({ id: z.uuid(), number: name }),
+    amount: money,
+    /** The bank's reason, as the provider names it (fraudulent, product_not_received, ...). */
+    reason: z.string().max(100),
+    status: z.enum(['open', 'won', 'lost', 'closed']),
   }),
   /** To the store team: the provider refused a refund, so no money went back. */
   refund_failed: z.object({
@@ -186,6 +194,7 @@ const refundCauses: Record<string, string> = {
   admin: 'a refund asked for by the store',
   cancelled: 'the paid order was cancelled',
   late_payment: 'the payment came after the order closed',
+  provider: 'made in the payment provider’s dashboard',
 };
 
 const renderers: Renderers = {
@@ -269,6 +278,7 @@ const renderers: Renderers = {
           customer: `As you asked, we have cancelled order ${d.number}.`,
           admin: `We are sorry: we had to cancel order ${d.number}.`,
           expired: `We did not receive payment for order ${d.number} in time, so we have cancelled it and released its items.`,
+          payment_cancelled: `The payment for order ${d.number} was cancelled before it was made, so we have cancelled the order and released its items.`,
         }[d.reason],
         d.refundDue
           ? 'You had already paid, so a full refund is on its way to your original payment method. It usually shows within 5 to 10 business days.'
@@ -336,6 +346,40 @@ const renderers: Renderers = {
         `We have refunded ${formatMoney(d.amount)} for order ${d.number} to your original payment method. It usually shows within 5 to 10 business days.`,
       ],
       action: { label: 'View the order', url: orderLink(brand, d.orderId) },
+    }),
+
+  payment_disputed: (d, brand) =>
+    email(brand, {
+      subject:
+        d.status === 'open'
+          ? `Payment for order ${d.order.number} disputed`
+          : `Dispute on order ${d.order.number} ${d.status === 'closed' ? 'closed' : d.status}`,
+      title: d.status === 'open' ? 'A payment is disputed' : 'A dispute was settled',
+      paragraphs: [
+        d.status === 'open'
+          ? `The customer's bank disputes the payment of ${formatMoney(d.amount)} for order ${d.order.number} (reason: ${d.reason}). The provider has taken the amount back until the dispute is settled.`
+          : `The dispute over ${formatMoney(d.amount)} for order ${d.order.number} is settled: ${
+              {
+                won: 'won, the money comes back to the store',
+                lost: 'lost, the money stays with the customer',
+                closed: 'closed without becoming a dispute',
+                open: '',
+              }[d.status]
+            }.`,
+      ],
+      table: [
+        ['Order', d.order.number],
+        ['Amount', formatMoney(d.amount)],
+        ['Reason', d.reason],
+        ['Status', d.status],
+      ],
+      action: { label: 'Open the order', url: storeLink(brand, 'admin', 'orders', d.order.id) },
+      after:
+        d.status === 'open'
+          ? [
+              'Answer it with your evidence in the payment provider’s dashboard before its deadline.',
+            ]
+          : [],
     }),
 
   refund_failed: (d, brand) =>

@@ -3,11 +3,15 @@ import { consumeOnce } from '../../platform/bus/consumer.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import type { Db } from '../../platform/db/index.js';
 import {
+  paymentCanceled,
+  paymentDisputed,
   paymentFailed,
+  paymentProcessing,
   paymentSucceeded,
   refundFailed,
   refundSucceeded,
 } from '../payments/events.js';
+import type { DisputeOutcomes } from './dispute-outcomes.js';
 import type { RefundOutcomes } from './refund-outcomes.js';
 import type { OrderService } from './service.js';
 
@@ -18,7 +22,7 @@ import type { OrderService } from './service.js';
 export async function startOrderConsumers(
   deps: { db: Db; bus: MessageBus; logger: Logger },
   orders: OrderService,
-  refunds: RefundOutcomes,
+  outcomes: RefundOutcomes & DisputeOutcomes,
 ): Promise<Subscription[]> {
   return [
     await consumeOnce(deps, 'orders-payment-success', [paymentSucceeded], async (ctx, { data }) => {
@@ -29,11 +33,20 @@ export async function startOrderConsumers(
     await consumeOnce(deps, 'orders-payment-failed', [paymentFailed], async (ctx, { data }) => {
       await orders.applyPaymentFailure(ctx, data);
     }),
+    await consumeOnce(deps, 'orders-payment-processing', [paymentProcessing], async (ctx, m) => {
+      await orders.applyPaymentProcessing(ctx, m.data);
+    }),
+    await consumeOnce(deps, 'orders-payment-canceled', [paymentCanceled], async (ctx, m) => {
+      await orders.applyPaymentCanceled(ctx, m.data);
+    }),
+    await consumeOnce(deps, 'orders-payment-disputed', [paymentDisputed], (ctx, { data }) =>
+      outcomes.applyDispute(ctx, data),
+    ),
     await consumeOnce(deps, 'orders-refund-succeeded', [refundSucceeded], (ctx, { data }) =>
-      refunds.applyRefundSucceeded(ctx, data),
+      outcomes.applyRefundSucceeded(ctx, data),
     ),
     await consumeOnce(deps, 'orders-refund-failed', [refundFailed], (ctx, { data }) =>
-      refunds.applyRefundFailed(ctx, data),
+      outcomes.applyRefundFailed(ctx, data),
     ),
   ];
 }

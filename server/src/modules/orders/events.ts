@@ -27,7 +27,14 @@ export const orderCreated = defineEvent(
   }),
 );
 
-/** An order was cancelled: by its customer, by the store, or because it was not paid in time. */
+/**
+ * Why an order was cancelled: its customer, the store, not paid in time, or its payment cancelled
+ * at the provider (the intent will never be paid).
+ */
+export const cancelReasons = ['customer', 'admin', 'expired', 'payment_cancelled'] as const;
+export type CancelReason = (typeof cancelReasons)[number];
+
+/** An order was cancelled: by its customer, by the store, or because it could no longer be paid. */
 export const orderCancelled = defineEvent(
   'order_cancelled',
   1,
@@ -37,7 +44,7 @@ export const orderCancelled = defineEvent(
     email: z.string(),
     previousStatus: z.string(),
     testMode: z.boolean().optional(),
-    reason: z.enum(['customer', 'admin', 'expired']),
+    reason: z.enum(cancelReasons),
     /** A paid order's money must go back: the payments module refunds it. */
     refundDue: z.boolean(),
   }),

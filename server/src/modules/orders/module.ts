@@ -11,6 +11,7 @@ import { startOrderConsumers } from './consumers.js';
 import { createCheckout, type Checkout, type CheckoutCarts } from './checkout.js';
 import { createIdempotency } from './idempotency.js';
 import { adminOrderViews } from './admin-routes.js';
+import { createDisputeOutcomes } from './dispute-outcomes.js';
 import { createRefundOutcomes } from './refund-outcomes.js';
 import { orderRoutes } from './routes.js';
 import { createOrderService, type OrderService } from './service.js';
@@ -70,11 +71,10 @@ export const ordersModule = defineModule<
     });
   },
   consumers: ({ config, adapters, logger }, { orders }) =>
-    startOrderConsumers(
-      { db: adapters.database.db, bus: adapters.bus, logger },
-      orders,
-      createRefundOutcomes({ storeTeam: storeTeamEmail(config) }),
-    ),
+    startOrderConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, orders, {
+      ...createRefundOutcomes({ storeTeam: storeTeamEmail(config) }),
+      ...createDisputeOutcomes({ storeTeam: storeTeamEmail(config) }),
+    }),
   jobs: ({ config, adapters }, { orders }) => [
     {
       name: 'expire-unpaid-orders',

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { TxContext } from '../../platform/context.js';
 import { InvalidTransition } from '../../platform/errors.js';
+import { writeEvent } from '../../platform/bus/outbox.js';
 import { recordAudit } from '../audit/service.js';
+import { sendEmail } from '../notifications/events.js';
 import * as repository from './repository.js';
 import { assertTransition, type OrderStatus } from './status.js';
 
@@ -48,3 +50,22 @@ export const note = (ctx: TxContext, row: repository.OrderRow, actor: Who, reaso
     actor,
     reason,
   });
+
+/**
+ * An email to the store team about an order (`storeTeam`: see storeTeamEmail; none, no email), in
+ * the caller's transaction.
+ */
+export async function tellStoreTeam(
+  ctx: TxContext,
+  storeTeam: string | null,
+  row: repository.OrderRow,
+  template: 'refund_failed' | 'payment_disputed',
+  data: Record<string, unknown>,
+) {
+  if (!storeTeam) return;
+  await writeEvent(ctx.tx, sendEmail, {
+    to: storeTeam,
+    template,
+    data: { order: { id: row.id, number: row.number }, ...data },
+  });
+}

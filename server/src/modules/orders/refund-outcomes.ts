@@ -3,7 +3,7 @@ import type { TxContext } from '../../platform/context.js';
 import { NotFound } from '../../platform/errors.js';
 import { sendEmail } from '../notifications/events.js';
 import type { refundFailed, refundSucceeded } from '../payments/events.js';
-import { move, note } from './moves.js';
+import { move, note, tellStoreTeam } from './moves.js';
 import * as repository from './repository.js';
 import { canTransition, refundableStatuses, type OrderStatus } from './status.js';
 
@@ -55,16 +55,10 @@ export function createRefundOutcomes(deps: { storeTeam: string | null }) {
     async applyRefundFailed(ctx: TxContext, data: RefundFailure) {
       const row = await locked(ctx, data.orderId);
       await note(ctx, row, 'system', `${described(data)} refused: ${data.failureReason}`);
-      if (!deps.storeTeam) return;
-      await writeEvent(ctx.tx, sendEmail, {
-        to: deps.storeTeam,
-        template: 'refund_failed',
-        data: {
-          order: { id: row.id, number: row.number },
-          amount: data.amount,
-          reason: data.reason,
-          failureReason: data.failureReason.slice(0, 500),
-        },
+      await tellStoreTeam(ctx, deps.storeTeam, row, 'refund_failed', {
+        amount: data.amount,
+        reason: data.reason,
+        failureReason: data.failureReason.slice(0, 500),
       });
     },
   };

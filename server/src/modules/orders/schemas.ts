@@ -146,6 +146,18 @@ export const adminOrderSchema = orderSchema
         createdAt: z.string(),
       }),
     ),
+    disputes: z
+      .array(
+        z.object({
+          id: z.string().describe("The provider's id of the dispute"),
+          amount: moneySchema,
+          reason: z.string(),
+          status: z.enum(['open', 'won', 'lost', 'closed']),
+          openedAt: z.string(),
+          closedAt: z.string().nullable(),
+        }),
+      )
+      .describe("Chargebacks: the buyer's bank disputes the payment"),
     paymentEvents: z
       .array(z.object({ id: z.string(), type: z.string(), receivedAt: z.string() }))
       .describe("The provider's webhooks for this order, each recorded once"),

@@ -10,10 +10,11 @@ import { sendEmail } from '../notifications/events.js';
 import type { paymentFailed, paymentSucceeded } from '../payments/events.js';
 import type { PaymentService } from '../payments/service.js';
 import type { PricingService } from '../pricing/service.js';
-import { orderCancelled, orderFulfilled, orderRefunded } from './events.js';
+import { orderCancelled, orderFulfilled, orderRefunded, type CancelReason } from './events.js';
 import * as repository from './repository.js';
 import type { AdminListOrdersQuery } from './schemas.js';
 import { move, note, type Who } from './moves.js';
+import { createPaymentUpdates } from './payment-updates.js';
 import { refundableStatuses } from './status.js';
 import { toHistory, toOrder, toSummary, type AccessTokens } from './view.js';
 
@@ -59,12 +60,8 @@ export function createOrderService(deps: OrderServiceDeps) {
     throw new NotFound('No such order.');
   }
 
-  async function cancelLocked(
-    ctx: TxContext,
-    row: repository.OrderRow,
-    reason: 'customer' | 'admin' | 'expired',
-  ) {
-    const actor: Who = reason === 'expired' ? 'system' : reason;
+  async function cancelLocked(ctx: TxContext, row: repository.OrderRow, reason: CancelReason) {
+    const actor: Who = reason === 'customer' || reason === 'admin' ? reason : 'system';
     await move(ctx, row, 'cancelled', actor, reason);
     if (row.status === 'pending_payment') {
       await deps.inventory.release(ctx, stockLines(row), row.id);
@@ -110,6 +107,11 @@ export function createOrderService(deps: OrderServiceDeps) {
     return visible(ctx, await repository.findOrder(ctx.tx, id, true), token);
   }
 
+  const paymentUpdates = createPaymentUpdates({
+    payments: deps.payments,
+    cancelUnpaid: (ctx, row) => cancelLocked(ctx, row, 'payment_cancelled'),
+  });
+
   const reload = async (ctx: Context, id: string) => {
     const row = await repository.findOrder(ctx.tx ?? db, id);
     if (!row) throw new NotFound('No such order.');
@@ -117,6 +119,8 @@ export function createOrderService(deps: OrderServiceDeps) {
   };
 
   return {
+    ...paymentUpdates,
+
     /** `returnOrigin`: where the shopper's browser is, should an intent be made now. */
     async get(ctx: Context, id: string, token?: string, returnOrigin?: string) {
       const order = toOrder(visible(ctx, await repository.findOrder(ctx.tx ?? db, id), token));
@@ -362,6 +366,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         userId: row.user_id,
         history: toHistory(history),
         refunds: payment.refunds,
+        disputes: payment.disputes,
         paymentEvents: payment.events,
       };
     },

@@ -79,3 +79,36 @@ export const refundFailed = defineEvent(
     failureReason: z.string(),
   }),
 );
+
+/**
+ * The provider has the payment under way, not yet settled (a bank debit, say). The orders module
+ * marks the payment processing; the order stays awaiting payment.
+ */
+export const paymentProcessing = defineEvent('payment_processing', 1, z.object(fromProvider));
+
+/**
+ * The intent was cancelled at the provider and will never be paid. The orders module cancels an
+ * order still awaiting it and gives its stock back, as the expiry would; otherwise nothing changes.
+ */
+export const paymentCanceled = defineEvent(
+  'payment_canceled',
+  1,
+  z.object({ ...fromProvider, cancellationReason: z.string().nullable() }),
+);
+
+/**
+ * The buyer's bank disputes a payment (a chargeback), or a dispute was settled. Recorded by the
+ * payments module (`disputes`); the orders module notes it on the timeline and tells the store team.
+ */
+export const paymentDisputed = defineEvent(
+  'payment_disputed',
+  1,
+  z.object({
+    ...fromProvider,
+    disputeId: z.string(),
+    reason: z.string(),
+    status: z.enum(['open', 'won', 'lost', 'closed']),
+    /** The first event about this dispute (it was opened), rather than a change of it. */
+    opened: z.boolean(),
+  }),
+);

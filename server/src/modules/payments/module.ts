@@ -132,7 +132,9 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
         'payments-cancelled-intents',
         [orderCancelled],
         async ({ data }) => {
-          if (data.previousStatus === 'pending_payment') await payments.cancelIntent(data.orderId);
+          // Not when the provider cancelled the intent itself (that is why the order was).
+          if (data.previousStatus === 'pending_payment' && data.reason !== 'payment_cancelled')
+            await payments.cancelIntent(data.orderId);
         },
       ),
     ],

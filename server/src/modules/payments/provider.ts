@@ -42,30 +42,40 @@ export interface PaymentProvider {
   }): Promise<{ reference: string }>;
 }
 
+/** What every event about one of the store's payments carries. */
+interface AboutAPayment {
+  /** The provider's event id: each is recorded once. */
+  id: string;
+  /** The provider's id of the intent: the only key an event is matched to an order by. */
+  reference: string;
+  /** The order the intent's metadata names: logged, never used to find the order (see `reference`). */
+  orderId: string | null;
+  /** Minor units, as the event's object states them. */
+  amount: number;
+  currency: string;
+  raw: unknown;
+}
+
 export type ProviderEvent =
-  | {
-      id: string;
-      type: 'payment_succeeded';
-      /** The provider's id of the intent: the only key an event is matched to an order by. */
-      reference: string;
-      /** The order the intent's metadata names: logged, never used to find the order (see `reference`). */
-      orderId: string | null;
-      amount: number;
-      currency: string;
-      paymentMethod: string | null;
-      raw: unknown;
-    }
-  | {
-      id: string;
-      type: 'payment_failed';
-      reference: string;
-      orderId: string | null;
-      amount: number;
-      currency: string;
-      failureCode: string;
-      failureMessage: string;
-      raw: unknown;
-    }
+  | (AboutAPayment & { type: 'payment_succeeded'; paymentMethod: string | null })
+  | (AboutAPayment & { type: 'payment_failed'; failureCode: string; failureMessage: string })
+  /** The payment is under way and not yet settled (a bank debit, say); the order waits for it. */
+  | (AboutAPayment & { type: 'payment_processing' })
+  /** The intent was cancelled at the provider: it will never be paid. */
+  | (AboutAPayment & { type: 'payment_canceled'; cancellationReason: string | null })
+  /**
+   * Money given back at the provider, whoever asked (the store, or someone in the provider's
+   * dashboard): `amountRefunded` is all that has gone back on the payment so far.
+   */
+  | (AboutAPayment & { type: 'payment_refunded'; amountRefunded: number })
+  /** The buyer's bank disputes the payment (a chargeback), or a dispute was settled. */
+  | (AboutAPayment & {
+      type: 'payment_disputed';
+      disputeId: string;
+      /** The bank's reason: fraudulent, product_not_received, ... */
+      reason: string;
+      status: 'open' | 'won' | 'lost' | 'closed';
+    })
   /** Anything else the provider sends (acknowledged, recorded, not acted on). */
   | { id: string; type: 'other'; providerType: string; raw: unknown };
 

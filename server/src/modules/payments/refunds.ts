@@ -15,6 +15,12 @@ export interface RefundRequest {
   reason: 'admin' | 'cancelled' | 'late_payment';
 }
 
+/**
+ * Why a refund was made: an admin's, a paid order's cancellation, a payment that came after its
+ * order closed, or money given back at the provider (its dashboard) that the store recorded.
+ */
+export type RefundReason = RefundRequest['reason'] | 'provider';
+
 interface RefundRow {
   id: string;
   order_id: string;
@@ -54,6 +60,49 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
     });
   }
 
+  /**
+   * Record what the provider has given back on a payment and the store has not (a refund made in
+   * the provider's dashboard): all the provider reports (`provider_amount_refunded`, the highest it
+   * has said), less what the store recorded as made and what its pending refunds will take, which
+   * the provider may have made already. Cumulative, so repeated, late or out-of-order reports
+   * record each amount once; run again when a pending refund fails, as its amount was held back.
+   */
+  async function reconcile(tx: Queryable, paymentId: string, reported?: number) {
+    const [payment] = await queryRows<{
+      order_id: string;
+      amount: number;
+      currency: string;
+      amount_refunded: number;
+      provider_amount_refunded: number;
+      pending: number;
+    }>(
+      tx,
+      sql`UPDATE payments SET provider_amount_refunded = greatest(provider_amount_refunded, ${reported ?? 0})
+          WHERE id = ${paymentId}::uuid
+          RETURNING order_id, amount, currency, amount_refunded, provider_amount_refunded,
+                    (SELECT coalesce(sum(r.amount), 0)::int FROM refunds r
+                      WHERE r.payment_id = payments.id AND r.status = 'pending') AS pending`,
+    );
+    if (!payment) return;
+    const unrecorded = Math.min(
+      payment.provider_amount_refunded - payment.amount_refunded - payment.pending,
+      payment.amount - payment.amount_refunded - payment.pending,
+    );
+    if (unrecorded <= 0) return;
+    const [refund] = await queryRows<RefundRow>(
+      tx,
+      sql`INSERT INTO refunds (id, order_id, payment_id, amount, currency, status, reason, attempts)
+          VALUES (${randomUUID()}::uuid, ${payment.order_id}::uuid, ${paymentId}::uuid, ${unrecorded},
+                  ${payment.currency}, 'succeeded', 'provider', 0)
+          RETURNING id, order_id, payment_id, amount, currency, reason`,
+    );
+    if (refund) await settle(tx, refund);
+    logger.info(
+      { orderId: payment.order_id, amount: unrecorded },
+      'recorded a refund made at the provider',
+    );
+  }
+
   /** The provider made it (once: only a pending refund moves). */
   const succeeded = (refundId: string, reference: string) =>
     db.transaction(async (tx) => {
@@ -79,6 +128,9 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
       );
       if (!refund) return;
       logger.warn({ refundId, orderId: refund.order_id, reason }, 'the provider refused a refund');
+      // Its amount is no longer held back: money the provider reports beyond the store's may now be
+      // recorded (a refund made in its dashboard is often why it refused).
+      await reconcile(tx, refund.payment_id);
       await writeEvent(tx, refundFailed, {
         orderId: refund.order_id,
         refundId: refund.id,
@@ -134,6 +186,7 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
   }
 
   return {
+    reconcile,
     executeRefund,
 
     /**
@@ -202,3 +255,5 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
     },
   };
 }
+
+export type Refunds = ReturnType<typeof createRefunds>;

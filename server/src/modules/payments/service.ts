@@ -1,16 +1,16 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { writeEvent } from '../../platform/bus/outbox.js';
-import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
+import type { Context, TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
-import { DomainError, NotFound } from '../../platform/errors.js';
 import { isLocalOrigin } from '../../platform/http/shopper-origin.js';
-import { paymentEventUnmatched, paymentFailed, paymentSucceeded } from './events.js';
-import { InvalidWebhook, type PaymentProvider, type ProviderEvent } from './provider.js';
+import { disputesOf } from './disputes.js';
+import type { PaymentProvider } from './provider.js';
 import { createRefunds } from './refunds.js';
+import { createWebhookReceiver } from './webhooks.js';
 import type { refundStatuses } from './tables.js';
 
 export type { RefundRequest } from './refunds.js';
+export { InvalidWebhookSignature } from './webhooks.js';
 
 export interface PaymentServiceDeps {
   db: Db;
@@ -23,13 +23,6 @@ export interface PaymentServiceDeps {
    */
   publicUrlConfigured: boolean;
   logger: Logger;
-}
-
-/** A webhook whose signature or body does not hold up: 400, and nothing changes. */
-export class InvalidWebhookSignature extends DomainError {
-  constructor(detail: string) {
-    super('invalid', 'invalid_webhook_signature', detail);
-  }
 }
 
 interface PaymentRow {
@@ -62,20 +55,6 @@ export function createPaymentService(deps: PaymentServiceDeps) {
             ${lock ? sql`FOR UPDATE` : sql``}`,
       )
     )[0] ?? null;
-
-  /**
-   * The order a provider event is about: the payment whose intent the store created, by the
-   * provider's id of it, and nothing else. The intent's metadata names an order too, but an intent
-   * the store never made (another integration on the same account, a test, a forgery signed with
-   * a leaked secret) must not pay, fail or refund one of its orders.
-   */
-  async function orderOf(q: Queryable, reference: string) {
-    const [payment] = await queryRows<{ order_id: string }>(
-      q,
-      sql`SELECT order_id FROM payments WHERE provider = ${provider.name} AND provider_reference = ${reference}`,
-    );
-    return payment?.order_id ?? null;
-  }
 
   const returnBase = (origin: string | undefined) =>
     !deps.publicUrlConfigured && origin && isLocalOrigin(origin) ? origin : deps.publicUrl;
@@ -119,70 +98,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       }
     },
 
-    /**
-     * A provider's webhook: verified, recorded once per provider event id, and turned into a bus
-     * event in the same transaction. Everything else happens in consumers, so the provider gets its
-     * 200 as soon as this commits.
-     */
-    async receiveWebhook(
-      providerName: string,
-      rawBody: Buffer,
-      headers: Record<string, string | string[] | undefined>,
-    ): Promise<{ duplicate: boolean }> {
-      if (providerName !== provider.name) throw new NotFound('No such payment provider.');
-      let event: ProviderEvent;
-      try {
-        event = provider.parseWebhook(rawBody, headers);
-      } catch (error) {
-        if (error instanceof InvalidWebhook) throw new InvalidWebhookSignature(error.message);
-        throw error;
-      }
-      return inTransaction(db, { actor: null }, async ({ tx }) => {
-        const orderId = event.type === 'other' ? null : await orderOf(tx, event.reference);
-        const recorded = await queryRows(
-          tx,
-          sql`INSERT INTO payment_events (provider, event_id, type, order_id, provider_reference, payload)
-              VALUES (${provider.name}, ${event.id}, ${event.type === 'other' ? event.providerType : event.type},
-                      ${orderId}::uuid, ${event.type === 'other' ? null : event.reference}, ${JSON.stringify(event.raw)}::jsonb)
-              ON CONFLICT DO NOTHING RETURNING event_id`,
-        );
-        if (recorded.length === 0) return { duplicate: true };
-        if (event.type === 'other') return { duplicate: false };
-        if (!orderId) {
-          // Acknowledged (the provider would retry for days otherwise), kept, and shown to the
-          // store team among the events; no order changes.
-          logger.warn(
-            { eventId: event.id, type: event.type, reference: event.reference },
-            'payment event for an intent the store did not create: recorded, not applied',
-          );
-          await writeEvent(tx, paymentEventUnmatched, {
-            provider: provider.name,
-            providerEventId: event.id,
-            type: event.type,
-            reference: event.reference,
-            claimedOrderId: event.orderId,
-          });
-          return { duplicate: false };
-        }
-        const common = {
-          orderId,
-          provider: provider.name,
-          reference: event.reference,
-          providerEventId: event.id,
-          amount: { amount: event.amount, currency: event.currency.toUpperCase() },
-        };
-        if (event.type === 'payment_succeeded') {
-          await writeEvent(tx, paymentSucceeded, { ...common, paymentMethod: event.paymentMethod });
-        } else {
-          await writeEvent(tx, paymentFailed, {
-            ...common,
-            failureCode: event.failureCode,
-            failureMessage: event.failureMessage,
-          });
-        }
-        return { duplicate: false };
-      });
-    },
+    receiveWebhook: createWebhookReceiver({ db, provider, refunds, logger }),
 
     /** The money arrived (in the caller's transaction). Also for an order cancelled meanwhile. */
     async recordSuccess(
@@ -194,8 +110,19 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         sql`UPDATE payments SET status = 'succeeded', payment_method = ${details.paymentMethod},
                                 provider_reference = coalesce(provider_reference, nullif(${details.reference}, '')),
                                 failure_code = NULL, failure_message = NULL, paid_at = now(), updated_at = now()
-            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed', 'cancelled')`,
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed', 'processing', 'cancelled')`,
       );
+    },
+
+    /** The provider has the payment under way; false when it is no longer awaited. */
+    async recordProcessing(ctx: TxContext, orderId: string) {
+      const rows = await queryRows(
+        ctx.tx,
+        sql`UPDATE payments SET status = 'processing', failure_code = NULL, failure_message = NULL,
+                                updated_at = now()
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed') RETURNING id`,
+      );
+      return rows.length > 0;
     },
 
     /** A declined attempt: noted on the payment, which stays payable. */
@@ -208,20 +135,25 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         ctx.tx,
         sql`UPDATE payments SET status = 'failed', failure_code = ${failure.code},
                                 failure_message = ${failure.message}, updated_at = now()
-            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed') RETURNING id`,
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed', 'processing') RETURNING id`,
       );
       return rows.length > 0;
     },
 
-    /** An unpaid order was cancelled: its payment will never be collected. */
+    /** An unpaid order was cancelled, or its intent was: its payment will never be collected. */
     async recordCancelled(ctx: TxContext, orderId: string) {
-      await ctx.tx.execute(
+      const rows = await queryRows(
+        ctx.tx,
         sql`UPDATE payments SET status = 'cancelled', updated_at = now()
-            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed')`,
+            WHERE order_id = ${orderId}::uuid AND status IN ('pending', 'failed', 'processing')
+            RETURNING id`,
       );
+      return rows.length > 0;
     },
 
-    ...refunds,
+    requestRefund: refunds.requestRefund,
+    executeRefund: refunds.executeRefund,
+    retryPendingRefunds: refunds.retryPendingRefunds,
 
     /** Stop an unpaid, cancelled order's intent from being paid. Best effort. */
     async cancelIntent(orderId: string) {
@@ -260,6 +192,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       );
       return {
         payment,
+        disputes: await disputesOf(q, orderId),
         refunds: refundRows.map((r) => ({
           id: r.id,
           amount: { amount: r.amount, currency: r.currency.trim() },

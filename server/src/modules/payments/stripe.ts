@@ -5,6 +5,7 @@ import {
   ProviderRefused,
   ProviderUnavailable,
   type PaymentProvider,
+  type ProviderEvent,
 } from './provider.js';
 
 export interface StripeProviderOptions {
@@ -30,6 +31,82 @@ const failureOf = (intent: Stripe.PaymentIntent) => ({
     intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? 'card_declined',
   failureMessage: intent.last_payment_error?.message ?? 'The card was declined.',
 });
+
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === 'string' ? value : (value?.id ?? null);
+
+/** Stripe's dispute statuses as the store keeps them. */
+const disputeStatus = (status: string): 'open' | 'won' | 'lost' | 'closed' =>
+  status === 'won' || status === 'lost' ? status : status === 'warning_closed' ? 'closed' : 'open';
+
+/**
+ * The events the store acts on, as the port names them; null for the rest. Every one is about a
+ * PaymentIntent the store created (a charge's or a dispute's `payment_intent`); one without it
+ * cannot be matched to an order and is recorded only.
+ */
+function eventOf(event: Stripe.Event): ProviderEvent | null {
+  const about = (reference: string, amount: number, currency: string, orderId?: string | null) => ({
+    id: event.id,
+    reference,
+    orderId: orderId ?? null,
+    amount,
+    currency: currency.toUpperCase(),
+    raw: event,
+  });
+  switch (event.type) {
+    case 'payment_intent.succeeded':
+    case 'payment_intent.payment_failed':
+    case 'payment_intent.processing':
+    case 'payment_intent.canceled': {
+      const intent = event.data.object;
+      const common = about(intent.id, intent.amount, intent.currency, intent.metadata.orderId);
+      if (event.type === 'payment_intent.succeeded') {
+        return {
+          ...common,
+          type: 'payment_succeeded',
+          amount: intent.amount_received || intent.amount,
+          paymentMethod: typeof intent.payment_method === 'string' ? intent.payment_method : null,
+        };
+      }
+      if (event.type === 'payment_intent.payment_failed') {
+        return { ...common, type: 'payment_failed', ...failureOf(intent) };
+      }
+      if (event.type === 'payment_intent.processing')
+        return { ...common, type: 'payment_processing' };
+      return {
+        ...common,
+        type: 'payment_canceled',
+        cancellationReason: intent.cancellation_reason ?? null,
+      };
+    }
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      const intent = idOf(charge.payment_intent);
+      if (!intent) return null;
+      return {
+        ...about(intent, charge.amount, charge.currency),
+        type: 'payment_refunded',
+        amountRefunded: charge.amount_refunded,
+      };
+    }
+    case 'charge.dispute.created':
+    case 'charge.dispute.updated':
+    case 'charge.dispute.closed': {
+      const dispute = event.data.object;
+      const intent = idOf(dispute.payment_intent);
+      if (!intent) return null;
+      return {
+        ...about(intent, dispute.amount, dispute.currency),
+        type: 'payment_disputed',
+        disputeId: dispute.id,
+        reason: dispute.reason,
+        status: disputeStatus(dispute.status),
+      };
+    }
+    default:
+      return null;
+  }
+}
 
 /**
  * Stripe through its official SDK: PaymentIntents (confirmed by Stripe.js in the shopper's browser
@@ -108,29 +185,9 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
       } catch (error) {
         throw new InvalidWebhook(error instanceof Error ? error.message : 'Bad Stripe signature.');
       }
-      if (
-        event.type === 'payment_intent.succeeded' ||
-        event.type === 'payment_intent.payment_failed'
-      ) {
-        const intent = event.data.object;
-        const common = {
-          id: event.id,
-          reference: intent.id,
-          orderId: intent.metadata.orderId ?? null,
-          currency: intent.currency.toUpperCase(),
-          raw: event,
-        };
-        if (event.type === 'payment_intent.succeeded') {
-          return {
-            ...common,
-            type: 'payment_succeeded',
-            amount: intent.amount_received || intent.amount,
-            paymentMethod: typeof intent.payment_method === 'string' ? intent.payment_method : null,
-          };
-        }
-        return { ...common, type: 'payment_failed', amount: intent.amount, ...failureOf(intent) };
-      }
-      return { id: event.id, type: 'other', providerType: event.type, raw: event };
+      return (
+        eventOf(event) ?? { id: event.id, type: 'other', providerType: event.type, raw: event }
+      );
     },
 
     async refund(input) {

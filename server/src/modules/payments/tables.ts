@@ -14,9 +14,23 @@ import {
 import { at, id, timestamps } from '../../platform/db/columns.js';
 import { orders } from '../orders/tables.js';
 
+/** The order a payment, refund or dispute belongs to (and goes with). */
+const orderOf = () =>
+  uuid('order_id')
+    .notNull()
+    .references(() => orders.id, { onDelete: 'cascade' });
+
+/** The payment a refund or dispute is about. */
+const paymentOf = () =>
+  uuid('payment_id')
+    .notNull()
+    .references(() => payments.id, { onDelete: 'cascade' });
+
 export const paymentStatuses = [
   'pending',
   'failed',
+  /** The provider has it under way (a bank debit, say); the order waits for the outcome. */
+  'processing',
   'succeeded',
   'cancelled',
   'refunded',
@@ -32,9 +46,7 @@ export const payments = pgTable(
   'payments',
   {
     id: id(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => orders.id, { onDelete: 'cascade' }),
+    orderId: orderOf(),
     provider: text('provider').notNull(),
     status: text('status', { enum: paymentStatuses }).notNull(),
     amount: integer('amount').notNull(),
@@ -44,6 +56,11 @@ export const payments = pgTable(
     /** The provider's id of the intent. */
     providerReference: text('provider_reference'),
     amountRefunded: integer('amount_refunded').notNull().default(0),
+    /**
+     * All the provider says has gone back on this payment (its latest charge.refunded), including
+     * refunds made outside the store; what the store has not recorded is recorded from it.
+     */
+    providerAmountRefunded: integer('provider_amount_refunded').notNull().default(0),
     /** As the provider describes it: "Visa ending in 4242". */
     paymentMethod: text('payment_method'),
     /** The last decline, while the order can still be paid with another card. */
@@ -59,7 +76,7 @@ export const payments = pgTable(
       .where(sql`${t.providerReference} IS NOT NULL`),
     check(
       'payments_status_check',
-      sql`${t.status} IN ('pending', 'failed', 'succeeded', 'cancelled', 'refunded', 'partially_refunded')`,
+      sql.raw(`status IN (${paymentStatuses.map((status) => `'${status}'`).join(', ')})`),
     ),
     check('payments_refunded_check', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
   ],
@@ -100,12 +117,8 @@ export const refunds = pgTable(
   'refunds',
   {
     id: uuid('id').primaryKey(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => orders.id, { onDelete: 'cascade' }),
-    paymentId: uuid('payment_id')
-      .notNull()
-      .references(() => payments.id, { onDelete: 'cascade' }),
+    orderId: orderOf(),
+    paymentId: paymentOf(),
     amount: integer('amount').notNull(),
     currency: char('currency', { length: 3 }).notNull(),
     status: text('status', { enum: refundStatuses }).notNull(),
@@ -125,5 +138,38 @@ export const refunds = pgTable(
       .where(sql`${t.status} = 'pending'`),
     check('refunds_amount_check', sql`${t.amount} > 0`),
     check('refunds_status_check', sql`${t.status} IN ('pending', 'succeeded', 'failed')`),
+  ],
+);
+
+export const disputeStatuses = ['open', 'won', 'lost', 'closed'] as const;
+
+/**
+ * A payment the buyer's bank disputes (a chargeback), as the provider reports it: opened, then
+ * settled (won, lost, or closed without becoming a dispute). One row per provider dispute, updated
+ * by each of its events.
+ */
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: id(),
+    orderId: orderOf(),
+    paymentId: paymentOf(),
+    provider: text('provider').notNull(),
+    /** The provider's id of the dispute. */
+    providerReference: text('provider_reference').notNull(),
+    amount: integer('amount').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: disputeStatuses }).notNull(),
+    closedAt: at('closed_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('disputes_provider_reference_key').on(t.provider, t.providerReference),
+    index('disputes_order_idx').on(t.orderId, t.createdAt),
+    check(
+      'disputes_status_check',
+      sql.raw(`status IN (${disputeStatuses.map((status) => `'${status}'`).join(', ')})`),
+    ),
   ],
 );

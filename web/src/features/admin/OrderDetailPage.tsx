@@ -238,6 +238,15 @@ export default function OrderDetailPage() {
               ))}
             </ul>
           )}
+          {o.disputes.length > 0 && (
+            <ul className="plain-list" aria-label="Disputes">
+              {o.disputes.map((d) => (
+                <li key={d.id} className={d.status === 'open' ? 'field-error' : undefined}>
+                  Dispute {formatMoney(d.amount)} · {d.reason} · {d.status} · {when(d.openedAt)}
+                </li>
+              ))}
+            </ul>
+          )}
           {refundable && <RefundForm order={o} />}
         </Panel>
 

@@ -70,18 +70,26 @@ function OrderDetails({
       <p className="order__status">
         Status: <strong data-testid="order-status">{orderStatusLabels[order.status]}</strong>
       </p>
-      {payable && order.status === 'pending_payment' && order.payment.clientSecret && (
-        <div className="notice">
-          {order.payment.failure && (
-            <p role="alert" className="field-error">
-              Your last payment did not go through: {order.payment.failure.message}
-            </p>
-          )}
-          <p>
-            <PayLink order={order} clientSecret={order.payment.clientSecret} />
-          </p>
-        </div>
+      {order.status === 'pending_payment' && order.payment.status === 'processing' && (
+        <p role="status" className="notice">
+          Your payment is being processed. We will email you as soon as it is confirmed.
+        </p>
       )}
+      {payable &&
+        order.status === 'pending_payment' &&
+        order.payment.status !== 'processing' &&
+        order.payment.clientSecret && (
+          <div className="notice">
+            {order.payment.failure && (
+              <p role="alert" className="field-error">
+                Your last payment did not go through: {order.payment.failure.message}
+              </p>
+            )}
+            <p>
+              <PayLink order={order} clientSecret={order.payment.clientSecret} />
+            </p>
+          </div>
+        )}
       {order.fulfilment && (
         <p>
           Shipped with {order.fulfilment.carrier}, tracking number{' '}
