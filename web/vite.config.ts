@@ -8,8 +8,8 @@ export default defineConfig({
   server: {
     port: 5173,
     // Everything the storefront asks the API process for: the REST API, product images, the local
-    // payment gateway's card page (it returns the shopper to PUBLIC_URL, so set PUBLIC_URL to this
-    // server's address when paying in development).
+    // payment gateway's card page (without PUBLIC_URL it returns the shopper to the browser's
+    // Origin, this server's address).
     proxy: Object.fromEntries(
       ['/api', '/images', '/gateway'].map((path) => [
         path,

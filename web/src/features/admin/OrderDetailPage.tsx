@@ -155,15 +155,30 @@ function RefundForm({ order }: { order: AdminOrder }) {
   );
 }
 
+/**
+ * A refund is still on its way: pending at the provider, or made but not yet shown by the order's
+ * status (which moves to partly refunded or refunded right after; a cancelled order keeps its own).
+ */
+function refundSettling(order: AdminOrder): boolean {
+  if (order.refunds.some((r) => r.status === 'pending')) return true;
+  const refunded = order.payment.amountRefunded?.amount ?? 0;
+  if (refunded === 0) return false;
+  return (
+    ['paid', 'fulfilled', 'delivered'].includes(order.status) ||
+    (order.status === 'partially_refunded' && refunded >= order.total.amount)
+  );
+}
+
 export default function OrderDetailPage() {
   const { id = '' } = useParams();
   const order = useQuery({
     queryKey: ['admin', 'order', id],
     queryFn: ({ signal }) =>
       call(api.GET('/api/v1/admin/orders/{id}', { params: { path: { id } }, signal })),
-    // A refund waits for the provider's answer: read the order again until it has one.
+    // A refund waits for the provider's answer, and the order's status follows it a moment later:
+    // read the order again until both are in.
     refetchInterval: (query) =>
-      query.state.data?.refunds.some((r) => r.status === 'pending') ? 1_000 : false,
+      query.state.data && refundSettling(query.state.data) ? 1_000 : false,
   });
   const cancel = useMutation({
     mutationFn: () =>
