@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidWebhook, type PaymentProvider } from './provider.js';
+import { InvalidWebhook, ProviderRefused, type PaymentProvider } from './provider.js';
 
 /** What a provider's contract test needs besides the provider: ways to act as the provider would. */
 export interface ProviderHarness {
@@ -81,6 +81,10 @@ export function describeProviderContract(name: string, harness: ProviderHarness)
         .provider()
         .refund({ ...part, amount: 1_500, idempotencyKey: `${key}-rest` });
       expect(rest.reference).not.toBe(first.reference);
+      // Nothing is left: the provider says no for good, which is not an outage to retry.
+      await expect(
+        harness.provider().refund({ ...part, amount: 100, idempotencyKey: `${key}-more` }),
+      ).rejects.toBeInstanceOf(ProviderRefused);
     });
   });
 }

@@ -97,3 +97,59 @@ it("reads a decline with Stripe's decline code and message", () => {
     providerType: 'charge.updated',
   });
 });
+
+it("reads Stripe's other events the store acts on, each about the store's PaymentIntent", () => {
+  const parse = (type: string, object: Record<string, unknown>) => {
+    const body = eventBody(type, object);
+    return provider.parseWebhook(body, { 'stripe-signature': sign(body.toString('utf8')) });
+  };
+  const intent = {
+    id: 'pi_1',
+    object: 'payment_intent',
+    amount: 5_000,
+    currency: 'usd',
+    metadata: {},
+  };
+  expect(parse('payment_intent.processing', intent)).toMatchObject({
+    type: 'payment_processing',
+    reference: 'pi_1',
+    amount: 5_000,
+    currency: 'USD',
+  });
+  expect(
+    parse('payment_intent.canceled', { ...intent, cancellation_reason: 'abandoned' }),
+  ).toMatchObject({ type: 'payment_canceled', reference: 'pi_1', cancellationReason: 'abandoned' });
+  const charge = { id: 'ch_1', object: 'charge', amount: 5_000, currency: 'usd' };
+  expect(
+    parse('charge.refunded', { ...charge, amount_refunded: 1_200, payment_intent: 'pi_1' }),
+  ).toMatchObject({ type: 'payment_refunded', reference: 'pi_1', amountRefunded: 1_200 });
+  // A charge of no PaymentIntent the store could have made: recorded only.
+  expect(
+    parse('charge.refunded', { ...charge, amount_refunded: 1, payment_intent: null }),
+  ).toMatchObject({ type: 'other', providerType: 'charge.refunded' });
+  const dispute = {
+    id: 'dp_1',
+    object: 'dispute',
+    amount: 5_000,
+    currency: 'usd',
+    payment_intent: 'pi_1',
+    reason: 'fraudulent',
+  };
+  const statuses = [
+    ['needs_response', 'open'],
+    ['warning_needs_response', 'open'],
+    ['under_review', 'open'],
+    ['won', 'won'],
+    ['lost', 'lost'],
+    ['warning_closed', 'closed'],
+  ];
+  for (const [stripe, store] of statuses) {
+    expect(parse('charge.dispute.updated', { ...dispute, status: stripe })).toMatchObject({
+      type: 'payment_disputed',
+      reference: 'pi_1',
+      disputeId: 'dp_1',
+      reason: 'fraudulent',
+      status: store,
+    });
+  }
+});
