@@ -88,7 +88,10 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayRoutes
         headers: idempotencyHeader,
         body: z.object({
           amount: z.number().int().positive().max(100_000_000),
-          currency: z.string().regex(/^[A-Z]{3}$/),
+          currency: z
+            .string()
+            .max(3, { abort: true })
+            .regex(/^[A-Z]{3}$/),
           metadata: z.record(z.string(), z.string().max(500)).optional(),
           returnUrl: z.url({ protocol: /^https?$/ }).optional(),
         }),

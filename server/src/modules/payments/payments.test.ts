@@ -79,8 +79,14 @@ describe.each(backends())('payments (%s)', (backend) => {
       message: 'The card was declined.',
     });
     expect(await kit.stockOf(variant.variantId)).toEqual({ onHand: 3, reserved: 1 });
-    await eventually(async () =>
-      kit.templatesTo(order.email).includes(`Payment for order ${order.number} did not go through`),
+    // The email goes through the outbox, the bus and the mailer: on a busy machine that takes a
+    // while, so this waits as long as the payment's own status did.
+    await eventually(
+      async () =>
+        kit
+          .templatesTo(order.email)
+          .includes(`Payment for order ${order.number} did not go through`),
+      15_000,
     );
 
     expect((await kit.confirm(secret, goodCard)).json()).toMatchObject({ status: 'succeeded' });
