@@ -92,6 +92,20 @@ describe.each(backends())('expiry of unpaid orders on %s backends', (backend) =>
     ).json() as PlacedOrder;
     expect(detail.status).toBe('paid');
   });
+
+  it('waits for a payment the provider is still processing (a bank debit takes days)', async () => {
+    const { v, order } = await pending(1);
+    await ctx.store.adapters.database.db.execute(
+      sql`UPDATE payments SET status = 'processing' WHERE order_id = ${order.id}::uuid`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    await ctx.store.services.orders.expireDue(anonymous);
+    expect(await stockOf(v.variantId)).toEqual({ onHand: 10, reserved: 1 });
+    const detail = (
+      await kit.get(`/orders/${order.id}?token=${order.accessToken}`)
+    ).json() as PlacedOrder;
+    expect(detail.status).toBe('pending_payment');
+  });
 });
 
 describe('the expiry job in the worker', () => {

@@ -362,12 +362,19 @@ export async function listForAdmin(
   );
 }
 
-/** Unpaid orders past their deadline, locked; rows another worker holds are skipped, never waited for. */
+/**
+ * Unpaid orders past their deadline, locked; rows another worker holds are skipped, never waited
+ * for. An order whose payment the provider is still processing (a bank debit can take days) is not
+ * expired: the provider's success or failure settles it, and a failure makes it payable, and so
+ * expirable, again.
+ */
 export async function claimExpired(tx: Queryable, limit: number): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     tx,
-    sql`SELECT id FROM orders WHERE status = 'pending_payment' AND payment_due_at <= now()
-        ORDER BY payment_due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    sql`SELECT o.id FROM orders o
+        WHERE o.status = 'pending_payment' AND o.payment_due_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'processing')
+        ORDER BY o.payment_due_at LIMIT ${limit} FOR UPDATE OF o SKIP LOCKED`,
   );
   return rows.map((r) => r.id);
 }

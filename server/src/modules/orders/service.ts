@@ -233,7 +233,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (
         row.payment?.status !== 'pending' &&
         row.payment?.status !== 'failed' &&
-        row.payment?.status !== 'cancelled'
+        row.payment?.status !== 'cancelled' &&
+        row.payment?.status !== 'processing'
       ) {
         // This payment was recorded already (the provider sent the success under two event ids).
         return 'already_paid';

@@ -43,6 +43,25 @@ describe("Stripe's events beyond paid and declined", () => {
     expect((await historyOf(order.id)).filter((r) => r.includes('processing'))).toHaveLength(1);
   });
 
+  it('a processing payment that succeeds with the wrong amount is refunded, never kept', async () => {
+    const { order, intent } = await kit.placedOrder(4);
+    intent.status = 'processing';
+    await kit.hook('payment_intent.processing', { ...intent });
+    await eventually(async () => (await kit.readOrder(order)).payment.status === 'processing');
+    intent.status = 'succeeded';
+    intent.amount_received = intent.amount - 1;
+    const answer = await kit.hook('payment_intent.succeeded', {
+      ...intent,
+      amount: intent.amount - 1,
+      payment_method: 'pm_card_visa',
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+    await eventually(async () =>
+      (await kit.adminOrder(order.id)).refunds.some((refund) => refund.reason === 'late_payment'),
+    );
+    expect((await kit.readOrder(order)).status).toBe('pending_payment');
+  });
+
   it('payment_intent.canceled: an order awaiting it is cancelled and its stock released, once', async () => {
     const { order, intent, variant } = await kit.placedOrder(4);
     expect(await kit.stockOf(variant.variantId)).toEqual({ onHand: 4, reserved: 1 });
