@@ -291,6 +291,26 @@ export type Config = Omit<z.infer<typeof environmentSchema>, 'PUBLIC_URL'> & {
 export class ConfigError extends Error {}
 
 /**
+ * Stripe's keys say whether they move real money. A live secret key with a test publishable key
+ * (or the other way round) cannot take a payment, and a test store on live keys would tell shoppers
+ * "no money was taken" while their cards are charged: both stop start-up.
+ */
+function checkStripeKeyModes(config: z.infer<typeof environmentSchema>): void {
+  const secretMode = /^(?:sk|rk)_(live|test)_/.exec(config.STRIPE_SECRET_KEY ?? '')?.[1];
+  const publishableMode = /^pk_(live|test)_/.exec(config.STRIPE_PUBLISHABLE_KEY ?? '')?.[1];
+  if (secretMode && publishableMode && secretMode !== publishableMode) {
+    throw new ConfigError(
+      `Invalid configuration:\n  STRIPE_SECRET_KEY / STRIPE_PUBLISHABLE_KEY: one is a ${secretMode} key and the other a ${publishableMode} key; use both from the same mode`,
+    );
+  }
+  if (config.PAYMENT_TEST_MODE === true && (secretMode ?? publishableMode) === 'live') {
+    throw new ConfigError(
+      'Invalid configuration:\n  PAYMENT_TEST_MODE: Stripe live keys take real money; unset it, or use test keys for a test store',
+    );
+  }
+}
+
+/**
  * The Stripe stand-in takes no money and answers for Stripe: it must never stand in for a live store.
  * Refused in production, with anything but Stripe, and with live keys.
  */
@@ -340,6 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET / STRIPE_PUBLISHABLE_KEY: required when PAYMENT_PROVIDER=stripe',
     );
   }
+  if (config.PAYMENT_PROVIDER === 'stripe') checkStripeKeyModes(config);
   if (config.STRIPE_STAND_IN) checkStripeStandIn(config);
   if (config.NODE_ENV === 'production' && !config.PUBLIC_URL) {
     throw new ConfigError(

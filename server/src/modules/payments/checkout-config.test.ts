@@ -16,8 +16,20 @@ describe('how the store takes payments, as the storefront reads it', () => {
     expect(isPaymentTestMode(loadConfig(stripeKeys('test')))).toBe(true);
     expect(isPaymentTestMode(loadConfig(stripeKeys('live')))).toBe(false);
     expect(
-      isPaymentTestMode(loadConfig({ ...stripeKeys('live'), PAYMENT_TEST_MODE: 'true' })),
+      isPaymentTestMode(loadConfig({ ...stripeKeys('test'), PAYMENT_TEST_MODE: 'true' })),
     ).toBe(true);
+  });
+
+  it('refuses a test store on live keys, and keys of two modes', () => {
+    expect(() => loadConfig({ ...stripeKeys('live'), PAYMENT_TEST_MODE: 'true' })).toThrow(
+      /PAYMENT_TEST_MODE: Stripe live keys take real money/,
+    );
+    expect(() =>
+      loadConfig({ ...stripeKeys('live'), STRIPE_PUBLISHABLE_KEY: 'pk_test_abc' }),
+    ).toThrow(/one is a live key and the other a test key/);
+    expect(() => loadConfig({ ...stripeKeys('test'), STRIPE_SECRET_KEY: 'rk_live_abc' })).toThrow(
+      /one is a live key and the other a test key/,
+    );
   });
 
   it('hands out the publishable key only, and only for Stripe', () => {
