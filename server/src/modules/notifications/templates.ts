@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { ValidationFailed } from '../../platform/errors.js';
 import {
-  button,
-  formatDateTime,
-  formatMoney,
-  html,
-  layout,
-  paragraph,
-  rows,
-  storeLink,
-  textLayout,
-  type Brand,
-} from './html.js';
+  email,
+  greeting,
+  money,
+  name,
+  orderLink,
+  orderRef,
+  type RenderedEmail,
+  type RenderersOf,
+} from './email-parts.js';
+import { formatDateTime, formatMoney, storeLink, type Brand } from './html.js';
+import { storeTeamRenderers, storeTeamSchemas } from './store-team-templates.js';
+
+export { testOrderLine, type RenderedEmail } from './email-parts.js';
 
 /**
  * Every email the store sends: a template name, the zod schema of its data, and a renderer giving a
@@ -26,25 +28,7 @@ import {
  * what was sent without a link anyone could use.
  */
 
-export interface RenderedEmail {
-  subject: string;
-  html: string;
-  text: string;
-}
-
-const money = z.object({
-  amount: z.number().int(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
-});
-const name = z.string().trim().min(1).max(200);
-const orderRef = {
-  orderId: z.uuid(),
-  number: name,
-  /** Placed in a test store: the email says no money was taken. */
-  testMode: z.boolean().optional(),
-};
-
-const schemas = {
+const shopperSchemas = {
   welcome: z.object({ email: z.string().max(254), firstName: name.optional() }),
   password_reset: z.object({
     firstName: name,
@@ -93,111 +77,21 @@ const schemas = {
     /** When the unpaid order will be cancelled. */
     payBy: z.iso.datetime({ offset: true }).optional(),
   }),
-  low_stock: z.object({
-    /** Variants that fell to the threshold or below, as the store team knows them. */
-    items: z
-      .array(
-        z.object({
-          sku: name,
-          name,
-          details: z.string().max(200).optional(),
-          available: z.number().int(),
-        }),
-      )
-      .min(1)
-      .max(200),
-    threshold: z.number().int().nonnegative(),
-  }),
   order_refunded: z.object({
     ...orderRef,
     amount: money,
     /** The whole order was refunded, not part of it. */
     full: z.boolean(),
   }),
-  /** To the store team: the buyer's bank disputes a payment, or the dispute was settled. */
-  payment_disputed: z.object({
-    order: z.object({ id: z.uuid(), number: name }),
-    amount: money,
-    /** The bank's reason, as the provider names it (fraudulent, product_not_received, ...). */
-    reason: z.string().max(100),
-    status: z.enum(['open', 'won', 'lost', 'closed']),
-  }),
-  /** To the store team: the provider refused a refund, so no money went back. */
-  refund_failed: z.object({
-    order: z.object({ id: z.uuid(), number: name }),
-    amount: money,
-    /** Why the refund was made: admin, cancelled, late_payment. */
-    reason: z.string().max(40),
-    /** The provider's reason, in its words. */
-    failureReason: z.string().max(500),
-  }),
 };
+
+const schemas = { ...shopperSchemas, ...storeTeamSchemas };
 
 export type TemplateName = keyof typeof schemas;
 export type TemplateData<Name extends TemplateName> = z.input<(typeof schemas)[Name]>;
 export const templateNames = Object.keys(schemas) as TemplateName[];
 
-type Renderers = {
-  [Name in TemplateName]: (data: z.output<(typeof schemas)[Name]>, brand: Brand) => RenderedEmail;
-};
-
-/**
- * A button, or, in the copy the store keeps of an email whose link is a secret, a note in its place
- * (`withheld`) saying what the link was for.
- */
-type Action = { label: string; url: string } | { label: string; withheld: string };
-
-/** One email from its parts; the HTML and text bodies say the same thing. */
-function email(
-  brand: Brand,
-  parts: {
-    subject: string;
-    title: string;
-    paragraphs: string[];
-    table?: [string, string][];
-    action?: Action;
-    after?: string[];
-    /** An order placed in a test store: said first, in every such email. */
-    testMode?: boolean | undefined;
-  },
-): RenderedEmail {
-  const { subject, title, table, action, after = [] } = parts;
-  const paragraphs = parts.testMode ? [testOrderLine, ...parts.paragraphs] : parts.paragraphs;
-  const body = html`${paragraphs.map(paragraph)}${table ? rows(table) : ''}${
-    !action
-      ? ''
-      : 'url' in action
-        ? button(action.url, action.label)
-        : paragraph(html`<strong>${action.label}:</strong> ${action.withheld}`)
-  }${after.map(paragraph)}`;
-  const text = textLayout(brand, title, [
-    ...paragraphs,
-    ...(table ? [table.map(([label, value]) => `${label}  ${value}`).join('\n')] : []),
-    ...(action ? [`${action.label}: ${'url' in action ? action.url : action.withheld}`] : []),
-    ...after,
-  ]);
-  return { subject, html: layout(brand, title, paragraphs[0] ?? title, body), text };
-}
-
-/** The line every email about an order placed in a test store opens with. */
-export const testOrderLine = 'Test order: no money was taken.';
-
-const greeting = (firstName: string | undefined) => (firstName ? `Hi ${firstName},` : 'Hello,');
-const orderLink = (brand: Brand, orderId: string) => {
-  const link = storeLink(brand, 'orders', orderId);
-  const token = brand.orderAccessToken?.(orderId);
-  return token ? `${link}?token=${encodeURIComponent(token)}` : link;
-};
-
-/** Why a refund was made, in the store team's words. */
-const refundCauses: Record<string, string> = {
-  admin: 'a refund asked for by the store',
-  cancelled: 'the paid order was cancelled',
-  late_payment: 'the payment came after the order closed',
-  provider: 'made in the payment provider’s dashboard',
-};
-
-const renderers: Renderers = {
+const shopperRenderers: RenderersOf<typeof shopperSchemas> = {
   welcome: (d, brand) =>
     email(brand, {
       subject: `Welcome to ${brand.storeName}`,
@@ -317,26 +211,6 @@ const renderers: Renderers = {
       action: { label: 'Try again', url: orderLink(brand, d.orderId) },
     }),
 
-  low_stock: (d, brand) =>
-    email(brand, {
-      subject:
-        d.items.length === 1
-          ? `Low stock: ${d.items[0]?.sku ?? ''}`
-          : `Low stock: ${d.items.length} variants`,
-      title: 'Stock is running low',
-      paragraphs: [
-        `These variants have ${d.threshold} or fewer units left to sell (on hand, less what unpaid orders hold).`,
-      ],
-      table: d.items.map((item) => [
-        `${item.sku} · ${item.name}${item.details ? ` (${item.details})` : ''}`,
-        `${item.available} left`,
-      ]),
-      action: { label: 'Open the admin', url: storeLink(brand, 'admin') },
-      after: [
-        'You will hear again about a variant only after it has been restocked above the threshold.',
-      ],
-    }),
-
   order_refunded: (d, brand) =>
     email(brand, {
       testMode: d.testMode,
@@ -347,60 +221,9 @@ const renderers: Renderers = {
       ],
       action: { label: 'View the order', url: orderLink(brand, d.orderId) },
     }),
-
-  payment_disputed: (d, brand) =>
-    email(brand, {
-      subject:
-        d.status === 'open'
-          ? `Payment for order ${d.order.number} disputed`
-          : `Dispute on order ${d.order.number} ${d.status === 'closed' ? 'closed' : d.status}`,
-      title: d.status === 'open' ? 'A payment is disputed' : 'A dispute was settled',
-      paragraphs: [
-        d.status === 'open'
-          ? `The customer's bank disputes the payment of ${formatMoney(d.amount)} for order ${d.order.number} (reason: ${d.reason}). The provider has taken the amount back until the dispute is settled.`
-          : `The dispute over ${formatMoney(d.amount)} for order ${d.order.number} is settled: ${
-              {
-                won: 'won, the money comes back to the store',
-                lost: 'lost, the money stays with the customer',
-                closed: 'closed without becoming a dispute',
-                open: '',
-              }[d.status]
-            }.`,
-      ],
-      table: [
-        ['Order', d.order.number],
-        ['Amount', formatMoney(d.amount)],
-        ['Reason', d.reason],
-        ['Status', d.status],
-      ],
-      action: { label: 'Open the order', url: storeLink(brand, 'admin', 'orders', d.order.id) },
-      after:
-        d.status === 'open'
-          ? [
-              'Answer it with your evidence in the payment provider’s dashboard before its deadline.',
-            ]
-          : [],
-    }),
-
-  refund_failed: (d, brand) =>
-    email(brand, {
-      subject: `Refund for order ${d.order.number} refused`,
-      title: 'A refund was refused',
-      paragraphs: [
-        `The payment provider refused to refund ${formatMoney(d.amount)} for order ${d.order.number}: no money went back to the customer, and they have not been told of a refund.`,
-        `The provider said: ${d.failureReason}`,
-      ],
-      table: [
-        ['Order', d.order.number],
-        ['Refund of', formatMoney(d.amount)],
-        ['Made because', refundCauses[d.reason] ?? d.reason],
-      ],
-      action: { label: 'Open the order', url: storeLink(brand, 'admin', 'orders', d.order.id) },
-      after: [
-        'Check the payment in the provider’s dashboard; then refund the customer from there, or ask for the refund again from the order.',
-      ],
-    }),
 };
+
+const renderers = { ...shopperRenderers, ...storeTeamRenderers };
 
 /**
  * Render a template by name. Unknown names and data that does not fit the template's schema are
