@@ -42,20 +42,30 @@ export async function fillAddress(page: Page) {
   await page.getByLabel('Postal code').fill('97201');
 }
 
-/**
- * A guest buys the `nth` product of the listing (a size in stock) and continues to the local
- * gateway's card page.
- */
-export async function checkOutToCardPage(page: Page, base: string, email: string, nth = 0) {
+/** A guest puts the `nth` product of the listing in the bag, in a size that is in stock. */
+export async function bagListingProduct(page: Page, base: string, nth = 0) {
   await page.goto(`${base}/shop`);
   await cards(page).nth(nth).locator('a').click();
   await page.waitForURL(/\/products\//);
   await pickAvailableVariant(page);
   await addToBag(page);
+}
+
+/** From a filled bag, through the checkout form, to "Continue to payment". */
+export async function submitCheckout(page: Page, base: string, email: string) {
   await page.goto(`${base}/checkout`);
   await page.getByLabel('Email').fill(email);
   await fillAddress(page);
   await page.getByRole('button', { name: 'Continue to payment' }).click();
+}
+
+/**
+ * A guest buys the `nth` product of the listing (a size in stock) and continues to the local
+ * gateway's card page.
+ */
+export async function checkOutToCardPage(page: Page, base: string, email: string, nth = 0) {
+  await bagListingProduct(page, base, nth);
+  await submitCheckout(page, base, email);
   await page.waitForURL(/\/gateway\/pay\//);
 }
 

@@ -1,14 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { storeAndBrowser, stripeStandInEnv } from '../store.js';
-import {
-  addToBag,
-  cards,
-  fillAddress,
-  pickAvailableVariant,
-  seriousViolations,
-  waitForStatus,
-} from '../shop.js';
+import { bagListingProduct, seriousViolations, submitCheckout, waitForStatus } from '../shop.js';
 
 /**
  * Paying by Stripe in Debian's Chromium: the store on PAYMENT_PROVIDER=stripe, serving its stand-ins
@@ -46,20 +39,11 @@ describe('paying by Stripe in Chromium', () => {
     return { context, page };
   }
 
-  async function fillBag(page: Page, nth: number) {
-    await page.goto(`${running.store.url}/shop`);
-    await cards(page).nth(nth).locator('a').click();
-    await page.waitForURL(/\/products\//);
-    await pickAvailableVariant(page);
-    await addToBag(page);
-  }
+  const fillBag = (page: Page, nth: number) => bagListingProduct(page, running.store.url, nth);
 
   /** From a filled bag through the checkout form to the order's card step. */
   async function toCardStep(page: Page, email: string) {
-    await page.goto(`${running.store.url}/checkout`);
-    await page.getByLabel('Email').fill(email);
-    await fillAddress(page);
-    await page.getByRole('button', { name: 'Continue to payment' }).click();
+    await submitCheckout(page, running.store.url, email);
     await page.waitForURL(/\/orders\/[^/]+\/pay$/);
     await page.getByLabel('Card number').waitFor();
   }
