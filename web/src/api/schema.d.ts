@@ -12641,7 +12641,7 @@ export interface operations {
             query?: {
                 /** @description Recipient address (any case) */
                 to?: string;
-                template?: "welcome" | "password_reset" | "order_received" | "order_shipped" | "order_cancelled" | "payment_receipt" | "payment_failed" | "low_stock" | "order_refunded" | "payment_disputed" | "refund_failed";
+                template?: "welcome" | "password_reset" | "order_received" | "order_shipped" | "order_cancelled" | "payment_receipt" | "payment_failed" | "order_refunded" | "low_stock" | "payment_disputed" | "refund_failed";
                 status?: "pending" | "sent" | "failed";
                 limit?: number;
                 cursor?: string;
