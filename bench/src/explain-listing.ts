@@ -3,9 +3,9 @@
  * scale test's plans.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import * as repository from '../../server/src/modules/catalog/repository.js';
+import * as repository from '../../server/src/modules/catalog/listing/repository.js';
 import { listProductsQuery } from '../../server/src/modules/catalog/schemas.js';
-import type { CatalogService } from '../../server/src/modules/catalog/service.js';
+import type { CatalogService } from '../../server/src/modules/catalog/listing/service.js';
 import { anonymous } from '../../server/src/platform/context.js';
 import type { Queryable } from '../../server/src/platform/db/index.js';
 import type { QueryPlan } from './protocol.js';

@@ -8,7 +8,7 @@ import {
   createFacetIndex,
   type IndexFilter,
   type ProductFacts,
-} from '../../server/src/modules/catalog/facet-index.js';
+} from '../../server/src/modules/catalog/listing/facet-index.js';
 import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
 import { numberFromEnv } from './backends.js';
 import { log } from './checkout-kit.js';

@@ -15,8 +15,8 @@ import sharp from 'sharp';
 import {
   processImage,
   type ProcessedImage,
-} from '../../server/src/modules/catalog/image-processing.js';
-import { servedAs } from '../../server/src/modules/catalog/image-queries.js';
+} from '../../server/src/modules/catalog/media/image-processing.js';
+import { servedAs } from '../../server/src/modules/catalog/media/image-queries.js';
 import { numberFromEnv } from './backends.js';
 import { log } from './checkout-kit.js';
 

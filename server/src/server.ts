@@ -11,8 +11,8 @@ import { registerStorefront } from './platform/http/storefront.js';
 import type { Platform } from './platform/module.js';
 import { resolveJwtSecret } from './platform/secrets.js';
 import { createServices, modules, type Services } from './modules/index.js';
-import { createPageHeads } from './modules/catalog/seo.js';
-import { sitemapRoutes } from './modules/catalog/sitemap.js';
+import { createPageHeads } from './modules/catalog/seo/seo.js';
+import { sitemapRoutes } from './modules/catalog/seo/sitemap.js';
 
 export { createServices, type Services };
 

@@ -7,8 +7,8 @@ import {
   Unauthenticated,
   Unprocessable,
 } from '../../platform/errors.js';
-import type { SaleVariant } from '../catalog/sale.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { SaleVariant } from '../catalog/listing/sale.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import { InvalidDiscount } from '../pricing/discounts.js';
 import type { PricingService } from '../pricing/service.js';
 import { createCartStore, newLineId, versionOf, type CartDocument } from './store.js';

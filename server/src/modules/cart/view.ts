@@ -1,6 +1,6 @@
 import type { Context } from '../../platform/context.js';
-import type { SaleVariant } from '../catalog/sale.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { SaleVariant } from '../catalog/listing/sale.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import type { DiscountRefusal } from '../pricing/discounts.js';
 import type { PricingService } from '../pricing/service.js';
 import type { CartDocument } from './store.js';

@@ -3,7 +3,7 @@ import type { EventType } from '../../platform/bus/events.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import { inventoryUpdated } from '../inventory/events.js';
 import { catalogEvents } from './events.js';
-import type { CatalogService } from './service.js';
+import type { CatalogService } from './listing/service.js';
 
 /**
  * Any stock change retires the cached catalog, whichever process made it. These consumers run in

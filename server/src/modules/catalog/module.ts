@@ -1,14 +1,14 @@
 import { defineModule, apiPrefix } from '../../platform/module.js';
 import { createStorage } from '../../platform/storage/index.js';
 import { startCatalogConsumers } from './consumers.js';
-import { catalogCsvRoutes } from './csv-routes.js';
-import { productImageRoutes } from './image-routes.js';
-import { createImageBackfill } from './image-backfill.js';
-import { imageRoutes } from './images.js';
-import { adminProductRoutes } from './admin-products.js';
-import { createCatalogAdminService, type CatalogAdminService } from './admin-service.js';
-import { catalogRoutes } from './routes.js';
-import { createCatalogService, type CatalogService } from './service.js';
+import { catalogCsvRoutes } from './csv/csv-routes.js';
+import { productImageRoutes } from './media/product-image-routes.js';
+import { createImageBackfill } from './media/image-backfill.js';
+import { imageRoutes } from './media/drawn-image-routes.js';
+import { adminProductRoutes } from './admin/admin-product-routes.js';
+import { createCatalogAdminService, type CatalogAdminService } from './admin/admin-service.js';
+import { catalogRoutes } from './listing/listing-routes.js';
+import { createCatalogService, type CatalogService } from './listing/service.js';
 
 /** Categories, listings with facets, search, product pages and their images. */
 export const catalogModule = defineModule<{

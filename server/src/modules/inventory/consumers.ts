@@ -5,7 +5,7 @@ import { consumeOnce } from '../../platform/bus/consumer.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import { sendEmail } from '../notifications/events.js';
 import { inventoryUpdated } from './events.js';
 

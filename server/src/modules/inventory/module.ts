@@ -1,6 +1,6 @@
 import { storeTeamEmail } from '../../platform/config.js';
 import { defineModule } from '../../platform/module.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import { startInventoryConsumers } from './consumers.js';
 import { inventoryRoutes } from './routes.js';
 import { createInventoryService, type InventoryService } from './service.js';

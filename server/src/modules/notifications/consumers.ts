@@ -8,7 +8,7 @@ import type {
 } from '../../platform/bus/port.js';
 import { anonymous } from '../../platform/context.js';
 import { userRegistered } from '../accounts/events.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import { orderCancelled, orderCreated, orderFulfilled } from '../orders/events.js';
 import type { Delivery, EmailRequest } from './delivery.js';
 import { sendEmail } from './events.js';

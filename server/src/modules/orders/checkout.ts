@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { Conflict, InsufficientStock, Unprocessable } from '../../platform/errors.js';
 import type { CartService } from '../cart/service.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { PaymentService } from '../payments/service.js';
 import type { KnownMethods, PricingService } from '../pricing/service.js';

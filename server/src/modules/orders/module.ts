@@ -1,7 +1,7 @@
 import { isPaymentTestMode, storeTeamEmail } from '../../platform/config.js';
 import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/listing/service.js';
 import type { AddressBook } from '../accounts/addresses.js';
 import type { AccountService } from '../accounts/service.js';
 import type { InventoryService } from '../inventory/service.js';
