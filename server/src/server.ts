@@ -11,8 +11,7 @@ import { registerStorefront } from './platform/http/storefront.js';
 import type { Platform } from './platform/module.js';
 import { resolveJwtSecret } from './platform/secrets.js';
 import { createServices, modules, type Services } from './modules/index.js';
-import { createPageHeads } from './modules/catalog/seo/seo.js';
-import { sitemapRoutes } from './modules/catalog/seo/sitemap.js';
+import { sitemapRoutes } from './modules/catalog/seo/sitemap-routes.js';
 
 export { createServices, type Services };
 
@@ -28,8 +27,6 @@ export async function buildApi(options: {
   adapters: Adapters;
   logger?: Logger;
   storefrontDir?: string | false;
-  /** URLs in one sitemap file (default and most: 50,000); tests split the sitemap with a few. */
-  sitemapUrlsPerFile?: number;
   services?: Services;
 }): Promise<{ app: FastifyInstance; services: Services }> {
   const { config, adapters } = options;
@@ -66,17 +63,11 @@ export async function buildApi(options: {
   if (storefront && existsSync(storefront)) {
     // Pages, robots.txt and the sitemap come together: without the storefront there is no page
     // for a crawler to find.
-    const { catalog } = services;
     await registerStorefront(app, storefront, {
       publicUrl: config.PUBLIC_URL,
-      heads: createPageHeads({ catalog, publicUrl: config.PUBLIC_URL }),
+      heads: services.pageHeads,
     });
-    await app.register(sitemapRoutes, {
-      db: adapters.database.db,
-      catalog,
-      publicUrl: config.PUBLIC_URL,
-      ...(options.sitemapUrlsPerFile ? { urlsPerFile: options.sitemapUrlsPerFile } : {}),
-    });
+    await app.register(sitemapRoutes, { sitemaps: services.sitemaps });
   }
   return { app, services };
 }

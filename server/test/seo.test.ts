@@ -9,7 +9,7 @@ import { queryRows } from '../src/platform/db/index.js';
 import { importProducts, type ProductImport } from '../src/modules/catalog/import.js';
 import type { Product } from '../src/modules/catalog/schemas.js';
 import { jsonForScript, summarise } from '../src/modules/catalog/seo/seo.js';
-import { escapeXml } from '../src/modules/catalog/seo/sitemap.js';
+import { createSitemaps, escapeXml } from '../src/modules/catalog/seo/sitemap.js';
 import { compileIndexHtml } from '../src/platform/http/storefront.js';
 import { raw } from '../src/platform/html.js';
 import { buildApi } from '../src/server.js';
@@ -131,13 +131,24 @@ describe.each(backends())('shareable storefront URLs on %s backends', (backend) 
     ]);
     await store.services.catalog.productsChanged();
     const build = async (sitemapUrlsPerFile?: number) => {
+      const { services } = store;
       const { app: built } = await buildApi({
         config: store.config,
         adapters: store.adapters,
         logger: silentLogger,
         storefrontDir: dir,
-        services: store.services,
-        ...(sitemapUrlsPerFile ? { sitemapUrlsPerFile } : {}),
+        // The same store with a sitemap that splits after a few URLs.
+        services: sitemapUrlsPerFile
+          ? {
+              ...services,
+              sitemaps: createSitemaps({
+                db: store.adapters.database.db,
+                catalog: services.catalog,
+                publicUrl: store.config.PUBLIC_URL,
+                urlsPerFile: sitemapUrlsPerFile,
+              }),
+            }
+          : services,
       });
       await built.ready();
       return built;

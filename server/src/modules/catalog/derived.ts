@@ -26,8 +26,9 @@ export const colorFile = (color: string) =>
     .replace(/^-|-$/g, '');
 
 /**
- * The drawn illustration of a product in a colour, at the URL the image route (`images.ts`)
- * serves; null for a colour with no Latin letter or digit, which has no drawable URL.
+ * The drawn illustration of a product in a colour, at the URL the image route
+ * (`media/drawn-image-routes.ts`) serves; null for a colour with no Latin letter or digit, which has
+ * no drawable URL.
  */
 export function drawnImageUrl(slug: string, color: string): string | null {
   const file = colorFile(color);

@@ -2,18 +2,16 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../../platform/config.js';
-import type { Db } from '../../../platform/db/index.js';
 import { UnsupportedMedia } from '../../../platform/errors.js';
 import { contextOf } from '../../../platform/http/auth.js';
 import { problemSchema } from '../../../platform/http/problem.js';
 import { apiPrefix } from '../../../platform/module.js';
 import { catalogCsvColumns } from './csv-columns.js';
-import type { CatalogService } from '../listing/service.js';
+import type { CatalogCsvService } from './csv-service.js';
 
 export interface CatalogCsvRouteOptions {
-  config: Pick<Config, 'CATALOG_IMPORT_MAX_BYTES' | 'CATALOG_IMPORT_MAX_ROWS'>;
-  db: Db;
-  catalog: CatalogService;
+  config: Pick<Config, 'CATALOG_IMPORT_MAX_BYTES'>;
+  catalogCsv: CatalogCsvService;
 }
 
 const counts = z.object({
@@ -87,19 +85,7 @@ function assertUtf8(contentType: string | undefined) {
 
 /** The catalog CSV for moving a catalog in and out (`csv-format.ts` describes the format). */
 export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsvRouteOptions) {
-  // The import and the export (with the CSV parser and writer) are loaded on first use: most API
-  // processes never move a catalog file, and the code would otherwise stay in memory from start.
-  let importing:
-    Promise<ReturnType<typeof import('./csv-import.js').createCatalogImport>> | undefined;
-  const catalogImport = () =>
-    (importing ??= import('./csv-import.js').then(({ createCatalogImport }) =>
-      createCatalogImport({
-        db: options.db,
-        maxRows: options.config.CATALOG_IMPORT_MAX_ROWS,
-        onProductsChanged: () => options.catalog.productsChanged(),
-        onEffectError: (error) => app.log.warn({ err: error }, 'after a catalog import'),
-      }),
-    ));
+  const { catalogCsv } = options;
 
   await app.register(
     async (api) => {
@@ -126,13 +112,13 @@ export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsv
         },
       };
       const sendExport = async (_request: unknown, reply: FastifyReply) => {
-        const { catalogCsvStream } = await import('./csv-export.js');
+        const csv = await catalogCsv.export();
         const date = new Date().toISOString().slice(0, 10);
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="products-${date}.csv"`)
           .header('cache-control', 'no-store')
-          .send(catalogCsvStream(options.db));
+          .send(csv);
       };
       typed.get('/admin/products/export.csv', exportCsv, sendExport);
       // The name the API contract gives it; the same operation.
@@ -178,7 +164,7 @@ export async function catalogCsvRoutes(app: FastifyInstance, options: CatalogCsv
         async (request) => {
           assertUtf8(request.headers['content-type']);
           const { dryRun } = request.query;
-          return (await catalogImport()).run(contextOf(request), request.body, { dryRun });
+          return catalogCsv.import(contextOf(request), request.body, { dryRun });
         },
       );
     },

@@ -5,9 +5,9 @@ import type { Db } from '../../../platform/db/index.js';
 import { backends, bareApp } from '../../../../test/harness.js';
 import { catalogCsvColumns } from './csv-format.js';
 import { catalogCsvRoutes } from './csv-routes.js';
+import { createCatalogCsvService } from './csv-service.js';
 import { csvCatalogKit, header, type InvalidImport } from './csv-test-kit.js';
 import type { Product } from '../schemas.js';
-import type { CatalogService } from '../listing/service.js';
 
 /**
  * The catalog CSV holds the JSON API's rules: what one stores the other takes back, and what one
@@ -169,10 +169,13 @@ describe('the catalog CSV’s row limit', () => {
   it('answers 413 import_too_many_rows past CATALOG_IMPORT_MAX_ROWS, before reading the database', async () => {
     const app = await bareApp();
     await app.register(catalogCsvRoutes, {
-      config: { CATALOG_IMPORT_MAX_BYTES: 1024 * 1024, CATALOG_IMPORT_MAX_ROWS: 2 },
-      // Never reached: the file is refused before any query.
-      db: {} as Db,
-      catalog: {} as CatalogService,
+      config: { CATALOG_IMPORT_MAX_BYTES: 1024 * 1024 },
+      catalogCsv: createCatalogCsvService({
+        // Never reached: the file is refused before any query.
+        db: {} as Db,
+        maxRows: 2,
+        onProductsChanged: () => Promise.reject(new Error('nothing is stored')),
+      }),
     });
     const admin = {
       authorization: `Bearer ${app.jwt.sign({ sub: 'u', role: 'admin', sid: 's' })}`,

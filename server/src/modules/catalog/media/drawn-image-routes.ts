@@ -13,7 +13,7 @@ import { colorFile } from '../derived.js';
  * Product images are drawn, not stored: one SVG per product and colour, rendered on first request
  * and cached. The URL names the colour, so a colour picker can swap images without another lookup.
  */
-export async function imageRoutes(app: FastifyInstance, options: { db: Db; cache: Cache }) {
+export async function drawnImageRoutes(app: FastifyInstance, options: { db: Db; cache: Cache }) {
   const { db, cache } = options;
   app.withTypeProvider<ZodTypeProvider>().get(
     '/images/products/:slug/:file',

@@ -12,7 +12,7 @@ import {
 
 /** Where the API serves what the storage holds: `/images/uploads/<key>`. */
 export const uploadsPath = '/images/uploads/';
-/** Drawn illustrations (`images.ts`) live here; every other image is an uploaded photo. */
+/** Drawn illustrations (`drawn-image-routes.ts`) live here; every other image is an uploaded photo. */
 export const drawnPath = '/images/products/';
 /**
  * The keys this module writes: a SHA-256 in hex, then for a processed upload its width, then the

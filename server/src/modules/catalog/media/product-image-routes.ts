@@ -3,21 +3,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../../platform/config.js';
-import type { Db } from '../../../platform/db/index.js';
 import { NotFound, TooLarge } from '../../../platform/errors.js';
 import { contextOf } from '../../../platform/http/auth.js';
 import { HttpProblem, problemResponses, problemSchema } from '../../../platform/http/problem.js';
 import { apiPrefix } from '../../../platform/module.js';
-import { createStorage, type StorageConfig } from '../../../platform/storage/index.js';
 import { uploadKeyPattern } from './image-queries.js';
-import { createProductImageService, formatSize } from './product-images.js';
+import { formatSize, type ProductImageService } from './product-images.js';
 import { renditionFields } from '../schemas.js';
-import type { CatalogService } from '../listing/service.js';
 
 export interface ProductImageRouteOptions {
-  config: StorageConfig & Pick<Config, 'IMAGE_UPLOAD_MAX_BYTES' | 'IMAGE_UPLOAD_MAX_PIXELS'>;
-  db: Db;
-  catalog: CatalogService;
+  config: Pick<Config, 'IMAGE_UPLOAD_MAX_BYTES'>;
+  productImages: ProductImageService;
 }
 
 export const adminImageSchema = z
@@ -96,14 +92,7 @@ async function readForm(request: FastifyRequest, maxBytes: number) {
  */
 export async function productImageRoutes(app: FastifyInstance, options: ProductImageRouteOptions) {
   const maxBytes = options.config.IMAGE_UPLOAD_MAX_BYTES;
-  const images = createProductImageService({
-    db: options.db,
-    storage: createStorage(options.config),
-    maxBytes,
-    maxPixels: options.config.IMAGE_UPLOAD_MAX_PIXELS,
-    onChanged: () => options.catalog.invalidate(),
-    onEffectError: (error) => app.log.warn({ err: error }, 'after an image change'),
-  });
+  const images = options.productImages;
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/images/uploads/:file',
