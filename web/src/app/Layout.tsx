@@ -1,26 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, NavLink, Outlet, ScrollRestoration } from 'react-router';
-import { api, call } from '../api/client';
 import { useSession } from '../auth/useSession';
-import { useBag } from '../bag/bag';
+import { useBag } from '../features/bag/api';
+import { categoriesQuery } from '../features/catalog/api';
+import { useCheckoutConfig } from '../features/checkout/api';
 import { SearchBox } from './SearchBox';
-
-export function useCategories() {
-  return useQuery({
-    queryKey: ['categories'],
-    queryFn: ({ signal }) => call(api.GET('/api/v1/categories', { signal })),
-    staleTime: 5 * 60_000,
-  });
-}
-
-/** How the store takes payments (GET /api/v1/checkout-config): the same for every page. */
-function useCheckoutConfig() {
-  return useQuery({
-    queryKey: ['checkout-config'],
-    queryFn: ({ signal }) => call(api.GET('/api/v1/checkout-config', { signal })),
-    staleTime: 5 * 60_000,
-  });
-}
 
 /**
  * A test store says so on every page. It sits after the footer and sticks to the bottom of the
@@ -65,7 +49,7 @@ function BagLink() {
 
 export function Layout() {
   const { user, settled } = useSession();
-  const categories = useCategories();
+  const categories = useQuery(categoriesQuery);
   const top = categories.data?.items ?? [];
   return (
     <>

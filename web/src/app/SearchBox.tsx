@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api, call } from '../api/client';
+import { listingQuery } from '../features/catalog/api';
 import { formatMoney } from '../lib/money';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -27,10 +27,8 @@ export function SearchBox() {
   const query = useDebounced(text.trim(), 250);
 
   const suggestions = useQuery({
-    queryKey: ['suggest', query],
+    ...listingQuery({ q: query, limit: 6 }),
     enabled: query.length >= 2,
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/v1/products', { params: { query: { q: query, limit: 6 } }, signal })),
     staleTime: 60_000,
   });
   const items = query.length >= 2 ? (suggestions.data?.items ?? []) : [];

@@ -1,10 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import type { Address } from '../../api/client';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { countryName } from '../../lib/countries';
 import { AddressForm } from './AddressForm';
-import { useAddresses, useChangeAddress } from './queries';
+import { addressesQuery, useChangeAddress } from '../addresses/api';
 
 function AddressLines({ address }: { address: Address }) {
   const cityLine = [address.city, address.region, address.postalCode].filter(Boolean).join(' ');
@@ -125,7 +126,7 @@ function AddressCard({
 
 export function AddressBook() {
   useDocumentTitle('Your addresses');
-  const addresses = useAddresses();
+  const addresses = useQuery(addressesQuery);
   // Which form is open: a new address, or the id of the one being edited. One at a time.
   const [editing, setEditing] = useState<'new' | string | null>(null);
   const [message, setMessage] = useState('');

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, type Address } from '../../api/client';
-import { countryName, useShippingCountries } from '../../lib/countries';
+import { useQuery } from '@tanstack/react-query';
+import { countryName } from '../../lib/countries';
+import { shippingCountriesQuery, useChangeAddress, type AddressInput } from '../addresses/api';
 import {
   Field,
   FormAlert,
@@ -10,7 +12,6 @@ import {
   useFormFeedback,
   type FieldErrors,
 } from './forms';
-import { useChangeAddress, type AddressInput } from './queries';
 
 /**
  * Where tax depends on the state or province, checkout wants its two-letter code
@@ -104,7 +105,7 @@ export function AddressForm({
 }) {
   const change = useChangeAddress();
   const feedback = useFormFeedback<AddressField>();
-  const shippingCountries = useShippingCountries().data;
+  const shippingCountries = useQuery(shippingCountriesQuery).data;
   const [picked, setCountry] = useState(address?.country);
   // A new address starts in the first country the store ships to.
   const country = picked ?? shippingCountries?.[0]?.code ?? '';

@@ -1,10 +1,11 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { OrderSummary } from '../../api/client';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { useOrderHistory } from './queries';
+import { orderHistoryQuery } from './api';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
@@ -44,7 +45,7 @@ function OrderRow({ order }: { order: OrderSummary }) {
 
 export function OrderHistory() {
   useDocumentTitle('Your orders');
-  const history = useOrderHistory();
+  const history = useInfiniteQuery(orderHistoryQuery);
 
   let body;
   if (history.isPending) {

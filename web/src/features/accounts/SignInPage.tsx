@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client';
 import { useSession } from '../../auth/useSession';
-import { storedCartId } from '../../bag/bag';
+import { storedCartId } from '../bag/api';
 import { Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import {

@@ -1,17 +1,18 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { AuthResult } from '../../api/client';
 import { session } from '../../auth/session';
-import { adoptSignedInCart, bagKey, forgetBag } from '../../bag/bag';
-import { accountKeys } from './queries';
+import { adoptSignedInCart, bagKey, forgetBag } from '../bag/api';
+import { addressKeys } from '../addresses/api';
+import { orderKeys } from '../orders/api';
+import { accountKeys } from './api';
 
 const defaultDestination = '/account';
 
 /**
- * Queries that hold one shopper's data: this module's, checkout's saved addresses (`['me', ...]`)
- * and orders (`['order', ...]`). Dropped whenever who is signed in changes, so the next shopper in
- * this tab never sees them.
+ * Queries that hold one shopper's data: this module's, the address book and orders. Dropped
+ * whenever who is signed in changes, so the next shopper in this tab never sees them.
  */
-const personalKeys = [accountKeys.all, ['me'], ['order']];
+const personalKeys = [accountKeys.all, addressKeys.all, orderKeys.all];
 
 function dropPersonalData(queryClient: QueryClient) {
   for (const queryKey of personalKeys) queryClient.removeQueries({ queryKey });

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, call } from '../../api/client';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { adminQueries } from './api';
 import { ListBody, LoadMore, useCursorList, useUrlFilters, when } from './ui';
 
 const keys = ['action', 'target'] as const;
@@ -18,14 +18,7 @@ export default function AuditPage() {
     ...(filters.action ? { action: filters.action } : {}),
     ...(filters.target ? { target: filters.target } : {}),
   };
-  const entries = useCursorList(['admin', 'audit', query], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/audit', {
-        params: { query: { ...query, limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const entries = useCursorList(adminQueries.audit(query));
   function search(event: FormEvent) {
     event.preventDefault();
     setFilters({ action: form.action.trim(), target: form.target.trim() });

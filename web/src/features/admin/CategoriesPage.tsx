@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client';
 import { ErrorNotice, Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { catalogKeys } from '../catalog/api';
 import { useFlatCategories, type FlatCategory } from './categories';
 import { Panel } from './ui';
 
@@ -28,7 +29,7 @@ function CategoryRow({ category, all }: { category: FlatCategory; all: FlatCateg
           },
         }),
       ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['categories'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: catalogKeys.categories }),
   });
   const changed = name.trim() !== category.name || parent !== (category.parentId ?? '');
   return (
@@ -99,7 +100,7 @@ export default function CategoriesPage() {
       ),
     onSuccess: () => {
       setForm({ name: '', slug: '', parent: '' });
-      void queryClient.invalidateQueries({ queryKey: ['categories'] });
+      void queryClient.invalidateQueries({ queryKey: catalogKeys.categories });
     },
   });
   function submit(event: FormEvent) {

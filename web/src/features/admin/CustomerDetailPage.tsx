@@ -6,14 +6,11 @@ import { formatMoney } from '../../lib/money';
 import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ConfirmButton, Panel, when } from './ui';
+import { adminQueries } from './api';
 
 export default function CustomerDetailPage() {
   const { id = '' } = useParams();
-  const customer = useQuery({
-    queryKey: ['admin', 'customer', id],
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/v1/admin/customers/{id}', { params: { path: { id } }, signal })),
-  });
+  const customer = useQuery(adminQueries.customer(id));
   const deactivate = useMutation({
     mutationFn: () =>
       call(api.POST('/api/v1/admin/customers/{id}/deactivate', { params: { path: { id } } })),

@@ -1,27 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call } from '../../api/client';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { adminQueries } from './api';
 import { ListBody, LoadMore, useCursorList, useUrlFilters, when } from './ui';
 
 export default function CustomersPage() {
   useDocumentTitle('Customers · Admin');
   const [filters, setFilters] = useUrlFilters(['q'] as const);
   const [text, setText] = useState(filters.q);
-  const customers = useCursorList(['admin', 'customers', filters.q], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/customers', {
-        params: {
-          query: {
-            limit: 25,
-            ...(filters.q ? { q: filters.q } : {}),
-            ...(cursor ? { cursor } : {}),
-          },
-        },
-        signal,
-      }),
-    ),
-  );
+  const customers = useCursorList(adminQueries.customers(filters.q));
   const items = customers.items;
   function search(event: FormEvent) {
     event.preventDefault();

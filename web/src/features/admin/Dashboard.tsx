@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, call } from '../../api/client';
 import { ErrorNotice, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { BarChart } from './BarChart';
+import { adminQueries } from './api';
 import { money, Panel, useUrlFilters, when } from './ui';
 
 const day = 24 * 60 * 60 * 1000;
@@ -19,16 +19,8 @@ export default function Dashboard() {
   const [today] = useState(() => Date.now());
   const to = range.to || isoDay(new Date(today));
   const from = range.from || isoDay(new Date(today - 29 * day));
-  const stats = useQuery({
-    queryKey: ['admin', 'stats', from, to],
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/v1/admin/stats', { params: { query: { from, to } }, signal })),
-  });
-  const recent = useQuery({
-    queryKey: ['admin', 'orders', 'recent'],
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/v1/admin/orders', { params: { query: { limit: 8 } }, signal })),
-  });
+  const stats = useQuery(adminQueries.stats(from, to));
+  const recent = useQuery(adminQueries.recentOrders());
 
   return (
     <>

@@ -5,6 +5,7 @@ import type { paths } from '../../api/schema';
 import { ErrorNotice } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { adminKeys, adminQueries } from './api';
 import { fromMinor, ListBody, LoadMore, Panel, toMinor, useCursorList, when } from './ui';
 
 type Discount = Schemas['Discount'];
@@ -40,7 +41,7 @@ function NewDiscount() {
         usageLimit: '',
         endsAt: '',
       });
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'discounts'] });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.discounts });
     },
   });
   function submit(event: FormEvent) {
@@ -136,7 +137,7 @@ function EditDiscount({ discount, onDone }: { discount: Discount; onDone: () => 
         api.PATCH('/api/v1/admin/discounts/{id}', { params: { path: { id: discount.id } }, body }),
       ),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'discounts'] });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.discounts });
       onDone();
     },
   });
@@ -206,7 +207,7 @@ function ActiveToggle({ discount }: { discount: Discount }) {
           body: { active: !discount.active },
         }),
       ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['admin', 'discounts'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: adminKeys.discounts }),
   });
   return (
     <>
@@ -227,14 +228,7 @@ function ActiveToggle({ discount }: { discount: Discount }) {
 export default function DiscountsPage() {
   useDocumentTitle('Discounts · Admin');
   const [editing, setEditing] = useState<string | null>(null);
-  const discounts = useCursorList(['admin', 'discounts'], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/discounts', {
-        params: { query: { limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const discounts = useCursorList(adminQueries.discounts());
   return (
     <>
       <h1>Discounts</h1>

@@ -2,24 +2,18 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import { ErrorNotice, Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { adminKeys, adminQueries } from './api';
 import { ChoiceFilter, ListBody, LoadMore, Panel, useCursorList, useUrlFilters, when } from './ui';
 
 function DeadLetters() {
   const queryClient = useQueryClient();
-  const letters = useCursorList(['admin', 'dead-letters'], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/events/dead-letters', {
-        params: { query: { limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const letters = useCursorList(adminQueries.deadLetters());
   const replay = useMutation({
     mutationFn: (eventId: string) =>
       call(api.POST('/api/v1/admin/events/{id}/replay', { params: { path: { id: eventId } } })),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'dead-letters'] });
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'outbox'] });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.deadLetters });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.outbox });
     },
   });
   const items = letters.items;
@@ -114,14 +108,7 @@ function Outbox() {
       ? { state: filters.state as (typeof states)[number] }
       : {}),
   };
-  const events = useCursorList(['admin', 'outbox', query], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/events', {
-        params: { query: { ...query, limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const events = useCursorList(adminQueries.outbox(query));
   const items = events.items;
   return (
     <Panel title="Outbox">

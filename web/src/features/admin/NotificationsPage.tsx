@@ -1,6 +1,6 @@
-import { api, call } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { adminQueries } from './api';
 import { ChoiceFilter, ListBody, LoadMore, useCursorList, useUrlFilters, when } from './ui';
 
 type Query = NonNullable<paths['/api/v1/admin/notifications']['get']['parameters']['query']>;
@@ -15,14 +15,7 @@ export default function NotificationsPage() {
       ? { status: filters.status as Query['status'] }
       : {}),
   };
-  const emails = useCursorList(['admin', 'notifications', query], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/notifications', {
-        params: { query: { ...query, limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const emails = useCursorList(adminQueries.notifications(query));
   const items = emails.items;
   return (
     <>

@@ -8,6 +8,7 @@ import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { Totals } from '../checkout/Totals';
 import { ConfirmButton, Panel, when } from './ui';
+import { adminKeys, adminQueries } from './api';
 
 type AdminOrder = Schemas['AdminOrder'];
 
@@ -17,8 +18,8 @@ function useOrderAction<T>(order: AdminOrder, run: (input: T) => Promise<unknown
   return useMutation({
     mutationFn: run,
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'order', order.id] });
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'orders'] });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.order(order.id) });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.orders });
     },
   });
 }
@@ -172,9 +173,7 @@ function refundSettling(order: AdminOrder): boolean {
 export default function OrderDetailPage() {
   const { id = '' } = useParams();
   const order = useQuery({
-    queryKey: ['admin', 'order', id],
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/v1/admin/orders/{id}', { params: { path: { id } }, signal })),
+    ...adminQueries.order(id),
     // A refund waits for the provider's answer, and the order's status follows it a moment later:
     // read the order again until both are in.
     refetchInterval: (query) =>

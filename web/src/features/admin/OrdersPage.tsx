@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call, type Order } from '../../api/client';
+import { type Order } from '../../api/client';
 import { formatMoney } from '../../lib/money';
 import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { adminQueries } from './api';
 import { ChoiceFilter, ListBody, LoadMore, useCursorList, useUrlFilters, when } from './ui';
 
 const keys = ['status', 'email', 'number'] as const;
@@ -18,14 +19,7 @@ export default function OrdersPage() {
     ...(filters.email ? { email: filters.email } : {}),
     ...(filters.number ? { number: filters.number } : {}),
   };
-  const orders = useCursorList(['admin', 'orders', query], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/orders', {
-        params: { query: { ...query, limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const orders = useCursorList(adminQueries.orders(query));
   const items = orders.items;
 
   function search(event: FormEvent) {

@@ -4,6 +4,7 @@ import { api, call } from '../../api/client';
 import { ErrorNotice, isNotFound, Loading, NotFoundPage } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ProductForm } from './ProductForm';
+import { adminKeys, adminQueries } from './api';
 import { ProductImages } from './ProductImages';
 import { ProductVariants } from './ProductVariants';
 import { ConfirmButton, Panel } from './ui';
@@ -24,19 +25,15 @@ export function NewProductPage() {
 export default function ProductEditPage() {
   const { id = '' } = useParams();
   const queryClient = useQueryClient();
-  const product = useQuery({
-    queryKey: ['admin', 'product', id],
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/v1/admin/products/{id}', { params: { path: { id } }, signal })),
-  });
+  const product = useQuery(adminQueries.product(id));
   const archive = useMutation({
     mutationFn: (to: 'archive' | 'restore') =>
       to === 'archive'
         ? call(api.POST('/api/v1/admin/products/{id}/archive', { params: { path: { id } } }))
         : call(api.POST('/api/v1/admin/products/{id}/restore', { params: { path: { id } } })),
     onSuccess: (saved) => {
-      queryClient.setQueryData(['admin', 'product', id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'products'] });
+      queryClient.setQueryData(adminKeys.product(id), saved);
+      void queryClient.invalidateQueries({ queryKey: adminKeys.products });
     },
   });
   useDocumentTitle(product.data ? `${product.data.name} · Admin` : 'Product · Admin');

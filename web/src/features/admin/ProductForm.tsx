@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { api, ApiError, call, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../app/states';
 import { useFlatCategories } from './categories';
+import { adminKeys } from './api';
 import { fromMinor, listOf, toMinor } from './ui';
 
 type AdminProduct = Schemas['AdminProduct'];
@@ -95,8 +96,8 @@ export function ProductForm({ product }: { product?: AdminProduct }) {
       );
     },
     onSuccess: (saved) => {
-      queryClient.setQueryData(['admin', 'product', saved.id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'products'] });
+      queryClient.setQueryData(adminKeys.product(saved.id), saved);
+      void queryClient.invalidateQueries({ queryKey: adminKeys.products });
       if (creating) navigate(`/admin/products/${saved.id}`);
     },
     onError: (error) => {

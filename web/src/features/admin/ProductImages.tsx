@@ -4,6 +4,7 @@ import { api, call, type Schemas } from '../../api/client';
 import { ErrorNotice, Loading } from '../../app/states';
 import { ProductImage } from '../catalog/ProductImage';
 import { ConfirmButton } from './ui';
+import { adminKeys, adminQueries } from './api';
 
 type AdminProduct = Schemas['AdminProduct'];
 
@@ -13,22 +14,13 @@ type AdminProduct = Schemas['AdminProduct'];
  */
 export function ProductImages({ product }: { product: AdminProduct }) {
   const queryClient = useQueryClient();
-  const key = ['admin', 'product-images', product.id];
-  const images = useQuery({
-    queryKey: key,
-    queryFn: ({ signal }) =>
-      call(
-        api.GET('/api/v1/admin/products/{id}/images', {
-          params: { path: { id: product.id } },
-          signal,
-        }),
-      ),
-  });
+  const images = useQuery(adminQueries.productImages(product.id));
   const fileRef = useRef<HTMLInputElement>(null);
   const [color, setColor] = useState(product.colors[0] ?? '');
   const [alt, setAlt] = useState('');
   const [problem, setProblem] = useState('');
-  const done = (data: Schemas['AdminProductImages']) => queryClient.setQueryData(key, data);
+  const done = (data: Schemas['AdminProductImages']) =>
+    queryClient.setQueryData(adminKeys.productImages(product.id), data);
 
   const upload = useMutation({
     mutationFn: (file: File) =>

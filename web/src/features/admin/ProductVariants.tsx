@@ -4,6 +4,7 @@ import { api, ApiError, call, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { toMinor } from './ui';
+import { adminKeys } from './api';
 
 type AdminProduct = Schemas['AdminProduct'];
 type Variant = AdminProduct['variants'][number];
@@ -20,7 +21,7 @@ function StockCell({ product, variant }: { product: AdminProduct; variant: Varia
         }),
       ),
     onSuccess: () =>
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'product', product.id] }),
+      void queryClient.invalidateQueries({ queryKey: adminKeys.product(product.id) }),
   });
   const valid = /^\d{1,6}$/.test(onHand.trim());
   return (
@@ -73,7 +74,7 @@ function AddVariant({ product }: { product: AdminProduct }) {
       ),
     onSuccess: () => {
       setForm({ sku: '', size: '', color: '', price: '', onHand: '0' });
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'product', product.id] });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.product(product.id) });
     },
   });
   function submit(event: FormEvent) {

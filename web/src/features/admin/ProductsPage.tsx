@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call } from '../../api/client';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useFlatCategories } from './categories';
+import { adminQueries } from './api';
 import { ChoiceFilter, ListBody, LoadMore, useCursorList, useUrlFilters } from './ui';
 
 const stockStates = [
@@ -27,14 +27,7 @@ export default function ProductsPage() {
     ...(filters.category ? { category: filters.category } : {}),
     ...(filters.stock ? { stock: filters.stock as 'in_stock' | 'low' | 'out' } : {}),
   };
-  const products = useCursorList(['admin', 'products', query], (cursor, signal) =>
-    call(
-      api.GET('/api/v1/admin/products', {
-        params: { query: { ...query, limit: 25, ...(cursor ? { cursor } : {}) } },
-        signal,
-      }),
-    ),
-  );
+  const products = useCursorList(adminQueries.products(query));
   function search(event: FormEvent) {
     event.preventDefault();
     setFilters({ q: text.trim() });

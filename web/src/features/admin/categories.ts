@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call, type Category } from '../../api/client';
+import type { Category } from '../../api/client';
+import { categoriesQuery } from '../catalog/api';
 
 export interface FlatCategory {
   id: string;
@@ -28,8 +29,7 @@ export function flatten(tree: Category[], depth = 0, parents: string[] = []): Fl
 
 export function useFlatCategories() {
   return useQuery({
-    queryKey: ['categories'],
-    queryFn: ({ signal }) => call(api.GET('/api/v1/categories', { signal })),
+    ...categoriesQuery,
     select: (data) => flatten(data.items),
   });
 }

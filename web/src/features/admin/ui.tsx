@@ -1,9 +1,10 @@
-import { useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Money } from '../../api/client';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
+import type { CursorListOptions } from './api';
 
 export const dateTime = new Intl.DateTimeFormat(undefined, {
   dateStyle: 'medium',
@@ -103,23 +104,9 @@ export function Panel({
   );
 }
 
-/**
- * A list the API pages with cursors (`{ items, nextCursor }`): every page loaded so far as one list,
- * and a way to load the next.
- */
-export function useCursorList<Item>(
-  queryKey: QueryKey,
-  page: (
-    cursor: string | undefined,
-    signal: AbortSignal,
-  ) => Promise<{ items: Item[]; nextCursor: string | null }>,
-) {
-  const list = useInfiniteQuery({
-    queryKey,
-    queryFn: ({ pageParam, signal }) => page(pageParam, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+/** Every page of a cursor-paged list loaded so far as one list, and a way to load the next. */
+export function useCursorList<Item>(options: CursorListOptions<Item>) {
+  const list = useInfiniteQuery(options);
   return { ...list, items: list.data?.pages.flatMap((p) => p.items) ?? [] };
 }
 

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { useCategories } from '../../app/Layout';
 import { ErrorNotice } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { GridSkeleton, ProductCard } from './ProductCard';
-import { listingQuery } from './queries';
+import { categoriesQuery, listingQuery } from './api';
 
 function Shelf({
   title,
@@ -42,7 +41,7 @@ function Shelf({
 
 export function HomePage() {
   useDocumentTitle('Athletic apparel');
-  const categories = useCategories();
+  const categories = useQuery(categoriesQuery);
   return (
     <>
       <section className="hero" aria-labelledby="hero-heading">

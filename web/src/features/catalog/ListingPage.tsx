@@ -1,10 +1,9 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api, call } from '../../api/client';
 import { Empty, ErrorNotice, isNotFound, NotFoundPage } from '../../app/states';
-import { useCategories } from '../../app/Layout';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
+import { categoriesQuery, listingPagesQuery } from './api';
 import { FacetPanel } from './FacetPanel';
 import { apiQuery, filtersFrom, searchFrom, type Filters } from './filters';
 import { GridSkeleton, ProductCard } from './ProductCard';
@@ -19,7 +18,7 @@ const sortLabels = {
 } as const;
 
 function useCategoryName(slug: string | undefined): string | undefined {
-  const categories = useCategories();
+  const categories = useQuery(categoriesQuery);
   if (!slug) return undefined;
   const stack = [...(categories.data?.items ?? [])];
   while (stack.length) {
@@ -50,18 +49,7 @@ export function ListingPage() {
   useDocumentTitle(heading);
 
   const listing = useInfiniteQuery({
-    queryKey: ['products', 'listing', apiQuery(filters, pageSize)],
-    queryFn: ({ pageParam, signal }) =>
-      call(
-        api.GET('/api/v1/products', {
-          params: {
-            query: { ...apiQuery(filters, pageSize), ...(pageParam ? { cursor: pageParam } : {}) },
-          },
-          signal,
-        }),
-      ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...listingPagesQuery(apiQuery(filters, pageSize)),
     placeholderData: keepPreviousData,
   });
 

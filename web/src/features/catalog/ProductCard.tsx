@@ -4,7 +4,7 @@ import type { ProductSummary } from '../../api/client';
 import { formatMoney } from '../../lib/money';
 import { swatchColor } from '../../lib/swatches';
 import { cardSizes, ProductImage } from './ProductImage';
-import { productQuery } from './queries';
+import { productQuery } from './api';
 
 export function Price({
   price,

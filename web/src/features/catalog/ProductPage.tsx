@@ -2,13 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { Product } from '../../api/client';
-import { useChangeBag } from '../../bag/bag';
+import { useChangeBag } from '../bag/api';
 import { ErrorNotice, isNotFound, Loading, NotFoundPage } from '../../app/states';
 import { swatchColor } from '../../lib/swatches';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { Price } from './ProductCard';
 import { gallerySizes, ProductImage } from './ProductImage';
-import { productQuery } from './queries';
+import { productQuery } from './api';
 import { SizeGuide } from './SizeGuide';
 
 const fewLeft = 5;

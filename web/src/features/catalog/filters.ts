@@ -1,4 +1,4 @@
-import type { ListingQuery } from './queries';
+import type { ListingQuery } from './api';
 
 /** What a listing URL says: the path's category and the query string's filters and sort. */
 export interface Filters {

@@ -1,5 +1,7 @@
 import type { OrderAddress } from '../../api/client';
-import { countryName, useShippingCountries, type ShippingCountry } from '../../lib/countries';
+import { useQuery } from '@tanstack/react-query';
+import { countryName } from '../../lib/countries';
+import { shippingCountriesQuery, type ShippingCountry } from '../addresses/api';
 
 export type AddressForm = Required<{ [K in keyof OrderAddress]: string }>;
 
@@ -81,7 +83,7 @@ export function AddressFields({
   onChange: (next: AddressForm) => void;
   problems: Partial<Record<keyof AddressForm, string>>;
 }) {
-  const countries = useShippingCountries().data;
+  const countries = useQuery(shippingCountriesQuery).data;
   const shipped = countries?.some((country) => country.code === value.country) ?? true;
   // A saved address abroad may name a country the store does not ship to: said at once.
   const countryProblem =

@@ -1,11 +1,11 @@
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { CartItem } from '../../api/client';
-import { useBag, useChangeBag } from '../../bag/bag';
+import { useBag, useChangeBag } from '../bag/api';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { useCheckoutConfig } from './checkoutConfig';
+import { useCheckoutConfig } from './api';
 import { Totals } from './Totals';
 
 // Stripe's wallets, in a chunk of their own: fetched only by a store that takes payments by Stripe.

@@ -1,11 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, ApiError, call, type Address } from '../../api/client';
+import { ApiError, type Address } from '../../api/client';
 import { useSession } from '../../auth/useSession';
-import { bagKey, useBag } from '../../bag/bag';
+import { bagKey, useBag } from '../bag/api';
 import { Empty, ErrorNotice, Loading } from '../../app/states';
-import { useShippingCountries } from '../../lib/countries';
+import { addressesQuery, shippingCountriesQuery } from '../addresses/api';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { paymentPageUrl } from '../orders/orderAccess';
@@ -16,6 +16,7 @@ import {
   toOrderAddress,
   type AddressForm,
 } from './AddressFields';
+import { shippingMethodsQuery } from './api';
 import { placeOrder } from './placeOrder';
 import { SummaryLines, Totals } from './Totals';
 
@@ -32,11 +33,7 @@ const fromSaved = (address: Address): AddressForm => ({
 });
 
 function SavedAddresses({ onPick }: { onPick: (address: AddressForm) => void }) {
-  const saved = useQuery({
-    queryKey: ['me', 'addresses'],
-    queryFn: ({ signal }) => call(api.GET('/api/v1/me/addresses', { signal })),
-  });
-  const items = saved.data?.items;
+  const items = useQuery(addressesQuery).data;
   const picked = useRef(false);
   // The default address fills the form once, when the book arrives; a click picks another.
   useEffect(() => {
@@ -83,18 +80,11 @@ export function CheckoutPage() {
   const cart = bag.data;
   const discounted = cart ? cart.subtotal.amount - cart.discount.amount : 0;
   const methods = useQuery({
-    queryKey: ['shipping-methods', address.country, discounted],
+    ...shippingMethodsQuery(address.country, discounted),
     enabled: Boolean(cart),
-    queryFn: ({ signal }) =>
-      call(
-        api.GET('/api/v1/shipping-methods', {
-          params: { query: { country: address.country, subtotal: discounted } },
-          signal,
-        }),
-      ),
   });
   const method = methods.data?.items.find((m) => m.id === methodId) ?? methods.data?.items[0];
-  const shippingCountries = useShippingCountries();
+  const shippingCountries = useQuery(shippingCountriesQuery);
 
   if (bag.isPending) return <Loading label="Loading your bag…" />;
   if (bag.isError) return <ErrorNotice error={bag.error} retry={() => bag.refetch()} />;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Order } from '../../api/client';
-import { useChangeBag } from '../../bag/bag';
+import { useChangeBag } from '../bag/api';
 import { ErrorNotice } from '../../app/states';
 
 /**

@@ -5,8 +5,8 @@ import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { paymentPageUrl } from '../orders/orderAccess';
 import { OrderNotFound } from '../orders/OrderPage';
-import { useOrder } from '../orders/useOrder';
-import { useCheckoutConfig } from './checkoutConfig';
+import { useOrder } from '../orders/api';
+import { useCheckoutConfig } from './api';
 import { ExpiredOrder } from './ExpiredOrder';
 import { SummaryLines, Totals } from './Totals';
 

@@ -9,7 +9,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { ExpiredOrder } from '../checkout/ExpiredOrder';
 import { Totals } from '../checkout/Totals';
 import { paymentPageUrl } from './orderAccess';
-import { useOrder } from './useOrder';
+import { orderKeys, useOrder } from './api';
 
 /** Where an unpaid order is paid: the store's own card step with Stripe, the gateway's page otherwise. */
 function PayLink({ order, clientSecret }: { order: Order; clientSecret: string }) {
@@ -62,7 +62,7 @@ function OrderDetails({
           params: { path: { id: order.id }, query: token ? { token } : {} },
         }),
       ),
-    onSuccess: (updated) => queryClient.setQueryData(['order', order.id, token], updated),
+    onSuccess: (updated) => queryClient.setQueryData(orderKeys.one(order.id, token), updated),
   });
   const address = order.shippingAddress;
   return (

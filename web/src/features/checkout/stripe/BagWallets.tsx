@@ -17,20 +17,17 @@ import {
   type ShippingMethod,
 } from '../../../api/client';
 import { useSession } from '../../../auth/useSession';
-import { bagKey } from '../../../bag/bag';
+import { bagKey } from '../../bag/api';
 import { ErrorNotice } from '../../../app/states';
 import { formatMoney } from '../../../lib/money';
-import type { CheckoutConfig } from '../checkoutConfig';
+import { shippingMethodsQuery, type CheckoutConfig } from '../api';
 import { placeOrder } from '../placeOrder';
 import { stripeFor } from './loadStripe';
 import { appearance, outcomeOf, returnUrl } from './outcome';
 
-const methodsOf = async (country: string, subtotal: number, signal?: AbortSignal) =>
-  (
-    await call(
-      api.GET('/api/v1/shipping-methods', { params: { query: { country, subtotal } }, signal }),
-    )
-  ).items;
+const methodsOf = async (country: string, subtotal: number) =>
+  (await call(api.GET('/api/v1/shipping-methods', { params: { query: { country, subtotal } } })))
+    .items;
 
 const ratesOf = (methods: ShippingMethod[]): ShippingRate[] =>
   methods.map((m) => ({ id: m.id, displayName: m.name, amount: m.price.amount }));
@@ -72,10 +69,7 @@ function BagExpressCheckout({ cart }: { cart: Cart }) {
   const [problem, setProblem] = useState<unknown>(null);
   const goods = cart.subtotal.amount - cart.discount.amount;
   // Rates for the likeliest country, ready for the click (Stripe wants an answer within a second).
-  const home = useQuery({
-    queryKey: ['shipping-methods', 'US', goods],
-    queryFn: ({ signal }) => methodsOf('US', goods, signal),
-  });
+  const home = useQuery({ ...shippingMethodsQuery('US', goods), select: (data) => data.items });
   const sheet = useRef<{ methods: ShippingMethod[]; amount: number }>({ methods: [], amount: 0 });
   const idempotencyKey = useRef(crypto.randomUUID());
 

@@ -10,7 +10,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import type { Order } from '../../../api/client';
 import { formatMoney } from '../../../lib/money';
-import type { CheckoutConfig } from '../checkoutConfig';
+import type { CheckoutConfig } from '../api';
 import { stripeFor } from './loadStripe';
 import { appearance, outcomeOf, returnUrl } from './outcome';
 

@@ -1,6 +1,6 @@
 import type { Stripe } from '@stripe/stripe-js';
 import { loadStripe } from '@stripe/stripe-js/pure';
-import type { CheckoutConfig } from '../checkoutConfig';
+import type { CheckoutConfig } from '../api';
 
 let loading: Promise<Stripe | null> | null = null;
 

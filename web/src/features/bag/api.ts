@@ -1,13 +1,17 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, ApiError, call, type Cart } from '../api/client';
+import {
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
+import { api, ApiError, call, type Cart } from '../../api/client';
 
 /**
  * The shopper's bag is a cart on the API. Its id is kept in localStorage so a guest's bag survives a
  * reload; a signed-in shopper's cart answers only to them, so signing out forgets the id.
  */
 const storageKey = 'stride.cart';
-
-export const bagKey = ['bag'] as const;
 
 export function storedCartId(): string | null {
   try {
@@ -41,12 +45,16 @@ async function readBag(): Promise<Cart | null> {
   }
 }
 
+/** The bag as the API has it; `null` before the first thing is added. Its key is the bag's only one. */
+export const bagQuery = queryOptions({ queryKey: ['bag'], queryFn: readBag, staleTime: 15_000 });
+export const bagKey = bagQuery.queryKey;
+
 export function useBag() {
-  return useQuery({ queryKey: bagKey, queryFn: readBag, staleTime: 15_000 });
+  return useQuery(bagQuery);
 }
 
 async function ensureCartId(queryClient: QueryClient): Promise<string> {
-  const known = queryClient.getQueryData<Cart | null>(bagKey)?.id ?? storedCartId();
+  const known = queryClient.getQueryData(bagKey)?.id ?? storedCartId();
   if (known) return known;
   const cart = await call(api.POST('/api/v1/carts'));
   storeCartId(cart.id);
