@@ -13,7 +13,7 @@ import {
   textOf,
   useFormFeedback,
   type FieldErrors,
-} from './forms';
+} from '../../lib/forms';
 
 type NameField = 'firstName' | 'lastName';
 const nameLabels: Record<NameField, string> = { firstName: 'First name', lastName: 'Last name' };

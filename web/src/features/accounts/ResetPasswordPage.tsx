@@ -14,7 +14,7 @@ import {
   textOf,
   useFormFeedback,
   type FieldErrors,
-} from './forms';
+} from '../../lib/forms';
 import './accounts.css';
 
 /** Step one: ask for a link. The answer never says whether the account exists. */

@@ -16,7 +16,7 @@ import {
   textOf,
   useFormFeedback,
   type FieldErrors,
-} from './forms';
+} from '../../lib/forms';
 import { keepSignIn, safeNext, withNext } from './session-actions';
 import './accounts.css';
 

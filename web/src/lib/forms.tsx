@@ -3,13 +3,12 @@ import {
   useId,
   useRef,
   useState,
-  type InputHTMLAttributes,
+  type ComponentPropsWithRef,
   type ReactNode,
-  type SelectHTMLAttributes,
 } from 'react';
-import { ApiError } from '../../api/client';
+import { ApiError } from '../api/client';
 
-/** The account forms' shared parts: labelled fields tied to their messages, and failure handling. */
+/** The forms' shared parts: labelled fields tied to their messages, and failure handling. */
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
@@ -23,20 +22,27 @@ interface ShellProps {
   label: string;
   hint?: ReactNode;
   error?: string | undefined;
+  /** The control's id, where a page or its tests name it; a generated one otherwise. */
+  id?: string;
+  /** The wrapper's classes besides `field`, for a form's own layout. */
+  className?: string;
 }
 
 function FieldShell({
   label,
   hint,
   error,
+  id: givenId,
+  className,
   children,
 }: ShellProps & { children: (control: ControlProps) => ReactNode }) {
-  const id = useId();
+  const generatedId = useId();
+  const id = givenId ?? generatedId;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
   return (
-    <div className="field">
+    <div className={className ? `field ${className}` : 'field'}>
       <label htmlFor={id}>{label}</label>
       {hint && (
         <p id={hintId} className="field-hint">
@@ -57,14 +63,17 @@ function FieldShell({
   );
 }
 
+/** A labelled input; `ref` reaches the input, so `react-hook-form`'s `register` can be spread on it. */
 export function Field({
   label,
   hint,
   error,
+  id,
+  className,
   ...input
-}: ShellProps & InputHTMLAttributes<HTMLInputElement>) {
+}: ShellProps & Omit<ComponentPropsWithRef<'input'>, 'id' | 'className'>) {
   return (
-    <FieldShell label={label} hint={hint} error={error}>
+    <FieldShell label={label} hint={hint} error={error} id={id} className={className}>
       {(control) => <input {...input} {...control} />}
     </FieldShell>
   );
@@ -74,11 +83,13 @@ export function SelectField({
   label,
   hint,
   error,
+  id,
+  className,
   children,
   ...select
-}: ShellProps & SelectHTMLAttributes<HTMLSelectElement>) {
+}: ShellProps & Omit<ComponentPropsWithRef<'select'>, 'id' | 'className'>) {
   return (
-    <FieldShell label={label} hint={hint} error={error}>
+    <FieldShell label={label} hint={hint} error={error} id={id} className={className}>
       {(control) => (
         <select {...select} {...control}>
           {children}
@@ -182,12 +193,22 @@ export function useFormFeedback<F extends string>() {
     target?.focus();
   }, [state.failures, formId]);
 
+  function fail(feedback: Feedback<F>) {
+    setState((current) => ({ ...feedback, failures: current.failures + 1 }));
+  }
   return {
     formId,
     errors: state.fields,
     formError: state.form,
-    fail(feedback: Feedback<F>) {
-      setState((current) => ({ ...feedback, failures: current.failures + 1 }));
+    fail,
+    /**
+     * The same for a `react-hook-form` form, which holds its fields' problems itself: each is given
+     * to it (`setError`), the form's own message stays here.
+     */
+    failInto(setError: (name: F, error: { message: string }) => void, feedback: Feedback<F>) {
+      for (const [name, message] of Object.entries(feedback.fields) as [F, string][])
+        setError(name, { message });
+      fail({ fields: {}, form: feedback.form });
     },
     clear() {
       setState((current) => ({ fields: {}, form: null, failures: current.failures }));
