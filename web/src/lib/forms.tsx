@@ -230,14 +230,5 @@ export const rawOf = (data: FormData, name: string): string => {
 
 export const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** What the API enforces for a new password (server/src/modules/accounts/password-policy.ts). */
-export const minPasswordLength = 10;
-export const maxPasswordLength = 128;
 export const passwordRules =
   'At least 10 characters. A passphrase works well; common passwords and ones containing your email address are refused.';
-
-export function newPasswordProblem(password: string): string | undefined {
-  if (password.length < minPasswordLength) return `Use at least ${minPasswordLength} characters.`;
-  if (password.length > maxPasswordLength) return `Use at most ${maxPasswordLength} characters.`;
-  return undefined;
-}

@@ -7,13 +7,13 @@ import {
   Field,
   FormAlert,
   feedbackFrom,
-  newPasswordProblem,
   passwordRules,
   rawOf,
   textOf,
   useFormFeedback,
   type FieldErrors,
 } from '../../lib/forms';
+import { newPasswordProblem } from './account-schemas';
 
 type NameField = 'firstName' | 'lastName';
 const nameLabels: Record<NameField, string> = { firstName: 'First name', lastName: 'Last name' };

@@ -8,13 +8,13 @@ import {
   Field,
   FormAlert,
   feedbackFrom,
-  newPasswordProblem,
   passwordRules,
   rawOf,
   textOf,
   useFormFeedback,
   type FieldErrors,
 } from '../../lib/forms';
+import { newPasswordProblem } from './account-schemas';
 import './accounts.css';
 
 /** Step one: ask for a link. The answer never says whether the account exists. */

@@ -1,25 +1,18 @@
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { storedCartId } from '../bag/api';
 import { Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import {
-  emailPattern,
-  Field,
-  FormAlert,
-  feedbackFrom,
-  rawOf,
-  textOf,
-  useFormFeedback,
-  type FieldErrors,
-} from '../../lib/forms';
+import { Field, FormAlert, feedbackFrom, useFormFeedback } from '../../lib/forms';
+import { signInSchema, type SignInField } from './account-schemas';
 import { keepSignIn, safeNext, withNext } from './session-actions';
 import './accounts.css';
 
-type SignInField = 'email' | 'password';
 const labels: Record<SignInField, string> = { email: 'Email', password: 'Password' };
 
 /** Set by the account page when the shopper signed out on purpose. */
@@ -61,6 +54,11 @@ export function SignInPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const feedback = useFormFeedback<SignInField>();
+  const form = useForm({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { email: '', password: '' },
+  });
+  const errors = form.formState.errors;
   const [pending, setPending] = useState(false);
   const next = safeNext(params.get('next'));
   const signedOut = (location.state as SignedOutState | null)?.signedOut;
@@ -69,18 +67,7 @@ export function SignInPage() {
   if (user && !pending) return <Navigate to={next} replace />;
   if (!settled) return <Loading label="Checking whether you are signed in…" />;
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const email = textOf(data, 'email');
-    const password = rawOf(data, 'password');
-    const errors: FieldErrors<SignInField> = {};
-    if (!email) errors.email = 'Enter your email address.';
-    else if (!emailPattern.test(email))
-      errors.email = 'Enter an email address like name@example.com.';
-    if (!password) errors.password = 'Enter your password.';
-    if (Object.keys(errors).length > 0) return feedback.fail({ fields: errors, form: null });
-
+  async function submit({ email, password }: { email: string; password: string }) {
     feedback.clear();
     setPending(true);
     try {
@@ -95,7 +82,7 @@ export function SignInPage() {
       await navigate(next, { replace: true });
     } catch (error) {
       setPending(false);
-      feedback.fail(problemOf(error));
+      feedback.failInto(form.setError, problemOf(error));
     }
   }
 
@@ -107,25 +94,30 @@ export function SignInPage() {
           {signedOutMessages[signedOut]}
         </p>
       )}
-      <form className="form" noValidate onSubmit={submit} id={feedback.formId}>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(event) => void form.handleSubmit(submit)(event)}
+        id={feedback.formId}
+      >
         <FormAlert>{feedback.formError}</FormAlert>
         <Field
           label="Email"
-          name="email"
           type="email"
           autoComplete="email"
           inputMode="email"
           spellCheck={false}
           required
-          error={feedback.errors.email}
+          {...form.register('email')}
+          error={errors.email?.message}
         />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="current-password"
           required
-          error={feedback.errors.password}
+          {...form.register('password')}
+          error={errors.password?.message}
         />
         <p className="auth-page__aside">
           <Link to="/reset-password">Forgot your password?</Link>

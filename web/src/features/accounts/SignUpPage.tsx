@@ -1,26 +1,18 @@
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import type { z } from 'zod';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client';
 import { useSession } from '../../auth/useSession';
 import { Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import {
-  emailPattern,
-  Field,
-  FormAlert,
-  feedbackFrom,
-  newPasswordProblem,
-  passwordRules,
-  rawOf,
-  textOf,
-  useFormFeedback,
-  type FieldErrors,
-} from '../../lib/forms';
+import { Field, FormAlert, feedbackFrom, passwordRules, useFormFeedback } from '../../lib/forms';
+import { signUpSchema, type SignUpField } from './account-schemas';
 import { keepSignIn, safeNext, withNext } from './session-actions';
 import './accounts.css';
 
-type SignUpField = 'firstName' | 'lastName' | 'email' | 'password';
 const labels: Record<SignUpField, string> = {
   firstName: 'First name',
   lastName: 'Last name',
@@ -53,33 +45,18 @@ export function SignUpPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const feedback = useFormFeedback<SignUpField>();
+  const form = useForm({
+    resolver: zodResolver(signUpSchema),
+    defaultValues: { firstName: '', lastName: '', email: '', password: '' },
+  });
+  const errors = form.formState.errors;
   const [pending, setPending] = useState(false);
   const next = safeNext(params.get('next'));
 
   if (user && !pending) return <Navigate to={next} replace />;
   if (!settled) return <Loading label="Checking whether you are signed in…" />;
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const body = {
-      firstName: textOf(data, 'firstName'),
-      lastName: textOf(data, 'lastName'),
-      email: textOf(data, 'email'),
-      password: rawOf(data, 'password'),
-    };
-    const errors: FieldErrors<SignUpField> = {};
-    if (!body.firstName) errors.firstName = 'Enter your first name.';
-    else if (body.firstName.length > 100) errors.firstName = 'Use at most 100 characters.';
-    if (!body.lastName) errors.lastName = 'Enter your last name.';
-    else if (body.lastName.length > 100) errors.lastName = 'Use at most 100 characters.';
-    if (!body.email) errors.email = 'Enter your email address.';
-    else if (!emailPattern.test(body.email))
-      errors.email = 'Enter an email address like name@example.com.';
-    const passwordProblem = newPasswordProblem(body.password);
-    if (passwordProblem) errors.password = passwordProblem;
-    if (Object.keys(errors).length > 0) return feedback.fail({ fields: errors, form: null });
-
+  async function submit(body: z.output<typeof signUpSchema>) {
     feedback.clear();
     setPending(true);
     try {
@@ -90,7 +67,7 @@ export function SignUpPage() {
       await navigate(next, { replace: true });
     } catch (error) {
       setPending(false);
-      feedback.fail(problemOf(error));
+      feedback.failInto(form.setError, problemOf(error));
     }
   }
 
@@ -100,46 +77,51 @@ export function SignUpPage() {
       <p className="auth-page__intro">
         Track your orders and check out faster with saved addresses.
       </p>
-      <form className="form" noValidate onSubmit={submit} id={feedback.formId}>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(event) => void form.handleSubmit(submit)(event)}
+        id={feedback.formId}
+      >
         <FormAlert>{feedback.formError}</FormAlert>
         <div className="form__row">
           <Field
             label="First name"
-            name="firstName"
             autoComplete="given-name"
             maxLength={100}
             required
-            error={feedback.errors.firstName}
+            {...form.register('firstName')}
+            error={errors.firstName?.message}
           />
           <Field
             label="Last name"
-            name="lastName"
             autoComplete="family-name"
             maxLength={100}
             required
-            error={feedback.errors.lastName}
+            {...form.register('lastName')}
+            error={errors.lastName?.message}
           />
         </div>
         <Field
           label="Email"
-          name="email"
           type="email"
           autoComplete="email"
           inputMode="email"
           spellCheck={false}
           required
-          error={feedback.errors.email}
+          {...form.register('email')}
+          error={errors.email?.message}
         />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="new-password"
           minLength={10}
           maxLength={128}
           required
           hint={passwordRules}
-          error={feedback.errors.password}
+          {...form.register('password')}
+          error={errors.password?.message}
         />
         <div className="form__actions">
           <button type="submit" className="button button--wide" disabled={pending}>
