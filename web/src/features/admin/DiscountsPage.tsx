@@ -1,136 +1,123 @@
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, ApiError, call, type Schemas } from '../../api/client';
-import type { paths } from '../../api/schema';
+import { useState } from 'react';
+import { FormProvider, useForm, useFormContext, useWatch } from 'react-hook-form';
+import { api, ApiError, call } from '../../api/client';
+import { Field, SelectField } from '../../lib/forms';
 import { ErrorNotice } from '../../app/states';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { adminKeys, adminQueries } from './api';
-import { fromMinor, ListBody, LoadMore, Panel, toMinor, useCursorList, when } from './ui';
-
-type Discount = Schemas['Discount'];
-type DiscountChange =
-  paths['/api/v1/admin/discounts/{id}']['patch']['requestBody']['content']['application/json'];
-type NewDiscountBody =
-  paths['/api/v1/admin/discounts']['post']['requestBody']['content']['application/json'];
+import {
+  discountTermsSchema,
+  emptyNewDiscount,
+  kindLabels,
+  newDiscountBody,
+  newDiscountSchema,
+  termsBody,
+  termsOf,
+  valueLabel,
+  type Discount,
+  type DiscountChange,
+  type DiscountKind,
+  type NewDiscountBody,
+  type TermsValues,
+} from './discount-form';
+import { ListBody, LoadMore, Panel, useCursorList, when } from './ui';
 
 const describe = (d: Discount) =>
   d.kind === 'percent'
     ? `${d.value}% off`
     : `${formatMoney({ amount: d.value, currency: d.currency })} off`;
 
+/** The API's answer to a refused write: its field problems, or its message. */
+const apiProblem = (error: Error | null) =>
+  error instanceof ApiError
+    ? error.fieldErrors.map((e) => e.message).join('; ') || error.message
+    : (error?.message ?? '');
+
+/** The terms both forms have; every field's problem shows beside it, all at once. */
+function TermsFields({ idPrefix, kind }: { idPrefix: string; kind: DiscountKind }) {
+  const {
+    register,
+    formState: { errors },
+  } = useFormContext<TermsValues>();
+  const field = (name: keyof TermsValues, label: string, type = 'text') => (
+    <Field
+      {...register(name)}
+      id={`${idPrefix}-${name}`}
+      label={label}
+      type={type}
+      error={errors[name]?.message}
+    />
+  );
+  return (
+    <>
+      {field('value', valueLabel(kind))}
+      {field('minSubtotal', 'Minimum order ($)')}
+      {field('usageLimit', 'Uses at most')}
+      {field('endsAt', 'Ends on', 'date')}
+    </>
+  );
+}
+
 function NewDiscount() {
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({
-    code: '',
-    kind: 'percent' as Discount['kind'],
-    value: '',
-    minSubtotal: '',
-    usageLimit: '',
-    endsAt: '',
+  const form = useForm({
+    resolver: zodResolver(newDiscountSchema),
+    defaultValues: emptyNewDiscount,
   });
-  const [problem, setProblem] = useState('');
+  const kind = useWatch({ control: form.control, name: 'kind' });
   const create = useMutation({
     mutationFn: (body: NewDiscountBody) => call(api.POST('/api/v1/admin/discounts', { body })),
     onSuccess: () => {
-      setForm({
-        code: '',
-        kind: 'percent',
-        value: '',
-        minSubtotal: '',
-        usageLimit: '',
-        endsAt: '',
-      });
+      form.reset(emptyNewDiscount);
       void queryClient.invalidateQueries({ queryKey: adminKeys.discounts });
     },
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const code = form.code.trim().toUpperCase();
-    if (!/^[A-Z0-9_-]{3,32}$/.test(code))
-      return setProblem('The code: 3–32 letters, digits, - or _.');
-    const value = form.kind === 'percent' ? Number(form.value) : toMinor(form.value);
-    if (
-      value === null ||
-      !Number.isInteger(value) ||
-      value <= 0 ||
-      (form.kind === 'percent' && value > 100)
-    )
-      return setProblem(
-        form.kind === 'percent' ? 'A whole percentage from 1 to 100.' : 'An amount like 10.00.',
-      );
-    const minSubtotal = form.minSubtotal.trim() ? toMinor(form.minSubtotal) : 0;
-    if (minSubtotal === null)
-      return setProblem('The minimum order: an amount like 50.00, or empty.');
-    const usageLimit = form.usageLimit.trim() ? Number(form.usageLimit) : undefined;
-    if (usageLimit !== undefined && (!Number.isInteger(usageLimit) || usageLimit < 1))
-      return setProblem('The usage limit: a whole number, or empty for none.');
-    setProblem('');
-    create.mutate({
-      code,
-      kind: form.kind,
-      value,
-      minSubtotal,
-      ...(usageLimit ? { usageLimit } : {}),
-      ...(form.endsAt ? { endsAt: new Date(`${form.endsAt}T23:59:59Z`).toISOString() } : {}),
-    });
-  }
-  const input = (
-    name: 'code' | 'value' | 'minSubtotal' | 'usageLimit' | 'endsAt',
-    label: string,
-    type = 'text',
-  ) => (
-    <div className="field">
-      <label htmlFor={`discount-${name}`}>{label}</label>
-      <input
-        id={`discount-${name}`}
-        type={type}
-        value={form[name]}
-        onChange={(e) => setForm({ ...form, [name]: e.target.value })}
-      />
-    </div>
-  );
+  const problem = apiProblem(create.error);
   return (
-    <form className="inline-form" onSubmit={submit} noValidate aria-label="New discount">
-      {input('code', 'Code')}
-      <div className="field">
-        <label htmlFor="discount-kind">Kind</label>
-        <select
-          id="discount-kind"
-          value={form.kind}
-          onChange={(e) => setForm({ ...form, kind: e.target.value as Discount['kind'] })}
-        >
-          <option value="percent">Percent off</option>
-          <option value="fixed">Amount off</option>
-        </select>
-      </div>
-      {input('value', form.kind === 'percent' ? 'Percent' : 'Amount ($)')}
-      {input('minSubtotal', 'Minimum order ($)')}
-      {input('usageLimit', 'Uses at most')}
-      {input('endsAt', 'Ends on', 'date')}
-      <button type="submit" className="button button--small" disabled={create.isPending}>
-        Create discount
-      </button>
-      <p className="field-error" role={problem || create.isError ? 'alert' : undefined}>
-        {problem ||
-          (create.error instanceof ApiError
-            ? create.error.fieldErrors.map((e) => e.message).join('; ') || create.error.message
-            : '')}
-      </p>
-    </form>
+    <FormProvider {...form}>
+      <form
+        className="inline-form"
+        onSubmit={(event) =>
+          void form.handleSubmit((values) => create.mutate(newDiscountBody(values)))(event)
+        }
+        noValidate
+        aria-label="New discount"
+      >
+        <Field
+          {...form.register('code')}
+          id="discount-code"
+          label="Code"
+          error={form.formState.errors.code?.message}
+        />
+        <SelectField {...form.register('kind')} id="discount-kind" label="Kind">
+          {Object.entries(kindLabels).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
+        <TermsFields idPrefix="discount" kind={kind} />
+        <button type="submit" className="button button--small" disabled={create.isPending}>
+          Create discount
+        </button>
+        <p className="field-error" role={problem ? 'alert' : undefined}>
+          {problem}
+        </p>
+      </form>
+    </FormProvider>
   );
 }
 
 /** Change what a discount gives and its limits; the code and kind stay (orders name them). */
 function EditDiscount({ discount, onDone }: { discount: Discount; onDone: () => void }) {
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({
-    value: discount.kind === 'percent' ? String(discount.value) : fromMinor(discount.value),
-    minSubtotal: discount.minSubtotal.amount ? fromMinor(discount.minSubtotal.amount) : '',
-    usageLimit: discount.usageLimit ? String(discount.usageLimit) : '',
-    endsAt: discount.endsAt ? discount.endsAt.slice(0, 10) : '',
+  const form = useForm({
+    resolver: zodResolver(discountTermsSchema(discount.kind)),
+    defaultValues: termsOf(discount),
   });
-  const [problem, setProblem] = useState('');
   const save = useMutation({
     mutationFn: (body: DiscountChange) =>
       call(
@@ -141,59 +128,29 @@ function EditDiscount({ discount, onDone }: { discount: Discount; onDone: () => 
       onDone();
     },
   });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const value = discount.kind === 'percent' ? Number(form.value) : toMinor(form.value);
-    if (
-      value === null ||
-      !Number.isInteger(value) ||
-      value <= 0 ||
-      (discount.kind === 'percent' && value > 100)
-    )
-      return setProblem(
-        discount.kind === 'percent' ? 'A whole percentage from 1 to 100.' : 'An amount like 10.00.',
-      );
-    const minSubtotal = form.minSubtotal.trim() ? toMinor(form.minSubtotal) : 0;
-    if (minSubtotal === null)
-      return setProblem('The minimum order: an amount like 50.00, or empty.');
-    const usageLimit = form.usageLimit.trim() ? Number(form.usageLimit) : null;
-    if (usageLimit !== null && (!Number.isInteger(usageLimit) || usageLimit < 1))
-      return setProblem('The usage limit: a whole number, or empty for none.');
-    setProblem('');
-    save.mutate({
-      value,
-      minSubtotal,
-      usageLimit,
-      endsAt: form.endsAt ? new Date(`${form.endsAt}T23:59:59Z`).toISOString() : null,
-    });
-  }
-  const input = (name: keyof typeof form, label: string, type = 'text') => (
-    <div className="field">
-      <label htmlFor={`edit-${discount.id}-${name}`}>{label}</label>
-      <input
-        id={`edit-${discount.id}-${name}`}
-        type={type}
-        value={form[name]}
-        onChange={(e) => setForm({ ...form, [name]: e.target.value })}
-      />
-    </div>
-  );
+  const problem = save.error?.message ?? '';
   return (
-    <form className="inline-form" onSubmit={submit} noValidate aria-label={`Edit ${discount.code}`}>
-      {input('value', discount.kind === 'percent' ? 'Percent' : 'Amount ($)')}
-      {input('minSubtotal', 'Minimum order ($)')}
-      {input('usageLimit', 'Uses at most')}
-      {input('endsAt', 'Ends on', 'date')}
-      <button type="submit" className="button button--small" disabled={save.isPending}>
-        Save {discount.code}
-      </button>
-      <button type="button" className="button button--secondary button--small" onClick={onDone}>
-        Cancel
-      </button>
-      <p className="field-error" role={problem || save.isError ? 'alert' : undefined}>
-        {problem || (save.error ? save.error.message : '')}
-      </p>
-    </form>
+    <FormProvider {...form}>
+      <form
+        className="inline-form"
+        onSubmit={(event) =>
+          void form.handleSubmit((terms) => save.mutate(termsBody(discount.kind, terms)))(event)
+        }
+        noValidate
+        aria-label={`Edit ${discount.code}`}
+      >
+        <TermsFields idPrefix={`edit-${discount.id}`} kind={discount.kind} />
+        <button type="submit" className="button button--small" disabled={save.isPending}>
+          Save {discount.code}
+        </button>
+        <button type="button" className="button button--secondary button--small" onClick={onDone}>
+          Cancel
+        </button>
+        <p className="field-error" role={problem ? 'alert' : undefined}>
+          {problem}
+        </p>
+      </form>
+    </FormProvider>
   );
 }
 
