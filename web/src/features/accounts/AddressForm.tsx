@@ -36,7 +36,9 @@ export function AddressForm({
   const form = useForm({
     resolver: zodResolver(schema),
     defaultValues: {
-      ...(address ? fromSaved(address) : emptyAddress()),
+      // A new address starts in the first country the store ships to (AddressFields sets it when
+      // the countries arrive after the form).
+      ...(address ? fromSaved(address) : emptyAddress(countries?.[0]?.code)),
       isDefaultShipping: false,
     },
   });
