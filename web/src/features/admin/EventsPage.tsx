@@ -2,7 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import { ErrorNotice, Loading } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { adminKeys, adminQueries } from './api';
+import { choicesOf, oneOf } from '../../lib/choices';
+import { adminKeys, adminQueries, type OutboxFilters } from './api';
 import { ChoiceFilter, ListBody, LoadMore, Panel, useCursorList, useUrlFilters, when } from './ui';
 
 function DeadLetters() {
@@ -98,15 +99,17 @@ function DeadLetters() {
   );
 }
 
-const states = ['pending', 'published', 'failed'] as const;
+const states: Record<NonNullable<OutboxFilters['state']>, string> = {
+  pending: 'pending',
+  published: 'published',
+  failed: 'failed',
+};
 
 function Outbox() {
   const [filters, setFilters] = useUrlFilters(['type', 'state'] as const);
   const query = {
     ...(filters.type ? { type: filters.type } : {}),
-    ...(states.includes(filters.state as never)
-      ? { state: filters.state as (typeof states)[number] }
-      : {}),
+    state: oneOf(states, filters.state),
   };
   const events = useCursorList(adminQueries.outbox(query));
   const items = events.items;
@@ -125,7 +128,7 @@ function Outbox() {
         <ChoiceFilter
           label="State"
           value={filters.state}
-          choices={states.map((s) => [s, s] as const)}
+          choices={choicesOf(states)}
           onChange={(state) => setFilters({ state })}
         />
       </form>

@@ -1,19 +1,20 @@
-import type { paths } from '../../api/schema';
+import { choicesOf, oneOf } from '../../lib/choices';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
-import { adminQueries } from './api';
+import { adminQueries, type NotificationFilters } from './api';
 import { ChoiceFilter, ListBody, LoadMore, useCursorList, useUrlFilters, when } from './ui';
 
-type Query = NonNullable<paths['/api/v1/admin/notifications']['get']['parameters']['query']>;
-const statuses = ['pending', 'sent', 'failed'] as const;
+const statuses: Record<NonNullable<NotificationFilters['status']>, string> = {
+  pending: 'pending',
+  sent: 'sent',
+  failed: 'failed',
+};
 
 export default function NotificationsPage() {
   useDocumentTitle('Emails · Admin');
   const [filters, setFilters] = useUrlFilters(['to', 'status'] as const);
-  const query: Query = {
+  const query: NotificationFilters = {
     ...(filters.to ? { to: filters.to } : {}),
-    ...(statuses.includes(filters.status as never)
-      ? { status: filters.status as Query['status'] }
-      : {}),
+    status: oneOf(statuses, filters.status),
   };
   const emails = useCursorList(adminQueries.notifications(query));
   const items = emails.items;
@@ -32,7 +33,7 @@ export default function NotificationsPage() {
         <ChoiceFilter
           label="Status"
           value={filters.status}
-          choices={statuses.map((s) => [s, s] as const)}
+          choices={choicesOf(statuses)}
           onChange={(status) => setFilters({ status })}
         />
       </form>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { type Order } from '../../api/client';
+import { choicesOf, oneOf } from '../../lib/choices';
 import { formatMoney } from '../../lib/money';
 import { orderStatusLabels } from '../../lib/orderStatus';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
@@ -15,7 +15,7 @@ export default function OrdersPage() {
   const [email, setEmail] = useState(filters.email);
   const [number, setNumber] = useState(filters.number);
   const query = {
-    ...(filters.status ? { status: filters.status as Order['status'] } : {}),
+    status: oneOf(orderStatusLabels, filters.status),
     ...(filters.email ? { email: filters.email } : {}),
     ...(filters.number ? { number: filters.number } : {}),
   };
@@ -34,7 +34,7 @@ export default function OrdersPage() {
         <ChoiceFilter
           label="Status"
           value={filters.status}
-          choices={Object.entries(orderStatusLabels)}
+          choices={choicesOf(orderStatusLabels)}
           onChange={(status) => setFilters({ status })}
         />
         <label>

@@ -3,18 +3,19 @@ import { Link } from 'react-router';
 import { formatMoney } from '../../lib/money';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useFlatCategories } from './categories';
-import { adminQueries } from './api';
+import { choicesOf, oneOf } from '../../lib/choices';
+import { adminQueries, type ProductFilters } from './api';
 import { ChoiceFilter, ListBody, LoadMore, useCursorList, useUrlFilters } from './ui';
 
-const stockStates = [
-  ['in_stock', 'In stock'],
-  ['low', 'Low'],
-  ['out', 'Sold out'],
-] as const;
-const statuses = [
-  ['active', 'Active'],
-  ['archived', 'Archived'],
-] as const;
+const stockStates: Record<NonNullable<ProductFilters['stock']>, string> = {
+  in_stock: 'In stock',
+  low: 'Low',
+  out: 'Sold out',
+};
+const statuses: Record<NonNullable<ProductFilters['status']>, string> = {
+  active: 'Active',
+  archived: 'Archived',
+};
 
 export default function ProductsPage() {
   useDocumentTitle('Products · Admin');
@@ -23,9 +24,9 @@ export default function ProductsPage() {
   const categories = useFlatCategories();
   const query = {
     ...(filters.q ? { q: filters.q } : {}),
-    ...(filters.status ? { status: filters.status as 'active' | 'archived' } : {}),
+    status: oneOf(statuses, filters.status),
     ...(filters.category ? { category: filters.category } : {}),
-    ...(filters.stock ? { stock: filters.stock as 'in_stock' | 'low' | 'out' } : {}),
+    stock: oneOf(stockStates, filters.stock),
   };
   const products = useCursorList(adminQueries.products(query));
   function search(event: FormEvent) {
@@ -54,7 +55,7 @@ export default function ProductsPage() {
         <ChoiceFilter
           label="Status"
           value={filters.status}
-          choices={statuses}
+          choices={choicesOf(statuses)}
           onChange={(status) => setFilters({ status })}
         />
         <ChoiceFilter
@@ -66,7 +67,7 @@ export default function ProductsPage() {
         <ChoiceFilter
           label="Stock"
           value={filters.stock}
-          choices={stockStates}
+          choices={choicesOf(stockStates)}
           onChange={(stock) => setFilters({ stock })}
         />
       </form>
@@ -95,12 +96,12 @@ export default function ProductsPage() {
                 <td>
                   <Link to={`/admin/products/${p.id}`}>{p.name}</Link>
                 </td>
-                <td>{p.status === 'active' ? 'Active' : 'Archived'}</td>
+                <td>{statuses[p.status]}</td>
                 <td>{p.category.name}</td>
                 <td className="num">{formatMoney(p.price)}</td>
                 <td className="num">{p.variantCount}</td>
                 <td className="num">{p.unitsAvailable}</td>
-                <td>{stockStates.find(([value]) => value === p.stock)?.[1]}</td>
+                <td>{stockStates[p.stock]}</td>
               </tr>
             ))}
           </tbody>

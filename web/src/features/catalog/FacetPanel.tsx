@@ -2,7 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { ProductList } from '../../api/client';
 import { swatchColor } from '../../lib/swatches';
-import { toggle, type Filters } from './filters';
+import { oneOf } from '../../lib/choices';
+import { genderLabels, toggle, type Filters } from './filters';
+
+const genderName = (value: string) => {
+  const gender = oneOf(genderLabels, value);
+  return gender ? genderLabels[gender] : value;
+};
 
 type Facet = ProductList['facets']['size'];
 
@@ -11,13 +17,6 @@ function withChosen(facet: Facet, chosen: string[]): Facet {
   const missing = chosen.filter((value) => !facet.some((entry) => entry.value === value));
   return [...facet, ...missing.map((value) => ({ value, count: 0 }))];
 }
-
-const genderLabels: Record<string, string> = {
-  men: 'Men',
-  women: 'Women',
-  kids: 'Kids',
-  unisex: 'Unisex',
-};
 
 function PriceRange({
   filters,
@@ -101,11 +100,11 @@ export function FacetPanel({
               onChange={() =>
                 onChange({
                   ...filters,
-                  gender: filters.gender === value ? undefined : (value as Filters['gender']),
+                  gender: filters.gender === value ? undefined : oneOf(genderLabels, value),
                 })
               }
             />
-            {genderLabels[value] ?? value} <span className="facet__count">({count})</span>
+            {genderName(value)} <span className="facet__count">({count})</span>
           </label>
         ))}
       </fieldset>

@@ -4,18 +4,12 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { Empty, ErrorNotice, isNotFound, NotFoundPage } from '../../app/states';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { categoriesQuery, listingPagesQuery } from './api';
+import { choicesOf, oneOf } from '../../lib/choices';
 import { FacetPanel } from './FacetPanel';
-import { apiQuery, filtersFrom, searchFrom, type Filters } from './filters';
+import { apiQuery, filtersFrom, searchFrom, sortLabels, type Filters } from './filters';
 import { GridSkeleton, ProductCard } from './ProductCard';
 
 const pageSize = 24;
-
-const sortLabels = {
-  relevance: 'Best match',
-  newest: 'Newest',
-  price_asc: 'Price: low to high',
-  price_desc: 'Price: high to low',
-} as const;
 
 function useCategoryName(slug: string | undefined): string | undefined {
   const categories = useQuery(categoriesQuery);
@@ -85,10 +79,10 @@ export function ListingPage() {
           <select
             value={filters.sort ?? (filters.q ? 'relevance' : 'newest')}
             onChange={(event) =>
-              change({ ...filters, sort: event.target.value as Filters['sort'] })
+              change({ ...filters, sort: oneOf(sortLabels, event.target.value) })
             }
           >
-            {Object.entries(sortLabels)
+            {choicesOf(sortLabels)
               .filter(([value]) => value !== 'relevance' || filters.q)
               .map(([value, label]) => (
                 <option key={value} value={value}>

@@ -1,21 +1,36 @@
+import { oneOf } from '../../lib/choices';
 import type { ListingQuery } from './api';
+
+type Gender = NonNullable<ListingQuery['gender']>;
+type Sort = NonNullable<ListingQuery['sort']>;
+
+export const genderLabels: Record<Gender, string> = {
+  men: 'Men',
+  women: 'Women',
+  kids: 'Kids',
+  unisex: 'Unisex',
+};
+
+export const sortLabels: Record<Sort, string> = {
+  relevance: 'Best match',
+  newest: 'Newest',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+};
 
 /** What a listing URL says: the path's category and the query string's filters and sort. */
 export interface Filters {
   category?: string;
   q?: string;
-  gender?: 'men' | 'women' | 'kids' | 'unisex';
+  gender?: Gender;
   sizes: string[];
   colors: string[];
   minPrice?: number;
   maxPrice?: number;
   inStock: boolean;
   onSale?: boolean;
-  sort?: 'relevance' | 'newest' | 'price_asc' | 'price_desc';
+  sort?: Sort;
 }
-
-const genders = new Set(['men', 'women', 'kids', 'unisex']);
-const sorts = new Set(['relevance', 'newest', 'price_asc', 'price_desc']);
 
 function minorUnits(value: string | null): number | undefined {
   if (value === null || value === '') return undefined;
@@ -24,19 +39,17 @@ function minorUnits(value: string | null): number | undefined {
 }
 
 export function filtersFrom(params: URLSearchParams, category: string | undefined): Filters {
-  const gender = params.get('gender');
-  const sort = params.get('sort');
   return {
     category,
     q: params.get('q')?.trim() || undefined,
-    gender: gender && genders.has(gender) ? (gender as Filters['gender']) : undefined,
+    gender: oneOf(genderLabels, params.get('gender')),
     sizes: params.getAll('size').filter(Boolean),
     colors: params.getAll('color').filter(Boolean),
     minPrice: minorUnits(params.get('minPrice')),
     maxPrice: minorUnits(params.get('maxPrice')),
     inStock: params.get('inStock') === '1',
     onSale: params.get('onSale') === '1',
-    sort: sort && sorts.has(sort) ? (sort as Filters['sort']) : undefined,
+    sort: oneOf(sortLabels, params.get('sort')),
   };
 }
 
