@@ -1,6 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeApi } from '../../test/fake-api';
+import { problemOf } from '../../test/problems';
 import { renderWithStore, testQueryClient } from '../../test/render';
 import { shippingCountriesQuery } from '../addresses/api';
 import { AddressForm } from './AddressForm';
@@ -18,13 +19,7 @@ function renderForm() {
   };
 }
 
-const problemOf = (label: string | RegExp) => {
-  const field = screen.getByLabelText(label);
-  const ids = field.getAttribute('aria-describedby')?.split(' ') ?? [];
-  return field.getAttribute('aria-invalid') === 'true'
-    ? ids.map((id) => document.getElementById(id)?.textContent).join(' ')
-    : undefined;
-};
+const problemAt = (label: string) => problemOf(screen.getByLabelText(label));
 
 describe('the address form', () => {
   it('shows every problem beside its field at once, and sends nothing', async () => {
@@ -32,14 +27,14 @@ describe('the address form', () => {
     const { user } = renderForm();
     await user.type(screen.getByLabelText('Postal code'), '%%');
     await user.click(screen.getByRole('button', { name: 'Add address' }));
-    await waitFor(() => expect(problemOf('First name')).toBe('Enter the first name.'));
-    expect(problemOf('Last name')).toBe('Enter the last name.');
-    expect(problemOf('Address')).toBe('Enter the address.');
-    expect(problemOf('City')).toBe('Enter the city.');
-    expect(problemOf('Postal code')).toBe('Enter a valid postal code.');
+    await waitFor(() => expect(problemAt('First name')).toBe('Enter the first name.'));
+    expect(problemAt('Last name')).toBe('Enter the last name.');
+    expect(problemAt('Address')).toBe('Enter the address.');
+    expect(problemAt('City')).toBe('Enter the city.');
+    expect(problemAt('Postal code')).toBe('Enter a valid postal code.');
     // A US address needs its state's two-letter code (the API's regionRequired).
-    expect(problemOf('State or region')).toContain('Enter the two-letter state or province code');
-    expect(problemOf('Apartment, suite (optional)')).toBeUndefined();
+    expect(problemAt('State or region')).toContain('Enter the two-letter state or province code');
+    expect(problemAt('Apartment, suite (optional)')).toBeUndefined();
     expect(document.activeElement).toBe(screen.getByLabelText('First name'));
     expect(api.sent).toEqual([]);
   });
@@ -101,7 +96,7 @@ describe('the address form', () => {
       await user.type(screen.getByLabelText(label!), text!);
     await user.click(screen.getByRole('button', { name: 'Add address' }));
     await waitFor(() =>
-      expect(problemOf('Postal code')).toBe('Postal code is not a postal code of GB.'),
+      expect(problemAt('Postal code')).toBe('Postal code is not a postal code of GB.'),
     );
     expect(onDone).not.toHaveBeenCalled();
   });

@@ -1,20 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeApi } from '../../test/fake-api';
+import { problemOf } from '../../test/problems';
 import { renderWithStore } from '../../test/render';
 import { SignInPage } from './SignInPage';
 import { SignUpPage } from './SignUpPage';
 
-const errorOf = (label: string) => {
-  const field = screen.getByLabelText(label);
-  return field.getAttribute('aria-invalid') === 'true'
-    ? field
-        .getAttribute('aria-describedby')
-        ?.split(' ')
-        .map((id) => document.getElementById(id))
-        .find((element) => element?.classList.contains('field-error'))?.textContent
-    : undefined;
-};
+const errorOf = (label: string) => problemOf(screen.getByLabelText(label));
 
 describe('signing up', () => {
   it('says every problem beside its field and puts focus on the first', async () => {

@@ -1,20 +1,19 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeApi } from '../../test/fake-api';
+import { problemOf } from '../../test/problems';
 import { renderWithStore } from '../../test/render';
 import DiscountsPage from './DiscountsPage';
 
 const noDiscounts = { 'GET /api/v1/admin/discounts': { body: { items: [], nextCursor: null } } };
 
-/** The message tied to a field (its aria-describedby), when the field is marked invalid. */
-function problemOf(form: HTMLElement, label: string) {
-  const field = [...form.querySelectorAll('input, select')].find(
+/** The problem beside the field labelled `label` in `form` (both forms have a "Percent"). */
+function problemIn(form: HTMLElement, label: string) {
+  const field = [...form.querySelectorAll<HTMLElement>('input, select')].find(
     (control) => form.querySelector(`label[for="${control.id}"]`)?.textContent === label,
   );
   if (!field) throw new Error(`No field labelled ${label}`);
-  if (field.getAttribute('aria-invalid') !== 'true') return undefined;
-  const id = field.getAttribute('aria-describedby') ?? '';
-  return document.getElementById(id)?.textContent;
+  return problemOf(field);
 }
 
 describe('the new discount form', () => {
@@ -28,12 +27,12 @@ describe('the new discount form', () => {
     await user.type(screen.getByLabelText('Uses at most'), '0');
     await user.click(screen.getByRole('button', { name: 'Create discount' }));
     await waitFor(() =>
-      expect(problemOf(form, 'Percent')).toBe('A whole percentage from 1 to 100.'),
+      expect(problemIn(form, 'Percent')).toBe('A whole percentage from 1 to 100.'),
     );
-    expect(problemOf(form, 'Code')).toBe('3 to 32 letters, digits, - or _.');
-    expect(problemOf(form, 'Minimum order ($)')).toBe('An amount like 50.00, or empty.');
-    expect(problemOf(form, 'Uses at most')).toBe('A whole number, or empty for none.');
-    expect(problemOf(form, 'Ends on')).toBeUndefined();
+    expect(problemIn(form, 'Code')).toBe('3 to 32 letters, digits, - or _.');
+    expect(problemIn(form, 'Minimum order ($)')).toBe('An amount like 50.00, or empty.');
+    expect(problemIn(form, 'Uses at most')).toBe('A whole number, or empty for none.');
+    expect(problemIn(form, 'Ends on')).toBeUndefined();
     expect(api.sent.filter((request) => request.method === 'POST')).toEqual([]);
   });
 
@@ -49,7 +48,7 @@ describe('the new discount form', () => {
     // The value is an amount now: 150 is fine, 10.005 is not.
     await user.type(screen.getByLabelText('Amount ($)'), '10.005');
     await user.click(screen.getByRole('button', { name: 'Create discount' }));
-    await waitFor(() => expect(problemOf(form, 'Amount ($)')).toBe('An amount like 10.00.'));
+    await waitFor(() => expect(problemIn(form, 'Amount ($)')).toBe('An amount like 10.00.'));
     await user.clear(screen.getByLabelText('Amount ($)'));
     await user.type(screen.getByLabelText('Amount ($)'), '150');
     await user.type(screen.getByLabelText('Ends on'), '2031-05-31');

@@ -36,6 +36,13 @@ const apiProblem = (error: Error | null) =>
     ? error.fieldErrors.map((e) => e.message).join('; ') || error.message
     : (error?.message ?? '');
 
+/** Why the API refused the form's write, under it; announced when it appears. */
+const Refusal = ({ problem }: { problem: string }) => (
+  <p className="field-error" role={problem ? 'alert' : undefined}>
+    {problem}
+  </p>
+);
+
 /** The terms both forms have; every field's problem shows beside it, all at once. */
 function TermsFields({ idPrefix, kind }: { idPrefix: string; kind: DiscountKind }) {
   const {
@@ -103,9 +110,7 @@ function NewDiscount() {
         <button type="submit" className="button button--small" disabled={create.isPending}>
           Create discount
         </button>
-        <p className="field-error" role={problem ? 'alert' : undefined}>
-          {problem}
-        </p>
+        <Refusal problem={problem} />
       </form>
     </FormProvider>
   );
@@ -146,9 +151,7 @@ function EditDiscount({ discount, onDone }: { discount: Discount; onDone: () => 
         <button type="button" className="button button--secondary button--small" onClick={onDone}>
           Cancel
         </button>
-        <p className="field-error" role={problem ? 'alert' : undefined}>
-          {problem}
-        </p>
+        <Refusal problem={problem} />
       </form>
     </FormProvider>
   );
