@@ -5,7 +5,7 @@ import { queryRows, type Db } from '../../platform/db/index.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
 import { retireSessionFacts } from '../../platform/http/auth.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { toUser, type UserRow } from './service.js';
 import type { createSessionStore } from './sessions.js';
 

@@ -2,7 +2,7 @@ import { apiPrefix, defineModule } from '../../platform/module.js';
 import { auditRoutes } from './routes.js';
 import { createAuditService, type AuditService } from './service.js';
 
-/** The store team's audit log: recorded by each module's admin writes (`recordAudit`), read here. */
+/** The store team's audit log: recorded by each module's admin writes (`platform/audit`), read here. */
 export const auditModule = defineModule<{ audit: AuditService }>({
   name: 'audit',
   createServices: ({ adapters }) => ({ audit: createAuditService({ db: adapters.database.db }) }),

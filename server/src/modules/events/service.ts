@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { inTransaction, type Context } from '../../platform/context.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import type { EventEnvelope } from '../../platform/bus/port.js';

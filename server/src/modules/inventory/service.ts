@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import {
   afterCommit,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TxContext } from '../../platform/context.js';
 import { InvalidTransition } from '../../platform/errors.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { sendEmail } from '../notifications/events.js';
 import * as repository from './repository.js';
 import { assertTransition, type OrderStatus } from './status.js';

@@ -4,7 +4,7 @@ import { inTransaction, type Context, type TxContext } from '../../platform/cont
 import type { Db } from '../../platform/db/index.js';
 import { InvalidTransition, NotFound, Unauthenticated } from '../../platform/errors.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import type { InventoryService, StockLine } from '../inventory/service.js';
 import { sendEmail } from '../notifications/events.js';
 import type { paymentFailed, paymentSucceeded } from '../payments/events.js';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Context, TxContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../platform/errors.js';

@@ -7,5 +7,5 @@ export * from '../../modules/orders/tables.js';
 export * from '../../modules/payments/tables.js';
 export * from '../../modules/events/tables.js';
 export * from '../../modules/notifications/tables.js';
-export * from '../../modules/audit/tables.js';
+export * from '../audit/tables.js';
 export * from '../bus/tables.js';

@@ -4,7 +4,7 @@ import type { Context, TxContext } from '../../../platform/context.js';
 import { queryRows, type Queryable } from '../../../platform/db/index.js';
 import { uuidv7 } from '../../../platform/db/ids.js';
 import { Conflict, NotFound, ValidationFailed } from '../../../platform/errors.js';
-import { recordAudit } from '../../audit/service.js';
+import { recordAudit } from '../../../platform/audit/record.js';
 import * as repo from './admin-repository.js';
 import { slugTaken } from './admin-rules.js';
 import type { AdminCategory, CategoryCreateInput, CategoryPatch } from './admin-schemas.js';

@@ -3,7 +3,7 @@ import { writeEvent } from '../../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../../platform/db/index.js';
 import { Unprocessable } from '../../../platform/errors.js';
-import { recordAudit } from '../../audit/service.js';
+import { recordAudit } from '../../../platform/audit/record.js';
 import { initialiseStock, setStockLevels, stockLevelsOf } from '../../inventory/service.js';
 import { orderedVariants } from '../admin/admin-repository.js';
 import {

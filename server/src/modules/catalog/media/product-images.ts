@@ -5,7 +5,7 @@ import { uuidv7 } from '../../../platform/db/ids.js';
 import { queryRows, type Db } from '../../../platform/db/index.js';
 import { NotFound, TooLarge, Unprocessable, UnsupportedMedia } from '../../../platform/errors.js';
 import type { ObjectStorage, StoredObject } from '../../../platform/storage/index.js';
-import { recordAudit } from '../../audit/service.js';
+import { recordAudit } from '../../../platform/audit/record.js';
 import { productImagesChanged } from '../events.js';
 import { detectImageType, imageTypeOfExtension } from './image-bytes.js';
 import { processImage, type Renditions } from './image-processing.js';

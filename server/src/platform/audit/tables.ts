@@ -1,9 +1,10 @@
 import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { at, id } from '../../platform/db/columns.js';
+import { at, id } from '../db/columns.js';
 
 /**
  * Every write the store team makes: who, what, on which record, the record before and after, when.
- * Written in the transaction of the change it describes, so one never exists without the other.
+ * Written in the transaction of the change it describes, so one never exists without the other
+ * (`recordAudit`, which every module may call); the audit module serves it to the store team.
  */
 export const auditLog = pgTable(
   'audit_log',
