@@ -3,7 +3,7 @@ import type { Cache } from '../../platform/cache/port.js';
 import { inTransaction, type Context, type Role } from '../../platform/context.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
-import { retireSessionFacts } from '../../platform/http/auth.js';
+import { retireSessionFacts } from '../../platform/session-facts.js';
 import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { recordAudit } from '../../platform/audit/record.js';
 import { toUser, type UserRow } from './service.js';

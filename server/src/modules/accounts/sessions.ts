@@ -3,12 +3,12 @@ import { sql } from 'drizzle-orm';
 import type { Cache } from '../../platform/cache/port.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { Unauthenticated } from '../../platform/errors.js';
+import type { Role } from '../../platform/context.js';
 import {
   retireSessionFacts,
   revokedSessionKey,
-  type Role,
   type SessionFacts,
-} from '../../platform/http/auth.js';
+} from '../../platform/session-facts.js';
 import { refreshTokens, sessions } from './tables.js';
 
 /**
@@ -145,7 +145,7 @@ export function createSessionStore(deps: SessionDeps) {
       return outcome;
     },
 
-    /** What access-token checks need to know of a session now (see `platform/http/auth.ts`). */
+    /** What access-token checks need to know of a session now (see `platform/session-facts.ts`). */
     async describe(sessionId: string): Promise<SessionFacts | null> {
       if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
       const [row] = await queryRows<{ user_id: string; role: Role; ended: boolean }>(

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { isLocalOrigin } from '../../platform/http/shopper-origin.js';
+import { isLocalOrigin } from '../../platform/local-origin.js';
 import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Context, TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
-import { isLocalOrigin } from '../../platform/http/shopper-origin.js';
+import { isLocalOrigin } from '../../platform/local-origin.js';
 import { disputesOf } from './disputes.js';
 import type { PaymentProvider } from './provider.js';
 import { createRefunds } from './refunds.js';

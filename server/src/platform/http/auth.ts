@@ -11,6 +11,12 @@ import type {
 import type { Cache } from '../cache/port.js';
 import type { Actor, Context, Role } from '../context.js';
 import { Forbidden, Unauthenticated, Unavailable } from '../errors.js';
+import {
+  revokedSessionKey,
+  sessionFactsKey,
+  type SessionDirectory,
+  type SessionFacts,
+} from '../session-facts.js';
 
 /**
  * Authentication and authorisation, declared on every route: `config: { auth }` is `'public'` (no
@@ -49,25 +55,9 @@ declare module '@fastify/jwt' {
   }
 }
 
-/** Key under which a revoked session's id is kept until its last access token has expired. */
-export const revokedSessionKey = (sessionId: string) => `auth:revoked-session:${sessionId}`;
-/** Key of a session's live facts (owner, role, ended), cached for `sessionFactsSeconds`. */
-export const sessionFactsKey = (sessionId: string) => `auth:session:${sessionId}`;
 const sessionFactsSeconds = 30;
 /** How far a token's times may be off this server's clock. */
 export const clockSkewSeconds = 30;
-
-/** What the accounts module knows of a session now; null when there is no such session. */
-export interface SessionFacts {
-  userId: string;
-  role: Role;
-  /** Revoked, expired, or its account deactivated. */
-  ended: boolean;
-}
-
-export interface SessionDirectory {
-  describe(sessionId: string): Promise<SessionFacts | null>;
-}
 
 export interface AuthOptions {
   secret: string;
@@ -79,14 +69,6 @@ export interface AuthOptions {
    * in the token. Absent only in an app without the accounts module (the platform's own tests).
    */
   sessions?: SessionDirectory;
-}
-
-/**
- * Retire the cached facts of sessions at once (on every process, through the shared cache): after
- * a role change, a deactivation or a revocation, the next request reads them from the database.
- */
-export async function retireSessionFacts(cache: Cache, sessionIds: string[]): Promise<void> {
-  if (sessionIds.length > 0) await cache.del(...sessionIds.map(sessionFactsKey));
 }
 
 const requirements = new Set<AuthRequirement>(['public', 'optional', 'customer', 'admin']);
