@@ -4,7 +4,7 @@ import { ConfigError, embeddedAdmin, loadConfig, type Config } from './platform/
 import { loggerOptions } from './platform/logger.js';
 import { sourceMappedStack } from './platform/stack-traces.js';
 import { logUncaughtFailures } from './platform/crash-logging.js';
-import { ensureAdmin } from './modules/accounts/bootstrap.js';
+import { ensureAdmin } from './modules/accounts/index.js';
 import { buildApi, createServices } from './server.js';
 import { scrapeRegistries, serveMetrics } from './platform/metrics.js';
 import { startWorker } from './worker.js';

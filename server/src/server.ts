@@ -42,9 +42,7 @@ export async function buildApi(options: {
     readinessChecks: [
       ...readinessChecks(adapters),
       ...modules.flatMap((module) =>
-        'readiness' in module && module.readiness
-          ? module.readiness(platform, services as never)
-          : [],
+        'readiness' in module && module.readiness ? module.readiness(platform, services) : [],
       ),
     ],
     auth: {
@@ -57,7 +55,7 @@ export async function buildApi(options: {
   });
   await registerRateLimit(app, adapters.cache);
   for (const module of modules) {
-    await module.routes?.(app, platform, services as never);
+    await module.routes?.(app, platform, services);
   }
   const storefront = options.storefrontDir ?? defaultStorefront;
   if (storefront && existsSync(storefront)) {

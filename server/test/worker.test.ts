@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineEvent } from '../src/platform/bus/events.js';
 import { writeEvent } from '../src/platform/bus/outbox.js';
-import { inventoryUpdated } from '../src/modules/inventory/events.js';
+import { inventoryUpdated } from '../src/modules/inventory/index.js';
 import { startWorker } from '../src/worker.js';
 import { backends, createTestStore, eventually, silentLogger, type TestStore } from './harness.js';
 import { sql } from 'drizzle-orm';

@@ -3,8 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, type Database } from '../platform/db/index.js';
 import { eventually, freePort, silentLogger } from '../../test/harness.js';
-import { gatewayOverHttp } from '../modules/payments/local.js';
-import { ProviderUnavailable } from '../modules/payments/provider.js';
+import { gatewayOverHttp, ProviderUnavailable } from '../modules/payments/index.js';
 import { createGateway } from './gateway.js';
 import { signatureHeader, verifySignature } from './signature.js';
 

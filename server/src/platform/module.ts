@@ -26,8 +26,12 @@ export interface Job {
 
 export interface StoreModule<Provides extends object, Requires extends object> {
   name: string;
-  /** The module's services; `services` holds those of the modules listed before it. */
-  createServices(platform: Platform, services: Requires): Provides;
+  /**
+   * The module's services; `services` holds those of the modules listed before it. A property, not
+   * a method, so that `Requires` is checked contravariantly: a list that puts a module before one it
+   * needs does not compile (`inDependencyOrder`).
+   */
+  createServices: (platform: Platform, services: Requires) => Provides;
   /** HTTP routes, registered at the root (API routes under `/api/v1`, see `apiPrefix`). */
   routes?(app: FastifyInstance, platform: Platform, services: Provides & Requires): Promise<void>;
   /** The module's bus consumers (worker role). */
@@ -46,3 +50,34 @@ export function defineModule<Provides extends object, Requires extends object = 
 ): StoreModule<Provides, Requires> {
   return module;
 }
+
+/**
+ * Modules in dependency order, checked by the compiler: `then` accepts a module only when the
+ * modules before it provide every service it requires, and `createServices` builds them in that
+ * order, each with the services of those before it.
+ */
+export interface ModuleList<Have extends object, Modules extends readonly unknown[]> {
+  readonly modules: Modules;
+  createServices(platform: Platform): Have;
+  then<Provides extends object>(
+    module: StoreModule<Provides, Have>,
+  ): ModuleList<Have & Provides, readonly [...Modules, StoreModule<Provides, Have>]>;
+}
+
+function listOf<Have extends object, Modules extends readonly unknown[]>(
+  modules: Modules,
+  build: (platform: Platform) => Have,
+): ModuleList<Have, Modules> {
+  return {
+    modules,
+    createServices: build,
+    then: (module) =>
+      listOf([...modules, module] as const, (platform) => {
+        const services = build(platform);
+        return Object.assign(services, module.createServices(platform, services));
+      }),
+  };
+}
+
+export const inDependencyOrder = (): ModuleList<object, readonly []> =>
+  listOf([] as const, () => ({}));

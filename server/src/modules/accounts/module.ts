@@ -1,7 +1,7 @@
 import { contextFor } from '../../platform/context.js';
 import { resolveJwtSecret } from '../../platform/secrets.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import type { CartService } from '../cart/service.js';
+import type { CartService } from '../cart/index.js';
 import { createAddressBook, type AddressBook } from './addresses.js';
 import { adminAccountRoutes } from './admin-routes.js';
 import { startAccountConsumers } from './consumers.js';

@@ -15,7 +15,7 @@ import {
   Unauthenticated,
   ValidationFailed,
 } from '../../platform/errors.js';
-import { sendEmail } from '../notifications/events.js';
+import { sendEmail } from '../../platform/email-request.js';
 import { passwordChanged, passwordResetRequested, userRegistered } from './events.js';
 import { normaliseEmail } from './bootstrap.js';
 import { hashPassword, verifyPassword } from './passwords.js';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { backends } from '../../../test/harness.js';
-import { ensureAdmin } from '../accounts/bootstrap.js';
+import { ensureAdmin } from '../accounts/index.js';
 import { strongPassword, uniqueEmail, type AuthResult } from '../accounts/test-kit.js';
 import { cartKit, randomCartId } from './test-kit.js';
 

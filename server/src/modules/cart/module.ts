@@ -1,6 +1,6 @@
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import type { PricingService } from '../pricing/service.js';
+import type { PricingService } from '../pricing/index.js';
 import { cartRoutes } from './routes.js';
 import { createCartService, type CartService } from './service.js';
 

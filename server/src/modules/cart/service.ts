@@ -9,8 +9,7 @@ import {
 } from '../../platform/errors.js';
 import type { SaleVariant } from '../catalog/listing/sale.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import { InvalidDiscount } from '../pricing/discounts.js';
-import type { PricingService } from '../pricing/service.js';
+import { InvalidDiscount, type PricingService } from '../pricing/index.js';
 import { createCartStore, newLineId, versionOf, type CartDocument } from './store.js';
 import { currencyOf, liveSubtotal, redeemerOf, viewCart, type CartView } from './view.js';
 

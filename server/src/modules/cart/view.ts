@@ -1,8 +1,7 @@
 import type { Context } from '../../platform/context.js';
 import type { SaleVariant } from '../catalog/listing/sale.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import type { DiscountRefusal } from '../pricing/discounts.js';
-import type { PricingService } from '../pricing/service.js';
+import type { DiscountRefusal, PricingService } from '../pricing/index.js';
 import type { CartDocument } from './store.js';
 
 /** The store sells in one currency; an empty cart still needs one to show its zero totals in. */

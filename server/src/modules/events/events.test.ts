@@ -15,7 +15,7 @@ import {
   type TestStore,
 } from '../../../test/harness.js';
 import { startWorker } from '../../worker.js';
-import { ensureAdmin } from '../accounts/bootstrap.js';
+import { ensureAdmin } from '../accounts/index.js';
 
 const probeEvent = defineEvent('admin_events_probe', 1, z.object({ n: z.number().int() }));
 

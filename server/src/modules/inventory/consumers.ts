@@ -6,7 +6,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import { sendEmail } from '../notifications/events.js';
+import { sendEmail } from '../../platform/email-request.js';
 import { inventoryUpdated } from './events.js';
 
 export interface LowStockOptions {

@@ -7,11 +7,11 @@ import type {
   Subscription,
 } from '../../platform/bus/port.js';
 import { anonymous } from '../../platform/context.js';
-import { userRegistered } from '../accounts/events.js';
+import { userRegistered } from '../accounts/index.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import { orderCancelled, orderCreated, orderFulfilled } from '../orders/events.js';
+import { orderCancelled, orderCreated, orderFulfilled } from '../orders/index.js';
 import type { Delivery, EmailRequest } from './delivery.js';
-import { sendEmail } from './events.js';
+import { sendEmail } from '../../platform/email-request.js';
 import type { TemplateData, TemplateName } from './templates.js';
 
 export const emailConsumer = 'notifications-email';

@@ -1,8 +1,8 @@
 import type { SubscribeOptions } from '../../platform/bus/port.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import { createResetTokens, resetTokenKey } from '../accounts/reset-links.js';
+import { createResetTokens, resetTokenKey } from '../accounts/index.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import { accessTokenKey, createAccessTokens } from '../orders/view.js';
+import { accessTokenKey, createAccessTokens } from '../orders/index.js';
 import { defaultEmailRetry, startNotificationConsumers } from './consumers.js';
 import { createDelivery } from './delivery.js';
 import type { Brand } from './html.js';

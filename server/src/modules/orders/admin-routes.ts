@@ -5,9 +5,12 @@ import { ValidationFailed } from '../../platform/errors.js';
 import type { Db } from '../../platform/db/index.js';
 import { contextOf } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/problem.js';
-import type { AddressBook } from '../accounts/addresses.js';
-import { addressSchema, userSchema } from '../accounts/schemas.js';
-import type { AccountService } from '../accounts/service.js';
+import {
+  type AccountService,
+  type AddressBook,
+  addressSchema,
+  userSchema,
+} from '../accounts/index.js';
 import { orderListSchema } from './schemas.js';
 import type { OrderService } from './service.js';
 import { storeStats } from './stats.js';

@@ -10,7 +10,7 @@ import {
   paymentSucceeded,
   refundFailed,
   refundSucceeded,
-} from '../payments/events.js';
+} from '../payments/index.js';
 import type { DisputeOutcomes } from './dispute-outcomes.js';
 import type { RefundOutcomes } from './refund-outcomes.js';
 import type { OrderService } from './service.js';

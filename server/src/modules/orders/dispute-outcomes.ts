@@ -1,6 +1,6 @@
 import type { TxContext } from '../../platform/context.js';
 import { NotFound } from '../../platform/errors.js';
-import type { paymentDisputed } from '../payments/events.js';
+import type { paymentDisputed } from '../payments/index.js';
 import { note, tellStoreTeam } from './moves.js';
 import * as repository from './repository.js';
 

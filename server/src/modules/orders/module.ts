@@ -2,16 +2,16 @@ import { isPaymentTestMode, storeTeamEmail } from '../../platform/config.js';
 import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import type { CatalogService } from '../catalog/listing/service.js';
-import type { AddressBook } from '../accounts/addresses.js';
-import type { AccountService } from '../accounts/service.js';
-import type { InventoryService } from '../inventory/service.js';
-import type { PaymentService } from '../payments/service.js';
-import type { PricingService } from '../pricing/service.js';
+import type { AccountService, AddressBook } from '../accounts/index.js';
+import type { InventoryService } from '../inventory/index.js';
+import type { PaymentService } from '../payments/index.js';
+import type { PricingService } from '../pricing/index.js';
 import { startOrderConsumers } from './consumers.js';
 import { createCheckout, type Checkout, type CheckoutCarts } from './checkout.js';
 import { createIdempotency } from './idempotency.js';
 import { adminOrderViews } from './admin-routes.js';
 import { createDisputeOutcomes } from './dispute-outcomes.js';
+import { startPaymentRequestConsumers } from './payment-requests.js';
 import { createRefundOutcomes } from './refund-outcomes.js';
 import { orderRoutes } from './routes.js';
 import { createOrderService, type OrderService } from './service.js';
@@ -70,11 +70,13 @@ export const ordersModule = defineModule<
       lowStockThreshold: config.LOW_STOCK_THRESHOLD,
     });
   },
-  consumers: ({ config, adapters, logger }, { orders }) =>
-    startOrderConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, orders, {
+  consumers: async ({ config, adapters, logger }, { orders, payments }) => [
+    ...(await startOrderConsumers({ db: adapters.database.db, bus: adapters.bus, logger }, orders, {
       ...createRefundOutcomes({ storeTeam: storeTeamEmail(config) }),
       ...createDisputeOutcomes({ storeTeam: storeTeamEmail(config) }),
-    }),
+    })),
+    ...(await startPaymentRequestConsumers(adapters.bus, payments)),
+  ],
   jobs: ({ config, adapters }, { orders }) => [
     {
       name: 'expire-unpaid-orders',

@@ -3,7 +3,7 @@ import type { TxContext } from '../../platform/context.js';
 import { InvalidTransition } from '../../platform/errors.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { recordAudit } from '../../platform/audit/record.js';
-import { sendEmail } from '../notifications/events.js';
+import { sendEmail } from '../../platform/email-request.js';
 import * as repository from './repository.js';
 import { assertTransition, type OrderStatus } from './status.js';
 

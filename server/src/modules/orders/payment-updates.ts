@@ -1,6 +1,5 @@
 import type { TxContext } from '../../platform/context.js';
-import type { paymentCanceled, paymentProcessing } from '../payments/events.js';
-import type { PaymentService } from '../payments/service.js';
+import type { paymentCanceled, paymentProcessing, PaymentService } from '../payments/index.js';
 import { note } from './moves.js';
 import * as repository from './repository.js';
 

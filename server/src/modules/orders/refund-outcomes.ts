@@ -1,8 +1,8 @@
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { TxContext } from '../../platform/context.js';
 import { NotFound } from '../../platform/errors.js';
-import { sendEmail } from '../notifications/events.js';
-import type { refundFailed, refundSucceeded } from '../payments/events.js';
+import { sendEmail } from '../../platform/email-request.js';
+import type { refundFailed, refundSucceeded } from '../payments/index.js';
 import { move, note, tellStoreTeam } from './moves.js';
 import * as repository from './repository.js';
 import { canTransition, refundableStatuses, type OrderStatus } from './status.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { addressBody, email } from '../accounts/schemas.js';
+import { addressBody, email } from '../accounts/index.js';
 import { lineVariantFields, moneySchema } from '../catalog/schemas.js';
-import { normaliseRegion } from '../pricing/regions.js';
+import { normaliseRegion } from '../pricing/index.js';
 import { orderStatuses } from './tables.js';
 
 /** An address on an order; where tax depends on the region, the region must be its code. */

@@ -11,7 +11,7 @@ import {
   type TestStore,
 } from '../../../test/harness.js';
 import { startWorker } from '../../worker.js';
-import { ensureAdmin } from '../accounts/bootstrap.js';
+import { ensureAdmin } from '../accounts/index.js';
 import type { Order } from './schemas.js';
 
 /** What the checkout tests share: a store per file, stocked variants made per test, and the calls. */

@@ -1,4 +1,3 @@
-import { consume } from '../../platform/bus/consumer.js';
 import type { Config } from '../../platform/config.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import { registerPublicPlugin } from '../../platform/http/auth.js';
@@ -7,7 +6,6 @@ import { createGateway, type Gateway } from '../../gateway/gateway.js';
 import type { Db } from '../../platform/db/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { orderCancelled, orderRefunded } from '../orders/events.js';
 import { createLocalProvider, gatewayOverHttp } from './local.js';
 import type { PaymentProvider } from './provider.js';
 import { checkoutConfigOf } from './checkout-config.js';
@@ -15,7 +13,7 @@ import { checkoutConfigRoutes } from './checkout-config-routes.js';
 import { paymentRoutes } from './routes.js';
 import { createPaymentService, type PaymentService } from './service.js';
 import { createStripeProvider } from './stripe.js';
-import { serveStripeStandIn } from './serve-stripe-stand-in.js';
+import { serveStripeStandIn } from './stripe-stand-in-routes.js';
 
 export const gatewayPrefix = '/gateway';
 
@@ -84,7 +82,8 @@ async function redirectToGateway(scope: FastifyInstance, { target }: { target: s
 /**
  * Payments: the provider port (the local gateway or Stripe), intents, webhooks recorded once and
  * queued as `payment_success` / `payment_failed`, and refunds sent to the provider. In embedded
- * mode (no PAYMENT_GATEWAY_URL) the local gateway itself is served under `/gateway`.
+ * mode (no PAYMENT_GATEWAY_URL) the local gateway itself is served under `/gateway`. Refunds and
+ * cancelled intents are asked for by the orders module, which comes after it.
  */
 export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
   return defineModule<{ payments: PaymentService; paymentGateway: Gateway | null }>({
@@ -121,23 +120,6 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}) {
         await registerPublicPlugin(app, redirectToGateway, { target });
       }
     },
-    consumers: async ({ adapters }, { payments }) => [
-      // Refunds are sent to the provider outside any transaction, keyed by the refund's id: a
-      // redelivery finds the refund no longer pending, or the provider answers the first refund.
-      await consume(adapters.bus, 'payments-refunds', [orderRefunded], async ({ data }) => {
-        await payments.executeRefund(data.refundId);
-      }),
-      await consume(
-        adapters.bus,
-        'payments-cancelled-intents',
-        [orderCancelled],
-        async ({ data }) => {
-          // Not when the provider cancelled the intent itself (that is why the order was).
-          if (data.previousStatus === 'pending_payment' && data.reason !== 'payment_cancelled')
-            await payments.cancelIntent(data.orderId);
-        },
-      ),
-    ],
     jobs: (_platform, { payments }) => [
       {
         name: 'retry-pending-refunds',

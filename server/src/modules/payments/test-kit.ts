@@ -5,7 +5,7 @@ import { eventually, freePort, type Backend } from '../../../test/harness.js';
 import { signPayload, signatureHeader } from '../../gateway/signature.js';
 import { startSmtpServer, type TestSmtpServer } from '../notifications/test-kit.js';
 import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
-import type { AdminOrder } from '../orders/schemas.js';
+import type { AdminOrder } from '../orders/index.js';
 import {
   eventBody,
   sign,

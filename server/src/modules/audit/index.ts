@@ -1,0 +1,6 @@
+/**
+ * The audit module's public surface: what other modules, the app and their tests may import. The
+ * rest of this folder is its own (the dependency rule in `server/.dependency-cruiser.mjs`).
+ */
+export { auditModule } from './module.js';
+export type { AuditService } from './service.js';
