@@ -11,7 +11,7 @@ import { registerStorefront } from './platform/http/storefront.js';
 import type { Platform } from './platform/module.js';
 import { resolveJwtSecret } from './platform/secrets.js';
 import { createServices, modules, type Services } from './modules/index.js';
-import { sitemapRoutes } from './modules/catalog/seo/sitemap-routes.js';
+import { sitemapRoutes } from './modules/catalog/index.js';
 
 export { createServices, type Services };
 

@@ -6,10 +6,13 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/platform/db/index.js';
-import { importProducts, type ProductImport } from '../src/modules/catalog/import.js';
-import type { Product } from '../src/modules/catalog/schemas.js';
-import { jsonForScript, summarise } from '../src/modules/catalog/seo/seo.js';
-import { createSitemaps, escapeXml } from '../src/modules/catalog/seo/sitemap.js';
+import { importProducts, type Product, type ProductImport } from '../src/modules/catalog/index.js';
+import {
+  createSitemaps,
+  escapeXml,
+  jsonForScript,
+  summarise,
+} from '../src/modules/catalog/index.js';
 import { compileIndexHtml } from '../src/platform/http/storefront.js';
 import { raw } from '../src/platform/html.js';
 import { buildApi } from '../src/server.js';

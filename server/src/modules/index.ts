@@ -2,7 +2,7 @@ import { inDependencyOrder, type Platform } from '../platform/module.js';
 import { accountsModule } from './accounts/index.js';
 import { auditModule } from './audit/index.js';
 import { cartModule } from './cart/index.js';
-import { catalogModule } from './catalog/module.js';
+import { catalogModule } from './catalog/index.js';
 import { eventsModule } from './events/index.js';
 import { inventoryModule } from './inventory/index.js';
 import { notificationsModule } from './notifications/index.js';
@@ -16,8 +16,8 @@ import { pricingModule } from './pricing/index.js';
  * and one line here (and its tables in `platform/db/schema.ts`).
  */
 const store = inDependencyOrder()
-  .then(catalogModule)
   .then(inventoryModule)
+  .then(catalogModule)
   .then(pricingModule)
   .then(cartModule)
   .then(accountsModule)

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../platform/db/index.js';
-import { countProducts, importCategories, importProducts } from '../modules/catalog/import.js';
+import { countProducts, importCategories, importProducts } from '../modules/catalog/index.js';
 import { categories, generateCatalog } from './catalog-data.js';
 
 /** Load the demo catalog when the store has no products yet; returns how many were added. */

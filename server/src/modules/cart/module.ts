@@ -1,5 +1,5 @@
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService } from '../catalog/index.js';
 import type { PricingService } from '../pricing/index.js';
 import { cartRoutes } from './routes.js';
 import { createCartService, type CartService } from './service.js';

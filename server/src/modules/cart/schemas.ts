@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lineVariantFields, moneySchema } from '../catalog/schemas.js';
+import { lineVariantFields, moneySchema } from '../catalog/index.js';
 import { cartIdPattern, lineIdPattern } from './store.js';
 
 /** Request bodies are strict: a price (or anything else) a client sends along is a 400, never used. */

@@ -7,8 +7,7 @@ import {
   Unauthenticated,
   Unprocessable,
 } from '../../platform/errors.js';
-import type { SaleVariant } from '../catalog/listing/sale.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService, SaleVariant } from '../catalog/index.js';
 import { InvalidDiscount, type PricingService } from '../pricing/index.js';
 import { createCartStore, newLineId, versionOf, type CartDocument } from './store.js';
 import { currencyOf, liveSubtotal, redeemerOf, viewCart, type CartView } from './view.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { anonymous, contextFor } from '../../platform/context.js';
 import { createTestStore, type Backend, type TestStore } from '../../../test/harness.js';
 import { strongPassword, uniqueEmail, type AuthResult } from '../accounts/test-kit.js';
-import type { Product } from '../catalog/schemas.js';
+import type { Product } from '../catalog/index.js';
 import type { CartView } from './view.js';
 
 /** What the cart tests share: a seeded store per file, variants handed out per test, and the calls. */

@@ -1,6 +1,5 @@
 import type { Context } from '../../platform/context.js';
-import type { SaleVariant } from '../catalog/listing/sale.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService, SaleVariant } from '../catalog/index.js';
 import type { DiscountRefusal, PricingService } from '../pricing/index.js';
 import type { CartDocument } from './store.js';
 

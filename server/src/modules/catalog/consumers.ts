@@ -1,7 +1,7 @@
 import { consume } from '../../platform/bus/consumer.js';
 import type { EventType } from '../../platform/bus/events.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
-import { inventoryUpdated } from '../inventory/events.js';
+import { inventoryUpdated } from '../inventory/index.js';
 import { catalogEvents } from './events.js';
 import type { CatalogService } from './listing/service.js';
 

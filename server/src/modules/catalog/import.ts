@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
-import { initialiseStock } from '../inventory/service.js';
+import { initialiseStock } from '../inventory/index.js';
 import { cheapest } from './derived.js';
 import { categories, productImages, products, variants } from './tables.js';
 

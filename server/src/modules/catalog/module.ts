@@ -1,5 +1,6 @@
 import { defineModule, apiPrefix } from '../../platform/module.js';
 import { createStorage } from '../../platform/storage/index.js';
+import type { InventoryService } from '../inventory/index.js';
 // In this order, the API document lists the schemas the routes name (CSV, images, then admin).
 import { startCatalogConsumers } from './consumers.js';
 import { catalogCsvRoutes } from './csv/csv-routes.js';
@@ -20,22 +21,27 @@ import { createSitemaps, type Sitemaps } from './seo/sitemap.js';
  * catalog writes and CSV files, and the pages' heads and sitemap. Every service is built here;
  * the routes only receive them.
  */
-export const catalogModule = defineModule<{
-  catalog: CatalogService;
-  catalogAdmin: CatalogAdminService;
-  catalogCsv: CatalogCsvService;
-  productImages: ProductImageService;
-  pageHeads: ReturnType<typeof createPageHeads>;
-  sitemaps: Sitemaps;
-}>({
+export const catalogModule = defineModule<
+  {
+    catalog: CatalogService;
+    catalogAdmin: CatalogAdminService;
+    catalogCsv: CatalogCsvService;
+    productImages: ProductImageService;
+    pageHeads: ReturnType<typeof createPageHeads>;
+    sitemaps: Sitemaps;
+  },
+  { inventory: InventoryService }
+>({
   name: 'catalog',
-  createServices: ({ config, adapters, logger }) => {
+  createServices: ({ config, adapters, logger }, { inventory }) => {
     const db = adapters.database.db;
     const catalog = createCatalogService({
       db,
       cache: adapters.cache,
       cacheTtlSeconds: config.CATALOG_CACHE_TTL,
     });
+    // This process's cached pages go at once; other processes' by `inventory_update` (consumers.ts).
+    inventory.onStockChanged(() => catalog.invalidate());
     const catalogAdmin = createCatalogAdminService({
       db,
       lowStockThreshold: config.LOW_STOCK_THRESHOLD,

@@ -4,8 +4,7 @@ import type { z } from 'zod';
 import { consumeOnce } from '../../platform/bus/consumer.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
-import { queryRows, type Db } from '../../platform/db/index.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { sendEmail } from '../../platform/email-request.js';
 import { inventoryUpdated } from './events.js';
 
@@ -16,6 +15,26 @@ export interface LowStockOptions {
 }
 
 type StockItem = z.infer<typeof inventoryUpdated.schema>['items'][number];
+
+/** What the store team's email says of each variant low on stock. */
+async function variantNames(tx: Queryable, variantIds: string[]) {
+  const rows = await queryRows<{
+    variant_id: string;
+    sku: string;
+    name: string;
+    size: string;
+    color: string;
+  }>(
+    tx,
+    sql`SELECT v.id AS variant_id, v.sku, p.name, v.size, v.color
+        FROM variants v JOIN products p ON p.id = v.product_id
+        WHERE v.id IN (${sql.join(
+          variantIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+  );
+  return new Map(rows.map((row) => [row.variant_id, row]));
+}
 
 /**
  * Low-stock alerts. A variant whose stock left to sell falls to the threshold is recorded in
@@ -30,7 +49,7 @@ type StockItem = z.infer<typeof inventoryUpdated.schema>['items'][number];
  * is still low tells the team again: once too often rather than never.
  */
 export async function startInventoryConsumers(
-  deps: { db: Db; bus: MessageBus; logger: Logger; catalog: CatalogService },
+  deps: { db: Db; bus: MessageBus; logger: Logger },
   options: LowStockOptions,
 ): Promise<Subscription[]> {
   const { threshold } = options;
@@ -74,8 +93,8 @@ export async function startInventoryConsumers(
       if (newlyLow.length === 0) return;
       deps.logger.info({ variants: newlyLow.length }, 'low stock');
       if (!options.alertTo) return;
-      const variants = await deps.catalog.saleVariants(
-        ctx,
+      const variants = await variantNames(
+        ctx.tx,
         newlyLow.map((row) => row.variant_id),
       );
       const items = newlyLow.flatMap((row) => {

@@ -1,26 +1,19 @@
 import { storeTeamEmail } from '../../platform/config.js';
 import { defineModule } from '../../platform/module.js';
-import type { CatalogService } from '../catalog/listing/service.js';
 import { startInventoryConsumers } from './consumers.js';
 import { inventoryRoutes } from './routes.js';
 import { createInventoryService, type InventoryService } from './service.js';
 
 /** Stock levels, reservations for orders, the admin's stock changes, and low-stock alerts. */
-export const inventoryModule = defineModule<
-  { inventory: InventoryService },
-  { catalog: CatalogService }
->({
+export const inventoryModule = defineModule<{ inventory: InventoryService }>({
   name: 'inventory',
-  createServices: ({ adapters }, { catalog }) => ({
-    inventory: createInventoryService({
-      db: adapters.database.db,
-      onStockChanged: () => catalog.invalidate(),
-    }),
+  createServices: ({ adapters }) => ({
+    inventory: createInventoryService({ db: adapters.database.db }),
   }),
   routes: (app, _platform, services) => inventoryRoutes(app, services),
-  consumers: ({ config, adapters, logger }, { catalog }) =>
+  consumers: ({ config, adapters, logger }) =>
     startInventoryConsumers(
-      { db: adapters.database.db, bus: adapters.bus, logger, catalog },
+      { db: adapters.database.db, bus: adapters.bus, logger },
       { threshold: config.LOW_STOCK_THRESHOLD, alertTo: storeTeamEmail(config) },
     ),
 });

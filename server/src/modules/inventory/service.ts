@@ -106,8 +106,6 @@ export interface StockLevel {
 
 export interface InventoryServiceDeps {
   db: Db;
-  /** Called after a change committed, so this process's catalog cache reflects it at once. */
-  onStockChanged?: () => Promise<void>;
 }
 
 interface LevelRow {
@@ -142,6 +140,7 @@ function inLockOrder(lines: StockLine[]): StockLine[] {
 
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { db } = deps;
+  const stockChangeListeners: (() => Promise<void>)[] = [];
 
   async function announce(
     ctx: TxContext,
@@ -155,10 +154,21 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       ...(orderId ? { orderId } : {}),
       items: rows.map(toEventItem),
     });
-    if (deps.onStockChanged) await afterCommit(ctx, deps.onStockChanged);
+    if (stockChangeListeners.length > 0)
+      await afterCommit(ctx, async () => {
+        for (const listener of stockChangeListeners) await listener();
+      });
   }
 
   return {
+    /**
+     * Run `listener` after each stock change in this process has committed: the catalog, which
+     * comes after inventory, retires its cached pages at once (other processes by the event).
+     */
+    onStockChanged(listener: () => Promise<void>): void {
+      stockChangeListeners.push(listener);
+    },
+
     /** Current levels of some variants (missing variants are left out). */
     async levels(ctx: Context, variantIds: string[]): Promise<Map<string, StockLevel>> {
       if (variantIds.length === 0) return new Map();

@@ -8,7 +8,7 @@ import type {
 } from '../../platform/bus/port.js';
 import { anonymous } from '../../platform/context.js';
 import { userRegistered } from '../accounts/index.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService } from '../catalog/index.js';
 import { orderCancelled, orderCreated, orderFulfilled } from '../orders/index.js';
 import type { Delivery, EmailRequest } from './delivery.js';
 import { sendEmail } from '../../platform/email-request.js';

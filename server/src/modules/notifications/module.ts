@@ -1,7 +1,7 @@
 import type { SubscribeOptions } from '../../platform/bus/port.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
 import { createResetTokens, resetTokenKey } from '../accounts/index.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService } from '../catalog/index.js';
 import { accessTokenKey, createAccessTokens } from '../orders/index.js';
 import { defaultEmailRetry, startNotificationConsumers } from './consumers.js';
 import { createDelivery } from './delivery.js';

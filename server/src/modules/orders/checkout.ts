@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../../platform/db/index.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { Conflict, InsufficientStock, Unprocessable } from '../../platform/errors.js';
 import type { CartService } from '../cart/index.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { PaymentService } from '../payments/index.js';
 import type { KnownMethods, PricingService } from '../pricing/index.js';

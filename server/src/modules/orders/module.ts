@@ -1,7 +1,7 @@
 import { isPaymentTestMode, storeTeamEmail } from '../../platform/config.js';
 import { anonymous } from '../../platform/context.js';
 import { apiPrefix, defineModule } from '../../platform/module.js';
-import type { CatalogService } from '../catalog/listing/service.js';
+import type { CatalogService } from '../catalog/index.js';
 import type { AccountService, AddressBook } from '../accounts/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { PaymentService } from '../payments/index.js';

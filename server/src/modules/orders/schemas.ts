@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressBody, email } from '../accounts/index.js';
-import { lineVariantFields, moneySchema } from '../catalog/schemas.js';
+import { lineVariantFields, moneySchema } from '../catalog/index.js';
 import { normaliseRegion } from '../pricing/index.js';
 import { orderStatuses } from './tables.js';
 

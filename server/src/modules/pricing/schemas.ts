@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryCode } from '../../platform/countries.js';
-import { moneySchema } from '../catalog/schemas.js';
+import { moneySchema } from '../catalog/index.js';
 import type { DiscountRow } from './discounts.js';
 
 export const shippingMethodSchema = z

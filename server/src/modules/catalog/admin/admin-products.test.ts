@@ -6,6 +6,7 @@ import { backends, silentLogger } from '../../../../test/harness.js';
 import type { PlacedOrder } from '../../orders/test-kit.js';
 import type { AdminProduct, AdminProductListItem, ProductCreateInput } from './admin-schemas.js';
 import { adminCatalogKit } from './admin-test-kit.js';
+import { inventoryModule } from '../../inventory/index.js';
 import { catalogModule } from '../module.js';
 import type { Product } from '../schemas.js';
 
@@ -349,13 +350,14 @@ describe.each(backends())('admin products (%s)', (backend) => {
       get: (_target, name) =>
         name === 'kind' ? 'memory' : () => Promise.reject(new Error('cache unreachable')),
     });
+    const platform = {
+      config: kit.ctx.store.config,
+      adapters: { ...kit.ctx.store.adapters, cache: unreachable },
+      logger,
+    };
     const { catalogAdmin } = catalogModule.createServices(
-      {
-        config: kit.ctx.store.config,
-        adapters: { ...kit.ctx.store.adapters, cache: unreachable },
-        logger,
-      },
-      {},
+      platform,
+      inventoryModule.createServices(platform, {}),
     );
     const created = await catalogAdmin.create(anonymous, {
       ...(productBody() as ProductCreateInput),

@@ -12,7 +12,7 @@ import { isUniqueViolation } from '../../../platform/db/sql-errors.js';
 import { Conflict, NotFound, ValidationFailed } from '../../../platform/errors.js';
 import { decodeIdCursor, pageOf } from '../../../platform/id-cursor.js';
 import { recordAudit } from '../../../platform/audit/record.js';
-import { initialiseStock } from '../../inventory/service.js';
+import { initialiseStock } from '../../inventory/index.js';
 import { createCategoryAdmin } from './admin-categories.js';
 import * as repo from './admin-repository.js';
 import {
