@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
+  customType,
   char,
   check,
   index,
@@ -12,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { id, timestamps, tsvector } from '../../platform/db/columns.js';
+import { at, id, timestamps, tsvector } from '../../platform/db/columns.js';
 
 export const categories = pgTable(
   'categories',
@@ -157,5 +158,28 @@ export const variants = pgTable(
       'variants_compare_at_check',
       sql`${t.compareAtAmount} IS NULL OR ${t.compareAtAmount} > ${t.priceAmount}`,
     ),
+  ],
+);
+
+/** PostgreSQL's 64-bit transaction id: it never wraps around, so ids compare in commit-start order. */
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
+
+/**
+ * Which products' listing facts changed, and in which transaction: written only by the statement
+ * triggers on products, variants and stock_levels (migration 0016), read by the facet index to catch up.
+ */
+export const catalogChanges = pgTable(
+  'catalog_changes',
+  {
+    xid: xid8('xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    kind: text('kind', { enum: ['product', 'stock'] }).notNull(),
+    productIds: uuid('product_ids').array().notNull(),
+    changedAt: at('changed_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('catalog_changes_xid_idx').on(t.xid),
+    check('catalog_changes_kind_check', sql`"kind" IN ('product', 'stock')`),
   ],
 );

@@ -8,7 +8,8 @@ export const id = () =>
     .default(sql`uuid_generate_v7()`);
 
 /** A point in time, stored with its time zone, read as a Date. */
-export const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+export const at = <Name extends string>(name: Name) =>
+  timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
