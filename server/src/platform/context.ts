@@ -6,7 +6,8 @@ import type { Db, Tx } from './db/index.js';
  * `ctx.tx` when the caller has opened a transaction (placing an order spans catalog, inventory,
  * pricing and orders in one), and opens its own otherwise (`inTransaction`).
  */
-export type Role = 'customer' | 'admin';
+export const roles = ['customer', 'admin'] as const;
+export type Role = (typeof roles)[number];
 
 /** Always taken from a verified token, never from a request body. */
 export interface Actor {

@@ -26,7 +26,7 @@ export function createAccountAdmin(deps: {
      * Make an account an administrator or a customer. Its sessions' cached facts are retired at
      * once, so the next request of every live token is judged by the new role, on every process.
      */
-    async setRole(ctx: Context, userId: string, role: 'customer' | 'admin'): Promise<void> {
+    async setRole(ctx: Context, userId: string, role: Role): Promise<void> {
       await inTransaction(db, ctx, async (txCtx) => {
         const [before] = await queryRows<{ role: Role }>(
           txCtx.tx,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { countryCode } from '../../platform/countries.js';
 import { maxPasswordLength } from './password-policy.js';
+import { roles } from '../../platform/context.js';
 
 /** Request bodies are strict: an unknown field (`role`, `id`, `passwordHash`...) is a 400, never ignored. */
 
@@ -40,7 +41,7 @@ export const userSchema = z
     email: z.string(),
     firstName: z.string(),
     lastName: z.string(),
-    role: z.enum(['customer', 'admin']),
+    role: z.enum(roles),
     createdAt: z.string(),
     deactivatedAt: z
       .string()

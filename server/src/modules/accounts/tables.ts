@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, char, check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { at, id, timestamps } from '../../platform/db/columns.js';
+import { roles } from '../../platform/context.js';
+import { at, id, sqlList, timestamps } from '../../platform/db/columns.js';
 
 export const users = pgTable(
   'users',
@@ -11,16 +12,14 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
-    role: text('role', { enum: ['customer', 'admin'] })
-      .notNull()
-      .default('customer'),
+    role: text('role', { enum: roles }).notNull().default('customer'),
     /** Set by the store team: no sign-in, no refresh, and every live session ends at once. */
     deactivatedAt: at('deactivated_at'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
-    check('users_role_check', sql`${t.role} IN ('customer', 'admin')`),
+    check('users_role_check', sql`${t.role} IN ${sqlList(roles)}`),
   ],
 );
 

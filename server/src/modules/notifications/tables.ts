@@ -9,7 +9,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { at, id } from '../../platform/db/columns.js';
+import { at, id, sqlList } from '../../platform/db/columns.js';
 
 export const notificationStatuses = ['pending', 'sent', 'failed'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
@@ -59,7 +59,7 @@ export const notifications = pgTable(
     // The admin list: newest first (UUIDv7 ids), by recipient or by status.
     index('notifications_to_idx').on(sql`lower(${t.to})`, t.id),
     index('notifications_status_idx').on(t.status, t.id),
-    check('notifications_status_check', sql`${t.status} IN ('pending', 'sent', 'failed')`),
+    check('notifications_status_check', sql`${t.status} IN ${sqlList(notificationStatuses)}`),
     check('notifications_attempts_check', sql`${t.attempts} >= 0`),
   ],
 );

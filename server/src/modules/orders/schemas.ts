@@ -3,6 +3,7 @@ import { addressBody, email } from '../accounts/index.js';
 import { lineVariantFields, moneySchema } from '../catalog/index.js';
 import { normaliseRegion } from '../pricing/index.js';
 import { orderStatuses } from './tables.js';
+import { disputeStatuses, refundStatuses } from '../payments/statuses.js';
 
 /** An address on an order; where tax depends on the region, the region must be its code. */
 export const orderAddressBody = addressBody
@@ -136,7 +137,7 @@ export const adminOrderSchema = orderSchema
         id: z.string(),
         amount: moneySchema,
         status: z
-          .enum(['pending', 'succeeded', 'failed'])
+          .enum(refundStatuses)
           .describe('pending until the provider answers; failed when it refused for good'),
         reason: z.string(),
         failureReason: z
@@ -152,7 +153,7 @@ export const adminOrderSchema = orderSchema
           id: z.string().describe("The provider's id of the dispute"),
           amount: moneySchema,
           reason: z.string(),
-          status: z.enum(['open', 'won', 'lost', 'closed']),
+          status: z.enum(disputeStatuses),
           openedAt: z.string(),
           closedAt: z.string().nullable(),
         }),

@@ -12,9 +12,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { at, id, timestamps } from '../../platform/db/columns.js';
+import { at, id, sqlList, timestamps } from '../../platform/db/columns.js';
 
-const money = (name: string) => integer(name).notNull();
+const money = <Name extends string>(name: Name) => integer(name).notNull();
 
 export const orderStatuses = [
   'pending_payment',
@@ -72,10 +72,7 @@ export const orders = pgTable(
     index('orders_due_idx')
       .on(t.paymentDueAt)
       .where(sql`${t.status} = 'pending_payment'`),
-    check(
-      'orders_status_check',
-      sql`${t.status} IN ('pending_payment', 'paid', 'fulfilled', 'delivered', 'cancelled', 'refunded', 'partially_refunded')`,
-    ),
+    check('orders_status_check', sql`${t.status} IN ${sqlList(orderStatuses)}`),
     check(
       'orders_money_check',
       sql`${t.subtotal} >= 0 AND ${t.discount} >= 0 AND ${t.discount} <= ${t.subtotal} AND ${t.shipping} >= 0 AND ${t.tax} >= 0 AND ${t.total} = ${t.subtotal} - ${t.discount} + ${t.shipping} + ${t.tax}`,

@@ -3,6 +3,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
 import { paymentDisputed } from './events.js';
 import type { ProviderEvent } from './provider.js';
+import type { DisputeStatus } from './statuses.js';
 
 type DisputeEvent = Extract<ProviderEvent, { type: 'payment_disputed' }>;
 
@@ -56,7 +57,7 @@ export async function disputesOf(q: Queryable, orderId: string) {
     amount: number;
     currency: string;
     reason: string;
-    status: 'open' | 'won' | 'lost' | 'closed';
+    status: DisputeStatus;
     created_at: Date | string;
     closed_at: Date | string | null;
   }>(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/bus/events.js';
+import { disputeStatuses } from './statuses.js';
 
 const money = z.object({ amount: z.number().int(), currency: z.string() });
 
@@ -107,7 +108,7 @@ export const paymentDisputed = defineEvent(
     ...fromProvider,
     disputeId: z.string(),
     reason: z.string(),
-    status: z.enum(['open', 'won', 'lost', 'closed']),
+    status: z.enum(disputeStatuses),
     /** The first event about this dispute (it was opened), rather than a change of it. */
     opened: z.boolean(),
   }),

@@ -1,3 +1,5 @@
+import type { DisputeStatus } from './statuses.js';
+
 /**
  * The payment-provider port. The store never sees a card: it asks the provider for an intent to
  * collect an order's total, hands the intent's client secret to the shopper's browser, and learns
@@ -74,7 +76,7 @@ export type ProviderEvent =
       disputeId: string;
       /** The bank's reason: fraudulent, product_not_received, ... */
       reason: string;
-      status: 'open' | 'won' | 'lost' | 'closed';
+      status: DisputeStatus;
     })
   /** Anything else the provider sends (acknowledged, recorded, not acted on). */
   | { id: string; type: 'other'; providerType: string; raw: unknown };

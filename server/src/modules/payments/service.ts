@@ -7,7 +7,7 @@ import { disputesOf } from './disputes.js';
 import type { PaymentProvider } from './provider.js';
 import { createRefunds } from './refunds.js';
 import { createWebhookReceiver } from './webhooks.js';
-import type { refundStatuses } from './tables.js';
+import type { RefundStatus } from './statuses.js';
 
 export type { RefundRequest } from './refunds.js';
 export { InvalidWebhookSignature } from './webhooks.js';
@@ -172,7 +172,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
         id: string;
         amount: number;
         currency: string;
-        status: (typeof refundStatuses)[number];
+        status: RefundStatus;
         reason: string;
         failure_reason: string | null;
         created_at: Date | string;

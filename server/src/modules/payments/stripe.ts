@@ -7,6 +7,7 @@ import {
   type PaymentProvider,
   type ProviderEvent,
 } from './provider.js';
+import type { DisputeStatus } from './statuses.js';
 
 export interface StripeProviderOptions {
   secretKey: string;
@@ -36,7 +37,7 @@ const idOf = (value: string | { id: string } | null | undefined) =>
   typeof value === 'string' ? value : (value?.id ?? null);
 
 /** Stripe's dispute statuses as the store keeps them. */
-const disputeStatus = (status: string): 'open' | 'won' | 'lost' | 'closed' =>
+const disputeStatus = (status: string): DisputeStatus =>
   status === 'won' || status === 'lost' ? status : status === 'warning_closed' ? 'closed' : 'open';
 
 /**

@@ -11,8 +11,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { at, id, timestamps } from '../../platform/db/columns.js';
+import { at, id, sqlList, timestamps } from '../../platform/db/columns.js';
 import { orders } from '../orders/tables.js';
+import { disputeStatuses, paymentStatuses, refundStatuses } from './statuses.js';
 
 /** The order a payment, refund or dispute belongs to (and goes with). */
 const orderOf = () =>
@@ -25,17 +26,6 @@ const paymentOf = () =>
   uuid('payment_id')
     .notNull()
     .references(() => payments.id, { onDelete: 'cascade' });
-
-export const paymentStatuses = [
-  'pending',
-  'failed',
-  /** The provider has it under way (a bank debit, say); the order waits for the outcome. */
-  'processing',
-  'succeeded',
-  'cancelled',
-  'refunded',
-  'partially_refunded',
-] as const;
 
 /**
  * An order's payment: the provider's intent for the order's total, and what became of it. Written
@@ -74,10 +64,8 @@ export const payments = pgTable(
     uniqueIndex('payments_provider_reference_key')
       .on(t.provider, t.providerReference)
       .where(sql`${t.providerReference} IS NOT NULL`),
-    check(
-      'payments_status_check',
-      sql.raw(`status IN (${paymentStatuses.map((status) => `'${status}'`).join(', ')})`),
-    ),
+    // Unqualified as first migrated: the same text spares a migration that re-checks every payment.
+    check('payments_status_check', sql`status IN ${sqlList(paymentStatuses)}`),
     check('payments_refunded_check', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
   ],
 );
@@ -102,8 +90,6 @@ export const paymentEvents = pgTable(
     index('payment_events_order_idx').on(t.orderId, t.receivedAt),
   ],
 );
-
-export const refundStatuses = ['pending', 'succeeded', 'failed'] as const;
 
 /**
  * Money going back to a buyer. Recorded (status `pending`) in the transaction that decides it, with
@@ -137,11 +123,9 @@ export const refunds = pgTable(
       .on(t.updatedAt)
       .where(sql`${t.status} = 'pending'`),
     check('refunds_amount_check', sql`${t.amount} > 0`),
-    check('refunds_status_check', sql`${t.status} IN ('pending', 'succeeded', 'failed')`),
+    check('refunds_status_check', sql`${t.status} IN ${sqlList(refundStatuses)}`),
   ],
 );
-
-export const disputeStatuses = ['open', 'won', 'lost', 'closed'] as const;
 
 /**
  * A payment the buyer's bank disputes (a chargeback), as the provider reports it: opened, then
@@ -167,9 +151,6 @@ export const disputes = pgTable(
   (t) => [
     uniqueIndex('disputes_provider_reference_key').on(t.provider, t.providerReference),
     index('disputes_order_idx').on(t.orderId, t.createdAt),
-    check(
-      'disputes_status_check',
-      sql.raw(`status IN (${disputeStatuses.map((status) => `'${status}'`).join(', ')})`),
-    ),
+    check('disputes_status_check', sql`status IN ${sqlList(disputeStatuses)}`),
   ],
 );

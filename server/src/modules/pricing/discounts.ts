@@ -7,11 +7,12 @@ import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { Conflict, NotFound, Unprocessable, ValidationFailed } from '../../platform/errors.js';
 import { mailboxKey } from './mailbox-key.js';
 import type { DiscountRule } from './rules.js';
+import type { DiscountKind } from './tables.js';
 
 export interface DiscountRow {
   id: string;
   code: string;
-  kind: 'percent' | 'fixed';
+  kind: DiscountKind;
   value: number;
   currency: string;
   min_subtotal: number;
@@ -267,7 +268,7 @@ export function createDiscounts(deps: { db: Db; now: () => Date }) {
 
 export interface DiscountInput {
   code: string;
-  kind: 'percent' | 'fixed';
+  kind: DiscountKind;
   value: number;
   currency: string;
   minSubtotal: number;

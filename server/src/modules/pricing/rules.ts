@@ -1,10 +1,12 @@
+import type { DiscountKind } from './tables.js';
+
 /**
  * The arithmetic of a price, with no I/O. All amounts are integer minor units. One rounding rule
  * everywhere: half up (away from zero for the non-negative amounts used here), applied once per
  * amount, never per line: a discount once on the subtotal, tax once on the taxable base.
  */
 export interface DiscountRule {
-  kind: 'percent' | 'fixed';
+  kind: DiscountKind;
   /** Percent 1–100, or minor units. */
   value: number;
 }

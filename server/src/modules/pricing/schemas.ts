@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { countryCode } from '../../platform/countries.js';
 import { moneySchema } from '../catalog/index.js';
 import type { DiscountRow } from './discounts.js';
+import { discountKinds } from './tables.js';
 
 export const shippingMethodSchema = z
   .object({
@@ -45,7 +46,7 @@ const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(v
 export const discountBody = z
   .strictObject({
     code,
-    kind: z.enum(['percent', 'fixed']),
+    kind: z.enum(discountKinds),
     value: z.number().int().min(1).max(100_000_000).describe('Percent (1–100) or minor units'),
     currency: z.enum(['USD']).default('USD'),
     minSubtotal: z.number().int().min(0).max(100_000_000).default(0),
@@ -72,7 +73,7 @@ export const discountSchema = z
   .object({
     id: z.string(),
     code: z.string(),
-    kind: z.enum(['percent', 'fixed']),
+    kind: z.enum(discountKinds),
     value: z.number().int(),
     currency: z.string(),
     minSubtotal: moneySchema,

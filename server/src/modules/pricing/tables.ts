@@ -11,7 +11,10 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { at, id, timestamps } from '../../platform/db/columns.js';
+import { at, id, sqlList, timestamps } from '../../platform/db/columns.js';
+
+export const discountKinds = ['percent', 'fixed'] as const;
+export type DiscountKind = (typeof discountKinds)[number];
 
 /**
  * Discount codes. `value` is a percentage (1–100) for `percent` and minor units for `fixed`. A code is
@@ -23,7 +26,7 @@ export const discounts = pgTable(
   {
     id: id(),
     code: text('code').notNull(),
-    kind: text('kind', { enum: ['percent', 'fixed'] }).notNull(),
+    kind: text('kind', { enum: discountKinds }).notNull(),
     value: integer('value').notNull(),
     currency: char('currency', { length: 3 }).notNull().default('USD'),
     minSubtotal: integer('min_subtotal').notNull().default(0),
@@ -36,7 +39,7 @@ export const discounts = pgTable(
   },
   (t) => [
     uniqueIndex('discounts_code_key').on(sql`lower(${t.code})`),
-    check('discounts_kind_check', sql`${t.kind} IN ('percent', 'fixed')`),
+    check('discounts_kind_check', sql`${t.kind} IN ${sqlList(discountKinds)}`),
     check(
       'discounts_value_check',
       sql`${t.value} > 0 AND (${t.kind} <> 'percent' OR ${t.value} <= 100)`,

@@ -3,13 +3,14 @@ import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Backend } from '../../../test/harness.js';
 import { checkoutKit, uniqueEmail } from '../orders/test-kit.js';
+import type { DiscountKind } from './tables.js';
 
 /** What the discount tests share: the checkout kit's store, and codes, carts and orders with them. */
 
 export interface Discount {
   id: string;
   code: string;
-  kind: 'percent' | 'fixed';
+  kind: DiscountKind;
   value: number;
   minSubtotal: { amount: number; currency: string };
   startsAt: string | null;

@@ -16,6 +16,13 @@ export const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 };
 
+/**
+ * `('a', 'b')`: the values a CHECK constraint allows, written from the same constant the code's type
+ * is derived from, so the list exists once.
+ */
+export const sqlList = (values: readonly string[]) =>
+  sql.raw(`(${values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ')})`);
+
 export const tsvector = customType<{ data: string }>({
   dataType: () => 'tsvector',
 });
