@@ -1,4 +1,5 @@
-import { formatMoney, html, type SafeHtml } from '../platform/html.js';
+import { html, type SafeHtml } from '../platform/html.js';
+import { formatMoney } from '../platform/money.js';
 import { testCards, type CardProblem } from './cards.js';
 import type { Intent } from './ledger.js';
 

@@ -1,6 +1,6 @@
 /**
  * HTML built from data: an `html` tag that escapes everything interpolated into it (so no page or
- * email can forget to), and money in minor units as people read it.
+ * email can forget to).
  */
 
 /** Markup that is already safe: only `html` and `raw` make one. */
@@ -41,32 +41,4 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
     out += interpolate(value) + (strings[i + 1] ?? '');
   });
   return new SafeHtml(out);
-}
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
-const formatters = new Map<string, Intl.NumberFormat>();
-
-function formatterFor(currency: string): { formatter: Intl.NumberFormat; digits: number } {
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    formatters.set(currency, formatter);
-  }
-  return { formatter, digits: formatter.resolvedOptions().maximumFractionDigits ?? 2 };
-}
-
-/** An amount in integer minor units, with as many minor digits as the currency has (JPY 0, KWD 3). */
-export function formatMoney({ amount, currency }: Money): string {
-  const { formatter, digits } = formatterFor(currency);
-  return formatter.format(amount / 10 ** digits);
-}
-
-/** The amount in major units as a plain decimal, for machines (schema.org, Open Graph): "49.00". */
-export function decimalAmount({ amount, currency }: Money): string {
-  const { digits } = formatterFor(currency);
-  return (amount / 10 ** digits).toFixed(digits);
 }

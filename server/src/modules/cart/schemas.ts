@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { lineVariantFields, moneySchema } from '../catalog/index.js';
+import { moneySchema } from '../../platform/money.js';
+import { lineVariantFields } from '../catalog/index.js';
 import { cartIdPattern, lineIdPattern } from './store.js';
 
 /** Request bodies are strict: a price (or anything else) a client sends along is a 400, never used. */

@@ -1,15 +1,11 @@
 import type { Context } from '../../platform/context.js';
+import type { Money } from '../../platform/money.js';
 import type { CatalogService, SaleVariant } from '../catalog/index.js';
 import type { DiscountRefusal, PricingService } from '../pricing/index.js';
 import type { CartDocument } from './store.js';
 
 /** The store sells in one currency; an empty cart still needs one to show its zero totals in. */
 export const storeCurrency = 'USD';
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 export interface CartItemView {
   id: string;

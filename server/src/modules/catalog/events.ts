@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/bus/events.js';
+import { moneyData as money } from '../../platform/money.js';
 
 /**
  * What the store team's catalog changes announce. Each is written in the transaction of the change
@@ -7,8 +8,6 @@ import { defineEvent } from '../../platform/bus/events.js';
  * catalog (a search service, a feed, a marketplace) re-read the product by id; the data says what
  * changed, not the whole product. The catalog itself retires its cached pages on each (consumers.ts).
  */
-
-const money = z.object({ amount: z.number().int(), currency: z.string() });
 
 export const productCreated = defineEvent(
   'product_created',

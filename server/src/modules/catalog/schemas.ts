@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { moneySchema } from '../../platform/money.js';
 
 export const genders = ['men', 'women', 'kids', 'unisex'] as const;
 export const sorts = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
-
-export const moneySchema = z
-  .object({
-    amount: z.number().int().describe('Integer amount in minor units (cents)'),
-    currency: z.string().length(3),
-  })
-  .meta({ id: 'Money' });
 
 /** `size=M,L` and `size=M&size=L` mean the same; values are matched exactly as the facets list them. */
 const multiValue = z

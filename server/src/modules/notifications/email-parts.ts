@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { moneyData } from '../../platform/money.js';
 import {
   button,
   html,
@@ -18,8 +19,7 @@ export interface RenderedEmail {
   text: string;
 }
 
-export const money = z.object({
-  amount: z.number().int(),
+export const money = moneyData.extend({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
 });
 export const name = z.string().trim().min(1).max(200);

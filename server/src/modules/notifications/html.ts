@@ -1,10 +1,11 @@
 /**
- * The building blocks of every email: the escaping `html` tag and money (from `platform/html.ts`),
+ * The building blocks of every email: the escaping `html` tag and money (from `platform/html.ts` and `platform/money.ts`),
  * dates, links into the store, and the shared layout. Email clients ignore `<style>` blocks unevenly,
  * so the layout uses inline styles and one table.
  */
 
-export { SafeHtml, escapeHtml, formatMoney, html, raw, type Money } from '../../platform/html.js';
+export { SafeHtml, escapeHtml, html, raw } from '../../platform/html.js';
+export { formatMoney, type Money } from '../../platform/money.js';
 import { html, type SafeHtml } from '../../platform/html.js';
 
 // Made on the first email rather than at load: the first Intl formatter maps megabytes of ICU data.

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/bus/events.js';
-
-const money = z.object({ amount: z.number().int(), currency: z.string() });
+import { moneyData as money } from '../../platform/money.js';
 
 /** An order was placed and its stock reserved; payment is due by `paymentDueAt`. */
 export const orderCreated = defineEvent(

@@ -6,11 +6,12 @@ import type { refundFailed, refundSucceeded } from '../payments/index.js';
 import { move, note, tellStoreTeam } from './moves.js';
 import * as repository from './repository.js';
 import { canTransition, refundableStatuses, type OrderStatus } from './status.js';
+import type { Money } from '../../platform/money.js';
 
 type RefundSuccess = typeof refundSucceeded.schema._output;
 type RefundFailure = typeof refundFailed.schema._output;
 
-const described = (data: { amount: { amount: number; currency: string } }) =>
+const described = (data: { amount: Money }) =>
   `refund of ${data.amount.amount} ${data.amount.currency}`;
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { moneySchema } from '../../platform/money.js';
 import { addressBody, email } from '../accounts/index.js';
-import { lineVariantFields, moneySchema } from '../catalog/index.js';
+import { lineVariantFields } from '../catalog/index.js';
 import { normaliseRegion } from '../pricing/index.js';
 import { orderStatuses } from './tables.js';
 import { disputeStatuses, refundStatuses } from '../payments/statuses.js';

@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../platform/config.js';
+import { money } from '../../platform/money.js';
 import { derivedSecret } from '../../platform/secrets.js';
 import type { HistoryRow, OrderRow, SummaryRow } from './repository.js';
 import type { Order } from './schemas.js';
 
-const money = (amount: number, currency: string) => ({ amount, currency });
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 /**

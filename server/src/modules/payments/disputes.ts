@@ -4,6 +4,7 @@ import { queryRows, type Queryable } from '../../platform/db/index.js';
 import { paymentDisputed } from './events.js';
 import type { ProviderEvent } from './provider.js';
 import type { DisputeStatus } from './statuses.js';
+import type { Money } from '../../platform/money.js';
 
 type DisputeEvent = Extract<ProviderEvent, { type: 'payment_disputed' }>;
 
@@ -20,7 +21,7 @@ export async function recordDispute(
     provider: string;
     reference: string;
     providerEventId: string;
-    amount: { amount: number; currency: string };
+    amount: Money;
   },
   event: DisputeEvent,
 ) {

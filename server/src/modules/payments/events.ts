@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/bus/events.js';
+import { moneyData as money } from '../../platform/money.js';
 import { disputeStatuses } from './statuses.js';
-
-const money = z.object({ amount: z.number().int(), currency: z.string() });
 
 const fromProvider = {
   orderId: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryCode } from '../../platform/countries.js';
-import { moneySchema } from '../catalog/index.js';
+import { moneySchema } from '../../platform/money.js';
 import type { DiscountRow } from './discounts.js';
 import { discountKinds } from './tables.js';
 

@@ -10,7 +10,8 @@ import {
   productSlug,
   sku,
 } from '../field-rules.js';
-import { genders, moneySchema, variantSchema } from '../schemas.js';
+import { moneySchema } from '../../../platform/money.js';
+import { genders, variantSchema } from '../schemas.js';
 
 /**
  * The store team's catalog requests and answers. Bodies are strict (an unknown field is a 400,

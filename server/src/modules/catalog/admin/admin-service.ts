@@ -34,9 +34,9 @@ import type {
   VariantCreateInput,
   VariantPatch,
 } from './admin-schemas.js';
+import { money } from '../../../platform/money.js';
 import {
   changesBetween,
-  money,
   productSnapshot,
   toAdminProduct,
   toListItem,

@@ -1,10 +1,10 @@
+import { money } from '../../../platform/money.js';
 import type { AdminProduct, AdminProductListItem } from './admin-schemas.js';
 import type * as repo from './admin-repository.js';
 import type { ProductChange } from '../events.js';
 
 /** How the store team's catalog rows are answered, audited and compared. */
 
-export const money = (amount: number, currency: string) => ({ amount, currency });
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 export function toAdminProduct(row: repo.AdminProductRow): AdminProduct {

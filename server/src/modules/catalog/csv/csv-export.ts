@@ -2,13 +2,8 @@ import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { queryRows, type Db } from '../../../platform/db/index.js';
-import {
-  catalogCsvColumns,
-  currencyDigits,
-  formatMoney,
-  neutraliseCell,
-  type CatalogCsvColumn,
-} from './csv-format.js';
+import { currencyDigits, decimalText } from '../../../platform/money.js';
+import { catalogCsvColumns, neutraliseCell, type CatalogCsvColumn } from './csv-format.js';
 
 /**
  * Every product's variants as the catalog CSV, archived products included, in product creation
@@ -87,9 +82,9 @@ async function* catalogCsvChunks(db: Db): AsyncGenerator<string> {
         color: variant.color,
         size: variant.size,
         sku: variant.sku,
-        price: formatMoney(variant.price_amount, places),
+        price: decimalText(variant.price_amount, places),
         compare_at_price:
-          variant.compare_at_amount === null ? '' : formatMoney(variant.compare_at_amount, places),
+          variant.compare_at_amount === null ? '' : decimalText(variant.compare_at_amount, places),
         on_hand: String(variant.on_hand),
       };
       return [catalogCsvColumns.map((column) => neutraliseCell(cells[column]))];

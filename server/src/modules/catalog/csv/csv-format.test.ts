@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  currencyDigits,
-  formatMoney,
-  neutraliseCell,
-  parseCatalogCsv,
-  parseMoney,
-  restoreCell,
-} from './csv-format.js';
+import { currencyDigits, decimalText } from '../../../platform/money.js';
+import { neutraliseCell, parseCatalogCsv, parseMoney, restoreCell } from './csv-format.js';
 
 const header =
   'product_slug,product_name,description,gender,category_slug,status,color,size,sku,price,compare_at_price,on_hand';
@@ -51,12 +45,12 @@ describe('money in the catalog CSV', () => {
 
   it('writes minor units back as the same decimals', () => {
     for (const amount of [0, 1, 9, 10, 99, 100, 4999, 99_999_999]) {
-      const text = formatMoney(amount, 2);
+      const text = decimalText(amount, 2);
       expect(parseMoney(text, 2)).toEqual({ amount });
     }
-    expect(formatMoney(4999, 2)).toBe('49.99');
-    expect(formatMoney(5, 2)).toBe('0.05');
-    expect(formatMoney(1200, 0)).toBe('1200');
+    expect(decimalText(4999, 2)).toBe('49.99');
+    expect(decimalText(5, 2)).toBe('0.05');
+    expect(decimalText(1200, 0)).toBe('1200');
   });
 });
 

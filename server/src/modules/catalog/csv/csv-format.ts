@@ -1,6 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { TooLarge } from '../../../platform/errors.js';
+import { currencyDigits, decimalText } from '../../../platform/money.js';
 import * as rules from '../field-rules.js';
 import { genders } from '../schemas.js';
 import { catalogCsvColumns, type CatalogCsvColumn } from './csv-columns.js';
@@ -66,19 +67,11 @@ export interface RowProblem {
   errors: CellProblem[];
 }
 
-/** Digits after the decimal point in a currency's minor unit (USD 2, JPY 0). */
-export function currencyDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
-}
-
 /** A cell named in a problem, cut short: a problem never echoes a huge cell back whole. */
 const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 const quoted = (text: string) => `"${cut(text)}"`;
 
-/** `49.99` → 4999 (2 digits), by splitting the text: exact, whatever the amount. */
+/** `49.99` → 4999 (2 digits), by splitting the text: exact, whatever the amount; `decimalText` undoes it. */
 export function parseMoney(
   text: string,
   digits: number,
@@ -97,20 +90,12 @@ export function parseMoney(
       error: `${quoted(text)} has ${fraction.length} decimals; ${currency} has ${digits}`,
     };
   }
-  const largest = formatMoney(rules.maxPriceMinorUnits, digits);
+  const largest = decimalText(rules.maxPriceMinorUnits, digits);
   const tooLarge = { error: `${quoted(text)} is over the largest price, ${largest}` };
   // Both parts are integers well inside 2^53 once the whole part is this short, so this is exact.
   if (whole.length > largest.length) return tooLarge;
   const amount = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
   return amount > rules.maxPriceMinorUnits ? tooLarge : { amount };
-}
-
-/** 4999 → `49.99` (2 digits); the inverse of `parseMoney`. */
-export function formatMoney(amount: number, digits: number): string {
-  const unit = 10 ** digits;
-  const whole = Math.floor(amount / unit);
-  if (digits === 0) return String(whole);
-  return `${whole}.${String(amount % unit).padStart(digits, '0')}`;
 }
 
 const formulaStart = /^'*[=+\-@\t\r]/;

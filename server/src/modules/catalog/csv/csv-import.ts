@@ -4,11 +4,11 @@ import { inTransaction, type Context, type TxContext } from '../../../platform/c
 import { queryRows, type Db, type Queryable } from '../../../platform/db/index.js';
 import { Unprocessable } from '../../../platform/errors.js';
 import { recordAudit } from '../../../platform/audit/record.js';
+import { currencyDigits } from '../../../platform/money.js';
 import { initialiseStock, setStockLevels, stockLevelsOf } from '../../inventory/index.js';
 import { orderedVariants } from '../admin/admin-repository.js';
 import {
   catalogCurrency,
-  currencyDigits,
   parseCatalogCsv,
   type CatalogCsvRow,
   type CellProblem,

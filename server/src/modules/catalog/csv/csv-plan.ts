@@ -1,5 +1,6 @@
 import { uuidv7 } from '../../../platform/db/ids.js';
-import { formatMoney, type CatalogCsvRow, type CellProblem } from './csv-format.js';
+import { decimalText } from '../../../platform/money.js';
+import type { CatalogCsvRow, CellProblem } from './csv-format.js';
 import type {
   CategoryFacts,
   Counts,
@@ -207,7 +208,7 @@ export function planImport(
       ) {
         fail(
           'price',
-          `must be below the variant's compare-at price, ${formatMoney(variant.compareAtAmount, state.currencyDigits)}`,
+          `must be below the variant's compare-at price, ${decimalText(variant.compareAtAmount, state.currencyDigits)}`,
         );
       }
       finalVariants.set(row.sku, variant);

@@ -1,6 +1,7 @@
 import type { Cache } from '../../../platform/cache/port.js';
 import type { Context } from '../../../platform/context.js';
 import type { Db } from '../../../platform/db/index.js';
+import { money } from '../../../platform/money.js';
 import { NotFound } from '../../../platform/errors.js';
 import { cachedResponse, createCatalogCache, etagOf, type CachedResponse } from './cache.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -24,8 +25,6 @@ export interface CatalogServiceDeps {
   /** Seconds an entry lives in the cache. */
   cacheTtlSeconds: number;
 }
-
-const money = (amount: number, currency: string) => ({ amount, currency });
 
 /** Product summaries kept per process for one catalog version (the most recently read first out). */
 const summaryCacheEntries = 10_000;

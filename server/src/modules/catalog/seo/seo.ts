@@ -1,6 +1,7 @@
 import { anonymous } from '../../../platform/context.js';
 import { NotFound } from '../../../platform/errors.js';
-import { decimalAmount, html, raw, type SafeHtml } from '../../../platform/html.js';
+import { html, raw, type SafeHtml } from '../../../platform/html.js';
+import { decimalAmount } from '../../../platform/money.js';
 import type { PageHead, PageHeads } from '../../../platform/http/storefront.js';
 import type { CategoryNode, Product } from '../schemas.js';
 import { slugParams } from '../schemas.js';
