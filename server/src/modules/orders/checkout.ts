@@ -3,6 +3,8 @@ import { outboxRow } from '../../platform/bus/outbox.js';
 import { inTransaction, type Context, type TxContext } from '../../platform/context.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
+import type { orders } from './tables.js';
 import { uuidv7 } from '../../platform/db/ids.js';
 import { Conflict, InsufficientStock, Unprocessable } from '../../platform/errors.js';
 import type { CartService } from '../cart/index.js';
@@ -343,7 +345,7 @@ export function createCheckout(deps: CheckoutDeps) {
         // After a crash between the commit and emptying the cart, the retry finishes the job (the
         // cart remembers orders already taken out, so this takes nothing out twice).
         const [origin] = orderId
-          ? await queryRows<{ cart_version: string | null }>(
+          ? await queryRows<Row<typeof orders, 'cart_version'>>(
               db,
               sql`SELECT cart_version FROM orders WHERE id = ${orderId}::uuid`,
             )

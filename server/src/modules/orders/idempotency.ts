@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
+import type { idempotencyKeys } from './tables.js';
 import { Conflict, DomainError } from '../../platform/errors.js';
 
 /**
@@ -31,12 +33,10 @@ export function requestHash(scope: string, body: unknown): string {
   return createHash('sha256').update(scope).update('\n').update(JSON.stringify(body)).digest('hex');
 }
 
-interface KeyRow {
-  request_hash: string;
-  response_status: number | null;
-  response_body: unknown;
-  order_id: string | null;
-}
+type KeyRow = Row<
+  typeof idempotencyKeys,
+  'request_hash' | 'response_status' | 'response_body' | 'order_id'
+>;
 
 export interface IdempotencyOptions {
   db: Db;
@@ -65,6 +65,7 @@ export function createIdempotency(options: IdempotencyOptions) {
       const deadline = Date.now() + waitMs;
       const holder = randomUUID();
       for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+        // `retakeable` is an expression over the key's times, typed by hand.
         const [row] = await queryRows<KeyRow & { retakeable: boolean }>(
           db,
           sql`SELECT request_hash, response_status, response_body, order_id,

@@ -1,70 +1,53 @@
 import { randomInt } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
+import type { Row, RowKey } from '../../platform/db/rows.js';
+import type { payments } from '../payments/tables.js';
 import type { OrderStatus } from './status.js';
 import type { OrderAddress } from './schemas.js';
+import { orderHistory as orderHistoryTable, orderLines, orders } from './tables.js';
 
 /** The SQL of the orders module: only this file knows its tables' columns. */
 
-export interface OrderLineRow {
-  id: string;
-  variant_id: string;
-  sku: string;
-  product_slug: string;
-  name: string;
-  size: string;
-  color: string;
-  image_url: string | null;
-  unit_price: number;
-  quantity: number;
-  line_total: number;
-}
+export type OrderLineRow = Row<
+  typeof orderLines,
+  | 'id'
+  | 'variant_id'
+  | 'sku'
+  | 'product_slug'
+  | 'name'
+  | 'size'
+  | 'color'
+  | 'image_url'
+  | 'unit_price'
+  | 'quantity'
+  | 'line_total'
+>;
 
-export interface OrderRow {
-  id: string;
-  number: string;
-  user_id: string | null;
-  email: string;
-  status: OrderStatus;
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  total: number;
-  discount_code: string | null;
-  shipping_method_id: string;
-  shipping_method_name: string;
-  tax_rate_bp: number;
-  shipping_address: OrderAddress;
-  billing_address: OrderAddress | null;
-  access_token_hash: string | null;
-  payment_due_at: Date | string;
-  carrier: string | null;
-  tracking_number: string | null;
-  test_mode: boolean;
-  created_at: Date | string;
-  updated_at: Date | string;
+/**
+ * An order (all its columns but the cart it came from, which only checkout reads) with its lines
+ * (`json_agg`) and its latest payment (`json_build_object`, named below).
+ */
+export type OrderRow = Row<
+  typeof orders,
+  Exclude<RowKey<typeof orders>, 'cart_id' | 'cart_version'>
+> & {
   lines: OrderLineRow[];
-  payment: {
-    id: string;
-    status: string;
-    provider: string;
-    client_secret: string | null;
-    payment_method?: string | null;
-    failure_code?: string | null;
-    failure_message?: string | null;
-    amount_refunded?: number;
-  } | null;
-}
+  payment:
+    | (Row<typeof payments, 'id' | 'status' | 'provider' | 'client_secret'> &
+        Partial<
+          Row<
+            typeof payments,
+            'payment_method' | 'failure_code' | 'failure_message' | 'amount_refunded'
+          >
+        >)
+    | null;
+};
 
-export interface HistoryRow {
-  from_status: string | null;
-  to_status: string;
-  actor: string;
-  reason: string | null;
-  created_at: Date | string;
-}
+export type HistoryRow = Row<
+  typeof orderHistoryTable,
+  'from_status' | 'to_status' | 'actor' | 'reason' | 'created_at'
+>;
 
 const orderColumns = sql`
   o.*,
@@ -84,10 +67,11 @@ export async function findOrder(db: Queryable, id: string, lock = false): Promis
 }
 
 export async function orderHistory(db: Queryable, orderId: string): Promise<HistoryRow[]> {
+  const h = orderHistoryTable;
   return queryRows<HistoryRow>(
     db,
-    sql`SELECT from_status, to_status, actor, reason, created_at FROM order_history
-        WHERE order_id = ${orderId}::uuid ORDER BY created_at, id`,
+    sql`SELECT ${h.fromStatus}, ${h.toStatus}, ${h.actor}, ${h.reason}, ${h.createdAt} FROM ${h}
+        WHERE ${h.orderId} = ${orderId}::uuid ORDER BY ${h.createdAt}, ${h.id}`,
   );
 }
 
@@ -161,7 +145,8 @@ export async function lockCustomer(
   const key = customer.userId
     ? `unpaid:user:${customer.userId}`
     : `unpaid:email:${customer.email.toLowerCase()}`;
-  const [row] = await queryRows<{ now: Date | string }>(
+  // An expression, typed by hand: `date_trunc` of a timestamptz, sent as text.
+  const [row] = await queryRows<{ now: string }>(
     tx,
     sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0)), date_trunc('milliseconds', now()) AS now`,
   );
@@ -216,7 +201,8 @@ export async function insertOrder(
   for (;;) {
     const number = newOrderNumber();
     const { event, answer } = writtenWith(number);
-    const [inserted] = await queryRows<{ number: string; answered: number }>(
+    // `answered` counts the stored answers (0 or 1).
+    const [inserted] = await queryRows<Row<typeof orders, 'number'> & { answered: number }>(
       tx,
       sql`WITH o AS (
             INSERT INTO orders (id, number, user_id, email, status, currency, subtotal, discount, shipping, tax, total,
@@ -263,6 +249,7 @@ export async function insertOrder(
           SELECT number, (SELECT count(*) FROM answer)::int AS answered FROM o`,
     );
     if (inserted) return inserted.answered === 1 ? { number } : { refused: 'claim_lost' };
+    // Two expressions, typed by hand.
     const [reason] = await queryRows<{ same_cart: boolean; unpaid: number }>(
       tx,
       sql`SELECT EXISTS (SELECT 1 FROM orders WHERE cart_id = ${order.cartId} AND cart_version = ${order.cartVersion}) AS same_cart,
@@ -304,16 +291,13 @@ export async function updateStatus(
   return rows.length > 0;
 }
 
-export interface SummaryRow {
-  id: string;
-  number: string;
-  status: OrderStatus;
-  email: string;
-  total: number;
-  currency: string;
+export type SummaryRow = Row<
+  typeof orders,
+  'id' | 'number' | 'status' | 'email' | 'total' | 'currency' | 'created_at'
+> & {
+  /** An aggregate of the order's lines (`sum(quantity)::int`). */
   item_count: number;
-  created_at: Date | string;
-}
+};
 
 const summaryColumns = sql`o.id, o.number, o.status, o.email, o.total, o.currency, o.created_at,
   (SELECT COALESCE(sum(quantity), 0)::int FROM order_lines l WHERE l.order_id = o.id) AS item_count`;
@@ -369,7 +353,7 @@ export async function listForAdmin(
  * expirable, again.
  */
 export async function claimExpired(tx: Queryable, limit: number): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
+  const rows = await queryRows<Row<typeof orders, 'id'>>(
     tx,
     sql`SELECT o.id FROM orders o
         WHERE o.status = 'pending_payment' AND o.payment_due_at <= now()

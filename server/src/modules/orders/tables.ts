@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { at, id, sqlList, timestamps } from '../../platform/db/columns.js';
+import type { OrderAddress } from './schemas.js';
 
 const money = <Name extends string>(name: Name) => integer(name).notNull();
 
@@ -48,8 +49,8 @@ export const orders = pgTable(
     shippingMethodId: text('shipping_method_id').notNull(),
     shippingMethodName: text('shipping_method_name').notNull(),
     taxRateBasisPoints: integer('tax_rate_bp').notNull(),
-    shippingAddress: jsonb('shipping_address').notNull(),
-    billingAddress: jsonb('billing_address'),
+    shippingAddress: jsonb('shipping_address').$type<OrderAddress>().notNull(),
+    billingAddress: jsonb('billing_address').$type<OrderAddress>(),
     /** SHA-256 of the guest's access token; null for orders of signed-in customers. */
     accessTokenHash: text('access_token_hash'),
     /** When an unpaid order gives its stock back. */

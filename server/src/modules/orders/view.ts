@@ -41,7 +41,9 @@ export const accessTokenKey = (config: Pick<Config, 'JWT_SECRET' | 'DATA_DIR'>) 
 /** The order as its customer sees it. The client secret is shown only while payment is still due. */
 export function toOrder(row: OrderRow): Order {
   const c = row.currency;
-  const payment = row.payment ?? { id: '', status: 'none', provider: 'none', client_secret: null };
+  // An order written before payments existed has none: it reads as status 'none'.
+  const payment: Omit<NonNullable<OrderRow['payment']>, 'status'> & { status: string } =
+    row.payment ?? { id: '', status: 'none', provider: 'none', client_secret: null };
   return {
     id: row.id,
     number: row.number,

@@ -1,12 +1,13 @@
 import type { Column, Table } from 'drizzle-orm';
 
 /**
- * What raw SQL (`queryRows`) reads from a column: Drizzle's type for it, except that times come as
- * the text PostgreSQL sends ('2026-12-08 00:23:35.557+00'; both drivers leave it unparsed).
+ * What raw SQL (`queryRows`) reads from a column: Drizzle's type for it, except times. Those come
+ * as the text PostgreSQL sends ('2026-12-08 00:23:35.557+00'; both drivers leave it unparsed), and a
+ * row built in memory to be answered like a read one holds Dates: readers take either (`new Date`).
  */
 type RawValue<C extends Column> = C['_']['columnType'] extends
   'PgTimestamp' | 'PgTimestampString' | 'PgDate' | 'PgDateString'
-  ? string
+  ? Date | string
   : C['_']['data'];
 
 type ColumnValue<C extends Column> = C['_']['notNull'] extends true
