@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { queryRows, type Queryable } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
 import { paymentDisputed } from './events.js';
 import type { ProviderEvent } from './provider.js';
-import type { DisputeStatus } from './statuses.js';
+import { disputes } from './tables.js';
 import type { Money } from '../../platform/money.js';
 
 type DisputeEvent = Extract<ProviderEvent, { type: 'payment_disputed' }>;
@@ -26,6 +27,7 @@ export async function recordDispute(
   event: DisputeEvent,
 ) {
   const settled = event.status !== 'open';
+  // Two expressions, typed by hand.
   const [row] = await queryRows<{ opened: boolean; changed: boolean }>(
     tx,
     sql`WITH before AS (
@@ -53,18 +55,23 @@ export async function recordDispute(
 
 /** The disputes of an order, oldest first, for the admin's view. */
 export async function disputesOf(q: Queryable, orderId: string) {
-  const rows = await queryRows<{
-    provider_reference: string;
-    amount: number;
-    currency: string;
-    reason: string;
-    status: DisputeStatus;
-    created_at: Date | string;
-    closed_at: Date | string | null;
-  }>(
+  const d = disputes;
+  const rows = await queryRows<
+    Row<
+      typeof disputes,
+      | 'provider_reference'
+      | 'amount'
+      | 'currency'
+      | 'reason'
+      | 'status'
+      | 'created_at'
+      | 'closed_at'
+    >
+  >(
     q,
-    sql`SELECT provider_reference, amount, currency, reason, status, created_at, closed_at
-        FROM disputes WHERE order_id = ${orderId}::uuid ORDER BY created_at`,
+    sql`SELECT ${d.providerReference}, ${d.amount}, ${d.currency}, ${d.reason}, ${d.status},
+               ${d.createdAt}, ${d.closedAt}
+        FROM ${d} WHERE ${d.orderId} = ${orderId}::uuid ORDER BY ${d.createdAt}`,
   );
   return rows.map((d) => ({
     id: d.provider_reference,

@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
 import { Conflict, Unprocessable } from '../../platform/errors.js';
 import { refundFailed, refundSucceeded } from './events.js';
 import { ProviderRefused, type PaymentProvider } from './provider.js';
+import { payments, refunds } from './tables.js';
 
 export interface RefundRequest {
   orderId: string;
@@ -21,14 +23,10 @@ export interface RefundRequest {
  */
 export type RefundReason = RefundRequest['reason'] | 'provider';
 
-interface RefundRow {
-  id: string;
-  order_id: string;
-  payment_id: string;
-  amount: number;
-  currency: string;
-  reason: string;
-}
+type RefundRow = Row<
+  typeof refunds,
+  'id' | 'order_id' | 'payment_id' | 'amount' | 'currency' | 'reason'
+>;
 
 /**
  * Refunds: recorded in the caller's transaction, sent to the provider afterwards, and settled only
@@ -42,7 +40,7 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
 
   /** The money of a refund the provider made, on the payment, with its event (in `tx`). */
   async function settle(tx: Queryable, refund: RefundRow) {
-    const [payment] = await queryRows<{ amount: number; amount_refunded: number }>(
+    const [payment] = await queryRows<Row<typeof payments, 'amount' | 'amount_refunded'>>(
       tx,
       sql`UPDATE payments SET amount_refunded = amount_refunded + ${refund.amount},
                               status = CASE WHEN amount_refunded + ${refund.amount} >= amount
@@ -68,14 +66,12 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
    * record each amount once; run again when a pending refund fails, as its amount was held back.
    */
   async function reconcile(tx: Queryable, paymentId: string, reported?: number) {
-    const [payment] = await queryRows<{
-      order_id: string;
-      amount: number;
-      currency: string;
-      amount_refunded: number;
-      provider_amount_refunded: number;
-      pending: number;
-    }>(
+    const [payment] = await queryRows<
+      Row<
+        typeof payments,
+        'order_id' | 'amount' | 'currency' | 'amount_refunded' | 'provider_amount_refunded'
+      > & { /** The sum of its pending refunds. */ pending: number }
+    >(
       tx,
       sql`UPDATE payments SET provider_amount_refunded = greatest(provider_amount_refunded, ${reported ?? 0})
           WHERE id = ${paymentId}::uuid
@@ -147,11 +143,12 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
    * tries again.
    */
   async function executeRefund(refundId: string): Promise<'sent' | 'refused' | 'not_pending'> {
-    const [refund] = await queryRows<{
-      amount: number;
-      currency: string;
-      reference: string | null;
-    }>(
+    // `reference` is the payment's provider_reference, renamed.
+    const [refund] = await queryRows<
+      Row<typeof refunds, 'amount' | 'currency'> & {
+        reference: Row<typeof payments, 'provider_reference'>['provider_reference'];
+      }
+    >(
       db,
       sql`SELECT r.amount, r.currency, p.provider_reference AS reference
           FROM refunds r JOIN payments p ON p.id = r.payment_id
@@ -195,14 +192,12 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
      * still pending will take.
      */
     async requestRefund(ctx: TxContext, request: RefundRequest) {
-      const [payment] = await queryRows<{
-        id: string;
-        status: string;
-        amount: number;
-        currency: string;
-        amount_refunded: number;
-        pending: number;
-      }>(
+      const [payment] = await queryRows<
+        Row<typeof payments, 'id' | 'status' | 'amount' | 'currency' | 'amount_refunded'> & {
+          /** The sum of its pending refunds. */
+          pending: number;
+        }
+      >(
         ctx.tx,
         sql`SELECT p.id, p.status, p.amount, p.currency, p.amount_refunded,
                    (SELECT coalesce(sum(r.amount), 0)::int FROM refunds r
@@ -237,11 +232,12 @@ export function createRefunds(deps: { db: Db; provider: PaymentProvider; logger:
 
     /** Refunds still pending after `olderThanMs` (their message was lost or dead-lettered): send them. */
     async retryPendingRefunds(olderThanMs = 60_000, limit = 50): Promise<number> {
-      const pending = await queryRows<{ id: string }>(
+      const r = refunds;
+      const pending = await queryRows<Row<typeof refunds, 'id'>>(
         db,
-        sql`SELECT id FROM refunds WHERE status = 'pending'
-              AND updated_at < now() - ${olderThanMs} * interval '1 millisecond'
-            ORDER BY updated_at LIMIT ${limit}`,
+        sql`SELECT ${r.id} FROM ${r} WHERE ${r.status} = 'pending'
+              AND ${r.updatedAt} < now() - ${olderThanMs} * interval '1 millisecond'
+            ORDER BY ${r.updatedAt} LIMIT ${limit}`,
       );
       let sent = 0;
       for (const { id } of pending) {

@@ -2,12 +2,13 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Context, TxContext } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
 import { isLocalOrigin } from '../../platform/local-origin.js';
 import { disputesOf } from './disputes.js';
 import type { PaymentProvider } from './provider.js';
 import { createRefunds } from './refunds.js';
 import { createWebhookReceiver } from './webhooks.js';
-import type { RefundStatus } from './statuses.js';
+import { paymentEvents, refunds as refundsTable, type payments } from './tables.js';
 
 export type { RefundRequest } from './refunds.js';
 export { InvalidWebhookSignature } from './webhooks.js';
@@ -25,17 +26,18 @@ export interface PaymentServiceDeps {
   logger: Logger;
 }
 
-interface PaymentRow {
-  id: string;
-  order_id: string;
-  provider: string;
-  status: string;
-  amount: number;
-  currency: string;
-  client_secret: string | null;
-  provider_reference: string | null;
-  amount_refunded: number;
-}
+type PaymentRow = Row<
+  typeof payments,
+  | 'id'
+  | 'order_id'
+  | 'provider'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'client_secret'
+  | 'provider_reference'
+  | 'amount_refunded'
+>;
 
 /**
  * Payments: intents asked of the provider, the provider's webhooks recorded once and turned into
@@ -168,27 +170,25 @@ export function createPaymentService(deps: PaymentServiceDeps) {
     async forOrder(ctx: Context, orderId: string) {
       const q = ctx.tx ?? db;
       const payment = await paymentOf(q, orderId);
-      const refundRows = await queryRows<{
-        id: string;
-        amount: number;
-        currency: string;
-        status: RefundStatus;
-        reason: string;
-        failure_reason: string | null;
-        created_at: Date | string;
-      }>(
+      const r = refundsTable;
+      const refundRows = await queryRows<
+        Row<
+          typeof refundsTable,
+          'id' | 'amount' | 'currency' | 'status' | 'reason' | 'failure_reason' | 'created_at'
+        >
+      >(
         q,
-        sql`SELECT id, amount, currency, status, reason, failure_reason, created_at FROM refunds
-            WHERE order_id = ${orderId}::uuid ORDER BY created_at`,
+        sql`SELECT ${r.id}, ${r.amount}, ${r.currency}, ${r.status}, ${r.reason}, ${r.failureReason},
+                   ${r.createdAt}
+            FROM ${r} WHERE ${r.orderId} = ${orderId}::uuid ORDER BY ${r.createdAt}`,
       );
-      const events = await queryRows<{
-        event_id: string;
-        type: string;
-        received_at: Date | string;
-      }>(
+      const e = paymentEvents;
+      const events = await queryRows<
+        Row<typeof paymentEvents, 'event_id' | 'type' | 'received_at'>
+      >(
         q,
-        sql`SELECT event_id, type, received_at FROM payment_events
-            WHERE order_id = ${orderId}::uuid ORDER BY received_at`,
+        sql`SELECT ${e.eventId}, ${e.type}, ${e.receivedAt} FROM ${e}
+            WHERE ${e.orderId} = ${orderId}::uuid ORDER BY ${e.receivedAt}`,
       );
       return {
         payment,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { inTransaction } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
 import { DomainError, NotFound } from '../../platform/errors.js';
 import { recordDispute } from './disputes.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from './events.js';
 import { InvalidWebhook, type PaymentProvider, type ProviderEvent } from './provider.js';
 import type { Refunds } from './refunds.js';
+import { payments } from './tables.js';
 
 /** A webhook whose signature or body does not hold up: 400, and nothing changes. */
 export class InvalidWebhookSignature extends DomainError {
@@ -45,9 +47,11 @@ export function createWebhookReceiver(deps: {
    * a leaked secret) must not pay, fail or refund one of its orders.
    */
   async function paymentOf(q: Queryable, reference: string) {
-    const [payment] = await queryRows<{ id: string; order_id: string }>(
+    const p = payments;
+    const [payment] = await queryRows<Row<typeof payments, 'id' | 'order_id'>>(
       q,
-      sql`SELECT id, order_id FROM payments WHERE provider = ${provider.name} AND provider_reference = ${reference}`,
+      sql`SELECT ${p.id}, ${p.orderId} FROM ${p}
+          WHERE ${p.provider} = ${provider.name} AND ${p.providerReference} = ${reference}`,
     );
     return payment ?? null;
   }
