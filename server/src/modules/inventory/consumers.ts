@@ -5,8 +5,10 @@ import { consumeOnce } from '../../platform/bus/consumer.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import type { Row } from '../../platform/db/rows.js';
 import { sendEmail } from '../../platform/email-request.js';
 import { inventoryUpdated } from './events.js';
+import type { lowStockAlerts } from './tables.js';
 
 export interface LowStockOptions {
   threshold: number;
@@ -74,7 +76,7 @@ export async function startInventoryConsumers(
       const record = async (items: StockItem[], again: boolean) =>
         items.length === 0
           ? []
-          : queryRows<{ variant_id: string; available: number }>(
+          : queryRows<Row<typeof lowStockAlerts, 'variant_id' | 'available'>>(
               ctx.tx,
               sql`INSERT INTO low_stock_alerts (variant_id, available)
                   SELECT v.id, l.available FROM variants v

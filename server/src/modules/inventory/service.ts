@@ -11,6 +11,7 @@ import { queryRows, type Db, type Queryable, type Tx } from '../../platform/db/i
 import { Conflict, InsufficientStock, NotFound, type ShortLine } from '../../platform/errors.js';
 import { inventoryUpdated } from './events.js';
 import { stockLevels } from './tables.js';
+import type { Row } from '../../platform/db/rows.js';
 
 /**
  * Stock per variant: `on_hand` units in the warehouse, `reserved` of them held by unpaid orders.
@@ -44,7 +45,7 @@ export async function stockLevelsOf(
     const part = variantIds.slice(i, i + 5000);
     const rows = await queryRows<LevelRow>(
       tx,
-      sql`SELECT variant_id, on_hand, reserved FROM stock_levels
+      sql`SELECT ${levelColumns} FROM stock_levels
           WHERE variant_id IN (${sql.join(
             part.map((id) => sql`${id}::uuid`),
             sql`, `,
@@ -108,13 +109,13 @@ export interface InventoryServiceDeps {
   db: Db;
 }
 
-interface LevelRow {
-  variant_id: string;
-  on_hand: number;
-  reserved: number;
-  /** Units that could be bought before the change that returned this row. */
+type LevelRow = Row<typeof stockLevels, 'variant_id' | 'on_hand' | 'reserved'> & {
+  /** Units that could be bought before the change that returned this row (an expression). */
   previous_available?: number;
-}
+};
+
+/** What a read of a level selects: the columns of `LevelRow`, named through the table. */
+const levelColumns = sql`${stockLevels.variantId}, ${stockLevels.onHand}, ${stockLevels.reserved}`;
 
 const toLevel = (row: LevelRow): StockLevel => ({
   variantId: row.variant_id,
@@ -174,7 +175,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       if (variantIds.length === 0) return new Map();
       const rows = await queryRows<LevelRow>(
         ctx.tx ?? db,
-        sql`SELECT variant_id, on_hand, reserved FROM stock_levels
+        sql`SELECT ${levelColumns} FROM stock_levels
             WHERE variant_id IN (${sql.join(
               variantIds.map((id) => sql`${id}::uuid`),
               sql`, `,
@@ -205,7 +206,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
         }
         const [level] = await queryRows<LevelRow>(
           ctx.tx,
-          sql`SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ${line.variantId}::uuid`,
+          sql`SELECT ${levelColumns} FROM stock_levels WHERE variant_id = ${line.variantId}::uuid`,
         );
         short.push({
           variantId: line.variantId,
@@ -274,7 +275,7 @@ export function createInventoryService(deps: InventoryServiceDeps) {
       return inTransaction(db, ctx, async (tx) => {
         const [row] = await queryRows<LevelRow>(
           tx.tx,
-          sql`SELECT variant_id, on_hand, reserved FROM stock_levels WHERE variant_id = ${variantId}::uuid FOR UPDATE`,
+          sql`SELECT ${levelColumns} FROM stock_levels WHERE variant_id = ${variantId}::uuid FOR UPDATE`,
         );
         if (!row) throw new NotFound('No such variant.');
         if (onHand < row.reserved) {
