@@ -4,23 +4,11 @@ import { inTransaction, type Actor, type Context } from '../../platform/context.
 import { Conflict, Unauthenticated } from '../../platform/errors.js';
 import { ownOnly } from './ownership.js';
 import type { Address, AddressInput, AddressPatch } from './schemas.js';
+import type { Row } from '../../platform/db/rows.js';
+import type { addresses } from './tables.js';
 
-interface AddressRow {
-  id: string;
-  user_id: string;
-  first_name: string;
-  last_name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postal_code: string;
-  country: string;
-  phone: string | null;
-  is_default_shipping: boolean;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+/** A whole address (`SELECT *`, `RETURNING *`). */
+type AddressRow = Row<typeof addresses>;
 
 const toAddress = (row: AddressRow): Address => ({
   id: row.id,
@@ -107,6 +95,7 @@ export function createAddressBook(deps: { db: Db }) {
       return inTransaction(db, ctx, async ({ tx }) => {
         // Lock the user's row so concurrent creates count and pick the default one at a time.
         await lockBook(tx, actor.id);
+        // An aggregate, typed by hand.
         const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
           tx,
           sql`SELECT count(*)::int AS n FROM addresses WHERE user_id = ${actor.id}::uuid`,

@@ -8,6 +8,8 @@ import { decodeIdCursor, pageOf } from '../../platform/id-cursor.js';
 import { recordAudit } from '../../platform/audit/record.js';
 import { toUser, type UserRow } from './service.js';
 import type { createSessionStore } from './sessions.js';
+import type { Row } from '../../platform/db/rows.js';
+import type { users } from './tables.js';
 
 /**
  * What the store team does to accounts: roles, deactivation and reactivation, and reading them.
@@ -28,7 +30,7 @@ export function createAccountAdmin(deps: {
      */
     async setRole(ctx: Context, userId: string, role: Role): Promise<void> {
       await inTransaction(db, ctx, async (txCtx) => {
-        const [before] = await queryRows<{ role: Role }>(
+        const [before] = await queryRows<Row<typeof users, 'role'>>(
           txCtx.tx,
           sql`SELECT role FROM users WHERE id = ${userId}::uuid FOR UPDATE`,
         );
@@ -59,7 +61,10 @@ export function createAccountAdmin(deps: {
       }
       const revoked = await inTransaction(db, ctx, async (txCtx) => {
         const { tx } = txCtx;
-        const rows = await queryRows<{ deactivated_at: Date | string }>(
+        // Set by this very update (coalesce with now()), so never null here.
+        const rows = await queryRows<{
+          deactivated_at: NonNullable<Row<typeof users, 'deactivated_at'>['deactivated_at']>;
+        }>(
           tx,
           sql`UPDATE users SET deactivated_at = coalesce(deactivated_at, now()), updated_at = now()
               WHERE id = ${userId}::uuid RETURNING deactivated_at`,

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/index.js';
 import { hashPassword } from './passwords.js';
+import type { Row } from '../../platform/db/rows.js';
+import type { users } from './tables.js';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -15,7 +17,7 @@ export async function ensureAdmin(
   password: string,
 ): Promise<'created' | 'exists' | 'taken_by_customer'> {
   const normalised = normaliseEmail(email);
-  const [existing] = await queryRows<{ role: string }>(
+  const [existing] = await queryRows<Row<typeof users, 'role'>>(
     db,
     sql`SELECT role FROM users WHERE lower(email) = ${normalised}`,
   );

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import type { Cache } from '../../platform/cache/port.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
-import type { Context, Role, TxContext } from '../../platform/context.js';
+import type { Context, TxContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/context.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import {
@@ -25,6 +25,8 @@ import { createAccountAdmin } from './admin.js';
 import { createLoginThrottle } from './login-throttle.js';
 import type { ResetTokens } from './reset-links.js';
 import { createSessionStore, newToken, sha256, type SessionContext } from './sessions.js';
+import type { Row } from '../../platform/db/rows.js';
+import type { passwordResets, users } from './tables.js';
 
 export interface AccountServiceDeps {
   db: Db;
@@ -38,16 +40,17 @@ export interface AccountServiceDeps {
   resetTokens: ResetTokens;
 }
 
-export interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string;
-  first_name: string;
-  last_name: string;
-  role: Role;
-  created_at: Date | string;
-  deactivated_at: Date | string | null;
-}
+export type UserRow = Row<
+  typeof users,
+  | 'id'
+  | 'email'
+  | 'password_hash'
+  | 'first_name'
+  | 'last_name'
+  | 'role'
+  | 'created_at'
+  | 'deactivated_at'
+>;
 
 export const toUser = (row: UserRow): User => ({
   id: row.id,
@@ -241,6 +244,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       );
       if (!user) return 'no_account';
       // A few emails an hour at most, however often someone asks: a mailbox is not a target.
+      // An aggregate, typed by hand.
       const [recent] = await queryRows<{ n: number }>(
         tx,
         sql`SELECT count(*)::int AS n FROM password_resets
@@ -251,7 +255,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       const resetId = newToken();
       // A new link replaces any earlier one.
       await invalidateResets(tx, user.id);
-      const [reset] = await queryRows<{ expires_at: Date | string }>(
+      const [reset] = await queryRows<Row<typeof passwordResets, 'expires_at'>>(
         tx,
         sql`INSERT INTO password_resets (token_hash, user_id, expires_at)
             VALUES (${sha256(deps.resetTokens.issue(resetId))}, ${user.id}::uuid,
@@ -277,7 +281,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       password: string,
       ip?: string,
     ): Promise<void> {
-      const [reset] = await queryRows<{ user_id: string; email: string }>(
+      const [reset] = await queryRows<
+        Row<typeof passwordResets, 'user_id'> & Row<typeof users, 'email'>
+      >(
         db,
         sql`SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
             WHERE r.token_hash = ${sha256(token)} AND r.used_at IS NULL AND r.expires_at > now()`,

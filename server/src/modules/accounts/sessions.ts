@@ -9,7 +9,8 @@ import {
   revokedSessionKey,
   type SessionFacts,
 } from '../../platform/session-facts.js';
-import { refreshTokens, sessions } from './tables.js';
+import { refreshTokens, sessions, type users } from './tables.js';
+import type { Row } from '../../platform/db/rows.js';
 
 /**
  * Sessions and refresh tokens. A refresh token is 256 random bits, kept only as its SHA-256; each use
@@ -58,7 +59,7 @@ export function createSessionStore(deps: SessionDeps) {
     where: ReturnType<typeof sql>,
     reason: string,
   ): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
+    const rows = await queryRows<Row<typeof sessions, 'id'>>(
       tx,
       sql`UPDATE sessions SET revoked_at = now(), revoked_reason = ${reason}, updated_at = now()
           WHERE revoked_at IS NULL AND ${where} RETURNING id`,
@@ -83,14 +84,14 @@ export function createSessionStore(deps: SessionDeps) {
       token: string,
     ): Promise<{ userId: string; sessionId: string; refreshToken: string }> {
       const outcome = await db.transaction(async (tx) => {
-        const [row] = await queryRows<{
-          session_id: string;
-          user_id: string;
-          used_at: Date | null;
-          token_expires_at: Date;
-          session_expires_at: Date;
-          revoked_at: Date | null;
-        }>(
+        // Both tables have `expires_at`: each is renamed by hand.
+        const [row] = await queryRows<
+          Row<typeof refreshTokens, 'session_id' | 'used_at'> &
+            Row<typeof sessions, 'user_id' | 'revoked_at'> & {
+              token_expires_at: Row<typeof refreshTokens, 'expires_at'>['expires_at'];
+              session_expires_at: Row<typeof sessions, 'expires_at'>['expires_at'];
+            }
+        >(
           tx,
           sql`SELECT t.session_id, s.user_id, t.used_at, t.expires_at AS token_expires_at,
                      s.expires_at AS session_expires_at, s.revoked_at
@@ -148,7 +149,10 @@ export function createSessionStore(deps: SessionDeps) {
     /** What access-token checks need to know of a session now (see `platform/session-facts.ts`). */
     async describe(sessionId: string): Promise<SessionFacts | null> {
       if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
-      const [row] = await queryRows<{ user_id: string; role: Role; ended: boolean }>(
+      // `ended` is an expression, typed by hand.
+      const [row] = await queryRows<
+        Row<typeof sessions, 'user_id'> & Row<typeof users, 'role'> & { ended: boolean }
+      >(
         db,
         sql`SELECT s.user_id, u.role,
                    (s.revoked_at IS NOT NULL OR s.expires_at <= now() OR u.deactivated_at IS NOT NULL) AS ended
@@ -159,18 +163,20 @@ export function createSessionStore(deps: SessionDeps) {
 
     /** Every session of a user, ended or not, for retiring their cached facts. */
     async idsOf(userId: string): Promise<string[]> {
-      const rows = await queryRows<{ id: string }>(
+      const s = sessions;
+      const rows = await queryRows<Row<typeof sessions, 'id'>>(
         db,
-        sql`SELECT id FROM sessions WHERE user_id = ${userId}::uuid AND expires_at > now()`,
+        sql`SELECT ${s.id} FROM ${s} WHERE ${s.userId} = ${userId}::uuid AND ${s.expiresAt} > now()`,
       );
       return rows.map((r) => r.id);
     },
 
     /** The session a refresh token belongs to, used or not (sign-out must work with either). */
     async sessionOf(token: string): Promise<string | null> {
-      const [row] = await queryRows<{ session_id: string }>(
+      const t = refreshTokens;
+      const [row] = await queryRows<Row<typeof refreshTokens, 'session_id'>>(
         db,
-        sql`SELECT session_id FROM refresh_tokens WHERE token_hash = ${sha256(token)}`,
+        sql`SELECT ${t.sessionId} FROM ${t} WHERE ${t.tokenHash} = ${sha256(token)}`,
       );
       return row?.session_id ?? null;
     },
