@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import type { Cache } from '../../platform/cache/port.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
 import { Unauthenticated } from '../../platform/errors.js';
-import type { Role } from '../../platform/context.js';
 import {
   retireSessionFacts,
   revokedSessionKey,

@@ -7,7 +7,7 @@ export type { CatalogService } from './listing/service.js';
 export type { SaleVariant } from './listing/sale.js';
 export type { CatalogAdminService } from './admin/admin-service.js';
 /** Shapes other modules' schemas reuse (a price, a line's variant). */
-export { lineVariantFields, moneySchema, type Product } from './schemas.js';
+export { lineVariantFields, type Product } from './schemas.js';
 /** The seed's import of the demo catalog. */
 export {
   countProducts,

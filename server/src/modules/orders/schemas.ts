@@ -4,7 +4,7 @@ import { addressBody, email } from '../accounts/index.js';
 import { lineVariantFields } from '../catalog/index.js';
 import { normaliseRegion } from '../pricing/index.js';
 import { orderStatuses } from './tables.js';
-import { disputeStatuses, refundStatuses } from '../payments/statuses.js';
+import { disputeStatuses, refundStatuses } from '../payments/index.js';
 
 /** An address on an order; where tax depends on the region, the region must be its code. */
 export const orderAddressBody = addressBody

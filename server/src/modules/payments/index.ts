@@ -22,3 +22,5 @@ export {
   type PaymentProvider,
 } from './provider.js';
 export { gatewayOverHttp } from './local.js';
+/** The states of a payment, a refund and a dispute, which orders show. */
+export { disputeStatuses, paymentStatuses, refundStatuses } from './statuses.js';
