@@ -34,6 +34,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/variants/{id}/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the units on hand of a variant
+         * @description Never below what open orders have reserved (409 `below_reserved`). Writes `inventory_update` and retires cached catalog pages.
+         */
+        patch: operations["adminSetVariantStock"];
+        trace?: never;
+    };
     "/api/v1/categories": {
         parameters: {
             query?: never;
@@ -363,26 +383,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/variants/{id}/inventory": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Set the units on hand of a variant
-         * @description Never below what open orders have reserved (409 `below_reserved`). Writes `inventory_update` and retires cached catalog pages.
-         */
-        patch: operations["adminSetVariantStock"];
         trace?: never;
     };
     "/api/v1/shipping-methods": {
@@ -1179,57 +1179,46 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        UserInput: {
-            id: string;
-            email: string;
-            firstName: string;
-            lastName: string;
-            /** @enum {string} */
-            role: "customer" | "admin";
-            createdAt: string;
-            /** @description Set when the store team deactivated the account */
-            deactivatedAt: string | null;
-        };
-        AuthResultInput: {
-            user: components["schemas"]["UserInput"];
-            accessToken: string;
-            refreshToken: string;
-            /** @description Seconds until the access token expires */
-            expiresIn: number;
-        };
-        AddressInput: {
-            id: string;
-            firstName: string;
-            lastName: string;
-            line1: string;
-            line2: string | null;
-            city: string;
-            region: string | null;
-            postalCode: string;
-            country: string;
-            phone: string | null;
-            isDefaultShipping: boolean;
-            createdAt: string;
-            updatedAt: string;
-        };
-        AuditEntryInput: {
-            id: string;
-            actor: {
-                id: string;
-                email: string | null;
-            } | null;
-            /** @description e.g. order.refund, discount.update, inventory.set */
-            action: string;
-            /** @description The record acted on, as kind:id */
-            target: string;
-            before: unknown;
-            after: unknown;
-            createdAt: string;
+        StockLevelInput: {
+            variantId: string;
+            onHand: number;
+            /** @description Held by unpaid orders */
+            reserved: number;
+            /** @description onHand − reserved: what can still be bought */
+            available: number;
         };
         MoneyInput: {
             /** @description Integer amount in minor units (cents) */
             amount: number;
             currency: string;
+        };
+        CatalogImportSummaryInput: {
+            /** @description true: nothing was stored; the counts say what would be */
+            dryRun: boolean;
+            rows: number;
+            products: {
+                created: number;
+                updated: number;
+                unchanged: number;
+            };
+            /** @description `updated` counts a change of stock on hand too */
+            variants: {
+                created: number;
+                updated: number;
+                unchanged: number;
+            };
+            /** @description Variants whose units on hand changed */
+            stockChanged: number;
+            items: {
+                slug: string;
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged";
+                variants: {
+                    created: number;
+                    updated: number;
+                    unchanged: number;
+                };
+            }[];
         };
         ImageInput: {
             /** @description The image: for a photo, its largest JPEG */
@@ -1349,76 +1338,6 @@ export interface components {
             parentId: string | null;
             children: components["schemas"]["CategoryInput"][];
         };
-        CartItemInput: {
-            id: string;
-            variantId: string;
-            sku: string;
-            productSlug: string;
-            name: string;
-            size: string;
-            color: string;
-            image: {
-                url: string;
-                alt: string;
-            } | null;
-            /** @description The live price */
-            unitPrice: components["schemas"]["MoneyInput"];
-            quantity: number;
-            lineTotal: components["schemas"]["MoneyInput"];
-            /** @description Units that can still be bought right now */
-            available: number;
-            /** @description The price differs from the one the shopper saw when last changing this line */
-            priceChanged: boolean;
-            /** @description False once the product is archived: it is left out of totals */
-            purchasable: boolean;
-        };
-        CartInput: {
-            id: string;
-            items: components["schemas"]["CartItemInput"][];
-            itemCount: number;
-            discountCode: string | null;
-            /** @description Why the stored discount code takes nothing off right now, if it does not */
-            discountProblem: {
-                reason: string;
-            } | null;
-            subtotal: components["schemas"]["MoneyInput"];
-            discount: components["schemas"]["MoneyInput"];
-            /** @description The cheapest shipping method, as an estimate */
-            shipping: components["schemas"]["MoneyInput"];
-            /** @description Always 0 here: tax depends on the address, computed at checkout */
-            tax: components["schemas"]["MoneyInput"];
-            total: components["schemas"]["MoneyInput"];
-            currency: string;
-            updatedAt: string;
-        };
-        CatalogImportSummaryInput: {
-            /** @description true: nothing was stored; the counts say what would be */
-            dryRun: boolean;
-            rows: number;
-            products: {
-                created: number;
-                updated: number;
-                unchanged: number;
-            };
-            /** @description `updated` counts a change of stock on hand too */
-            variants: {
-                created: number;
-                updated: number;
-                unchanged: number;
-            };
-            /** @description Variants whose units on hand changed */
-            stockChanged: number;
-            items: {
-                slug: string;
-                /** @enum {string} */
-                action: "create" | "update" | "unchanged";
-                variants: {
-                    created: number;
-                    updated: number;
-                    unchanged: number;
-                };
-            }[];
-        };
         AdminProductImageInput: {
             id: string;
             url: string;
@@ -1508,6 +1427,124 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        UserInput: {
+            id: string;
+            email: string;
+            firstName: string;
+            lastName: string;
+            /** @enum {string} */
+            role: "customer" | "admin";
+            createdAt: string;
+            /** @description Set when the store team deactivated the account */
+            deactivatedAt: string | null;
+        };
+        AuthResultInput: {
+            user: components["schemas"]["UserInput"];
+            accessToken: string;
+            refreshToken: string;
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+        };
+        AddressInput: {
+            id: string;
+            firstName: string;
+            lastName: string;
+            line1: string;
+            line2: string | null;
+            city: string;
+            region: string | null;
+            postalCode: string;
+            country: string;
+            phone: string | null;
+            isDefaultShipping: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        AuditEntryInput: {
+            id: string;
+            actor: {
+                id: string;
+                email: string | null;
+            } | null;
+            /** @description e.g. order.refund, discount.update, inventory.set */
+            action: string;
+            /** @description The record acted on, as kind:id */
+            target: string;
+            before: unknown;
+            after: unknown;
+            createdAt: string;
+        };
+        CartItemInput: {
+            id: string;
+            variantId: string;
+            sku: string;
+            productSlug: string;
+            name: string;
+            size: string;
+            color: string;
+            image: {
+                url: string;
+                alt: string;
+            } | null;
+            /** @description The live price */
+            unitPrice: components["schemas"]["MoneyInput"];
+            quantity: number;
+            lineTotal: components["schemas"]["MoneyInput"];
+            /** @description Units that can still be bought right now */
+            available: number;
+            /** @description The price differs from the one the shopper saw when last changing this line */
+            priceChanged: boolean;
+            /** @description False once the product is archived: it is left out of totals */
+            purchasable: boolean;
+        };
+        CartInput: {
+            id: string;
+            items: components["schemas"]["CartItemInput"][];
+            itemCount: number;
+            discountCode: string | null;
+            /** @description Why the stored discount code takes nothing off right now, if it does not */
+            discountProblem: {
+                reason: string;
+            } | null;
+            subtotal: components["schemas"]["MoneyInput"];
+            discount: components["schemas"]["MoneyInput"];
+            /** @description The cheapest shipping method, as an estimate */
+            shipping: components["schemas"]["MoneyInput"];
+            /** @description Always 0 here: tax depends on the address, computed at checkout */
+            tax: components["schemas"]["MoneyInput"];
+            total: components["schemas"]["MoneyInput"];
+            currency: string;
+            updatedAt: string;
+        };
+        ShippingMethodInput: {
+            id: string;
+            name: string;
+            price: components["schemas"]["MoneyInput"];
+            /** @description Business days to deliver, at most */
+            estimatedDays: number;
+        };
+        ShippingCountryInput: {
+            /** @description ISO 3166-1 alpha-2 */
+            code: string;
+            /** @description An address here must give its state or province as a two-letter code */
+            regionRequired: boolean;
+        };
+        DiscountInput: {
+            id: string;
+            code: string;
+            /** @enum {string} */
+            kind: "percent" | "fixed";
+            value: number;
+            currency: string;
+            minSubtotal: components["schemas"]["MoneyInput"];
+            startsAt: string | null;
+            endsAt: string | null;
+            usageLimit: number | null;
+            timesUsed: number;
+            active: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
         OutboxEventInput: {
             id: string;
             type: string;
@@ -1522,55 +1559,18 @@ export interface components {
             attempts: number;
             lastError: string | null;
         };
-        StockLevelInput: {
-            variantId: string;
-            onHand: number;
-            /** @description Held by unpaid orders */
-            reserved: number;
-            /** @description onHand − reserved: what can still be bought */
-            available: number;
-        };
-        NotificationInput: {
-            id: string;
-            to: string;
-            template: string;
-            subject: string;
+        CheckoutConfigInput: {
             /**
-             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
+             * @description Who takes the payment
              * @enum {string}
              */
-            status: "pending" | "sent" | "failed";
-            /** @description Attempts the mail server answered, refusals included */
-            attempts: number;
-            /** @description The latest refusal, kept after a later success so a late email can be explained */
-            lastError: string | null;
-            createdAt: string;
-            sentAt: string | null;
-        };
-        NotificationDetailInput: {
-            id: string;
-            to: string;
-            template: string;
-            subject: string;
-            /**
-             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
-             * @enum {string}
-             */
-            status: "pending" | "sent" | "failed";
-            /** @description Attempts the mail server answered, refusals included */
-            attempts: number;
-            /** @description The latest refusal, kept after a later success so a late email can be explained */
-            lastError: string | null;
-            createdAt: string;
-            sentAt: string | null;
-            /** @description The event that asked for this email */
-            eventId: string;
-            /** @description The Message-ID the mail server accepted */
-            providerMessageId: string | null;
-            /** @description The HTML body as rendered and sent */
-            html: string;
-            /** @description The plain-text body as rendered and sent */
-            text: string;
+            provider: "local" | "stripe";
+            /** @description Stripe's publishable key for Stripe.js; null on the local gateway */
+            stripePublishableKey: string | null;
+            /** @description No real money moves: the storefront shows a test-store banner */
+            testMode: boolean;
+            /** @description Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet) */
+            stripeJsUrl: string | null;
         };
         OrderAddressInput: {
             firstName: string;
@@ -1749,47 +1749,47 @@ export interface components {
             itemCount: number;
             createdAt: string;
         };
-        CheckoutConfigInput: {
+        NotificationInput: {
+            id: string;
+            to: string;
+            template: string;
+            subject: string;
             /**
-             * @description Who takes the payment
+             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
              * @enum {string}
              */
-            provider: "local" | "stripe";
-            /** @description Stripe's publishable key for Stripe.js; null on the local gateway */
-            stripePublishableKey: string | null;
-            /** @description No real money moves: the storefront shows a test-store banner */
-            testMode: boolean;
-            /** @description Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet) */
-            stripeJsUrl: string | null;
-        };
-        ShippingMethodInput: {
-            id: string;
-            name: string;
-            price: components["schemas"]["MoneyInput"];
-            /** @description Business days to deliver, at most */
-            estimatedDays: number;
-        };
-        ShippingCountryInput: {
-            /** @description ISO 3166-1 alpha-2 */
-            code: string;
-            /** @description An address here must give its state or province as a two-letter code */
-            regionRequired: boolean;
-        };
-        DiscountInput: {
-            id: string;
-            code: string;
-            /** @enum {string} */
-            kind: "percent" | "fixed";
-            value: number;
-            currency: string;
-            minSubtotal: components["schemas"]["MoneyInput"];
-            startsAt: string | null;
-            endsAt: string | null;
-            usageLimit: number | null;
-            timesUsed: number;
-            active: boolean;
+            status: "pending" | "sent" | "failed";
+            /** @description Attempts the mail server answered, refusals included */
+            attempts: number;
+            /** @description The latest refusal, kept after a later success so a late email can be explained */
+            lastError: string | null;
             createdAt: string;
-            updatedAt: string;
+            sentAt: string | null;
+        };
+        NotificationDetailInput: {
+            id: string;
+            to: string;
+            template: string;
+            subject: string;
+            /**
+             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "failed";
+            /** @description Attempts the mail server answered, refusals included */
+            attempts: number;
+            /** @description The latest refusal, kept after a later success so a late email can be explained */
+            lastError: string | null;
+            createdAt: string;
+            sentAt: string | null;
+            /** @description The event that asked for this email */
+            eventId: string;
+            /** @description The Message-ID the mail server accepted */
+            providerMessageId: string | null;
+            /** @description The HTML body as rendered and sent */
+            html: string;
+            /** @description The plain-text body as rendered and sent */
+            text: string;
         };
         Problem: {
             type: string;
@@ -1804,57 +1804,46 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        User: {
-            id: string;
-            email: string;
-            firstName: string;
-            lastName: string;
-            /** @enum {string} */
-            role: "customer" | "admin";
-            createdAt: string;
-            /** @description Set when the store team deactivated the account */
-            deactivatedAt: string | null;
-        };
-        AuthResult: {
-            user: components["schemas"]["User"];
-            accessToken: string;
-            refreshToken: string;
-            /** @description Seconds until the access token expires */
-            expiresIn: number;
-        };
-        Address: {
-            id: string;
-            firstName: string;
-            lastName: string;
-            line1: string;
-            line2: string | null;
-            city: string;
-            region: string | null;
-            postalCode: string;
-            country: string;
-            phone: string | null;
-            isDefaultShipping: boolean;
-            createdAt: string;
-            updatedAt: string;
-        };
-        AuditEntry: {
-            id: string;
-            actor: {
-                id: string;
-                email: string | null;
-            } | null;
-            /** @description e.g. order.refund, discount.update, inventory.set */
-            action: string;
-            /** @description The record acted on, as kind:id */
-            target: string;
-            before: unknown;
-            after: unknown;
-            createdAt: string;
+        StockLevel: {
+            variantId: string;
+            onHand: number;
+            /** @description Held by unpaid orders */
+            reserved: number;
+            /** @description onHand − reserved: what can still be bought */
+            available: number;
         };
         Money: {
             /** @description Integer amount in minor units (cents) */
             amount: number;
             currency: string;
+        };
+        CatalogImportSummary: {
+            /** @description true: nothing was stored; the counts say what would be */
+            dryRun: boolean;
+            rows: number;
+            products: {
+                created: number;
+                updated: number;
+                unchanged: number;
+            };
+            /** @description `updated` counts a change of stock on hand too */
+            variants: {
+                created: number;
+                updated: number;
+                unchanged: number;
+            };
+            /** @description Variants whose units on hand changed */
+            stockChanged: number;
+            items: {
+                slug: string;
+                /** @enum {string} */
+                action: "create" | "update" | "unchanged";
+                variants: {
+                    created: number;
+                    updated: number;
+                    unchanged: number;
+                };
+            }[];
         };
         Image: {
             /** @description The image: for a photo, its largest JPEG */
@@ -1974,76 +1963,6 @@ export interface components {
             parentId: string | null;
             children: components["schemas"]["Category"][];
         };
-        CartItem: {
-            id: string;
-            variantId: string;
-            sku: string;
-            productSlug: string;
-            name: string;
-            size: string;
-            color: string;
-            image: {
-                url: string;
-                alt: string;
-            } | null;
-            /** @description The live price */
-            unitPrice: components["schemas"]["Money"];
-            quantity: number;
-            lineTotal: components["schemas"]["Money"];
-            /** @description Units that can still be bought right now */
-            available: number;
-            /** @description The price differs from the one the shopper saw when last changing this line */
-            priceChanged: boolean;
-            /** @description False once the product is archived: it is left out of totals */
-            purchasable: boolean;
-        };
-        Cart: {
-            id: string;
-            items: components["schemas"]["CartItem"][];
-            itemCount: number;
-            discountCode: string | null;
-            /** @description Why the stored discount code takes nothing off right now, if it does not */
-            discountProblem: {
-                reason: string;
-            } | null;
-            subtotal: components["schemas"]["Money"];
-            discount: components["schemas"]["Money"];
-            /** @description The cheapest shipping method, as an estimate */
-            shipping: components["schemas"]["Money"];
-            /** @description Always 0 here: tax depends on the address, computed at checkout */
-            tax: components["schemas"]["Money"];
-            total: components["schemas"]["Money"];
-            currency: string;
-            updatedAt: string;
-        };
-        CatalogImportSummary: {
-            /** @description true: nothing was stored; the counts say what would be */
-            dryRun: boolean;
-            rows: number;
-            products: {
-                created: number;
-                updated: number;
-                unchanged: number;
-            };
-            /** @description `updated` counts a change of stock on hand too */
-            variants: {
-                created: number;
-                updated: number;
-                unchanged: number;
-            };
-            /** @description Variants whose units on hand changed */
-            stockChanged: number;
-            items: {
-                slug: string;
-                /** @enum {string} */
-                action: "create" | "update" | "unchanged";
-                variants: {
-                    created: number;
-                    updated: number;
-                    unchanged: number;
-                };
-            }[];
-        };
         AdminProductImage: {
             id: string;
             url: string;
@@ -2133,6 +2052,124 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        User: {
+            id: string;
+            email: string;
+            firstName: string;
+            lastName: string;
+            /** @enum {string} */
+            role: "customer" | "admin";
+            createdAt: string;
+            /** @description Set when the store team deactivated the account */
+            deactivatedAt: string | null;
+        };
+        AuthResult: {
+            user: components["schemas"]["User"];
+            accessToken: string;
+            refreshToken: string;
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+        };
+        Address: {
+            id: string;
+            firstName: string;
+            lastName: string;
+            line1: string;
+            line2: string | null;
+            city: string;
+            region: string | null;
+            postalCode: string;
+            country: string;
+            phone: string | null;
+            isDefaultShipping: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        AuditEntry: {
+            id: string;
+            actor: {
+                id: string;
+                email: string | null;
+            } | null;
+            /** @description e.g. order.refund, discount.update, inventory.set */
+            action: string;
+            /** @description The record acted on, as kind:id */
+            target: string;
+            before: unknown;
+            after: unknown;
+            createdAt: string;
+        };
+        CartItem: {
+            id: string;
+            variantId: string;
+            sku: string;
+            productSlug: string;
+            name: string;
+            size: string;
+            color: string;
+            image: {
+                url: string;
+                alt: string;
+            } | null;
+            /** @description The live price */
+            unitPrice: components["schemas"]["Money"];
+            quantity: number;
+            lineTotal: components["schemas"]["Money"];
+            /** @description Units that can still be bought right now */
+            available: number;
+            /** @description The price differs from the one the shopper saw when last changing this line */
+            priceChanged: boolean;
+            /** @description False once the product is archived: it is left out of totals */
+            purchasable: boolean;
+        };
+        Cart: {
+            id: string;
+            items: components["schemas"]["CartItem"][];
+            itemCount: number;
+            discountCode: string | null;
+            /** @description Why the stored discount code takes nothing off right now, if it does not */
+            discountProblem: {
+                reason: string;
+            } | null;
+            subtotal: components["schemas"]["Money"];
+            discount: components["schemas"]["Money"];
+            /** @description The cheapest shipping method, as an estimate */
+            shipping: components["schemas"]["Money"];
+            /** @description Always 0 here: tax depends on the address, computed at checkout */
+            tax: components["schemas"]["Money"];
+            total: components["schemas"]["Money"];
+            currency: string;
+            updatedAt: string;
+        };
+        ShippingMethod: {
+            id: string;
+            name: string;
+            price: components["schemas"]["Money"];
+            /** @description Business days to deliver, at most */
+            estimatedDays: number;
+        };
+        ShippingCountry: {
+            /** @description ISO 3166-1 alpha-2 */
+            code: string;
+            /** @description An address here must give its state or province as a two-letter code */
+            regionRequired: boolean;
+        };
+        Discount: {
+            id: string;
+            code: string;
+            /** @enum {string} */
+            kind: "percent" | "fixed";
+            value: number;
+            currency: string;
+            minSubtotal: components["schemas"]["Money"];
+            startsAt: string | null;
+            endsAt: string | null;
+            usageLimit: number | null;
+            timesUsed: number;
+            active: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
         OutboxEvent: {
             id: string;
             type: string;
@@ -2147,55 +2184,18 @@ export interface components {
             attempts: number;
             lastError: string | null;
         };
-        StockLevel: {
-            variantId: string;
-            onHand: number;
-            /** @description Held by unpaid orders */
-            reserved: number;
-            /** @description onHand − reserved: what can still be bought */
-            available: number;
-        };
-        Notification: {
-            id: string;
-            to: string;
-            template: string;
-            subject: string;
+        CheckoutConfig: {
             /**
-             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
+             * @description Who takes the payment
              * @enum {string}
              */
-            status: "pending" | "sent" | "failed";
-            /** @description Attempts the mail server answered, refusals included */
-            attempts: number;
-            /** @description The latest refusal, kept after a later success so a late email can be explained */
-            lastError: string | null;
-            createdAt: string;
-            sentAt: string | null;
-        };
-        NotificationDetail: {
-            id: string;
-            to: string;
-            template: string;
-            subject: string;
-            /**
-             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
-             * @enum {string}
-             */
-            status: "pending" | "sent" | "failed";
-            /** @description Attempts the mail server answered, refusals included */
-            attempts: number;
-            /** @description The latest refusal, kept after a later success so a late email can be explained */
-            lastError: string | null;
-            createdAt: string;
-            sentAt: string | null;
-            /** @description The event that asked for this email */
-            eventId: string;
-            /** @description The Message-ID the mail server accepted */
-            providerMessageId: string | null;
-            /** @description The HTML body as rendered and sent */
-            html: string;
-            /** @description The plain-text body as rendered and sent */
-            text: string;
+            provider: "local" | "stripe";
+            /** @description Stripe's publishable key for Stripe.js; null on the local gateway */
+            stripePublishableKey: string | null;
+            /** @description No real money moves: the storefront shows a test-store banner */
+            testMode: boolean;
+            /** @description Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet) */
+            stripeJsUrl: string | null;
         };
         OrderAddress: {
             firstName: string;
@@ -2374,47 +2374,47 @@ export interface components {
             itemCount: number;
             createdAt: string;
         };
-        CheckoutConfig: {
+        Notification: {
+            id: string;
+            to: string;
+            template: string;
+            subject: string;
             /**
-             * @description Who takes the payment
+             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
              * @enum {string}
              */
-            provider: "local" | "stripe";
-            /** @description Stripe's publishable key for Stripe.js; null on the local gateway */
-            stripePublishableKey: string | null;
-            /** @description No real money moves: the storefront shows a test-store banner */
-            testMode: boolean;
-            /** @description Where to load Stripe.js from: null for Stripe's own; a path on this origin when the store serves a stand-in of it (tests without the internet) */
-            stripeJsUrl: string | null;
-        };
-        ShippingMethod: {
-            id: string;
-            name: string;
-            price: components["schemas"]["Money"];
-            /** @description Business days to deliver, at most */
-            estimatedDays: number;
-        };
-        ShippingCountry: {
-            /** @description ISO 3166-1 alpha-2 */
-            code: string;
-            /** @description An address here must give its state or province as a two-letter code */
-            regionRequired: boolean;
-        };
-        Discount: {
-            id: string;
-            code: string;
-            /** @enum {string} */
-            kind: "percent" | "fixed";
-            value: number;
-            currency: string;
-            minSubtotal: components["schemas"]["Money"];
-            startsAt: string | null;
-            endsAt: string | null;
-            usageLimit: number | null;
-            timesUsed: number;
-            active: boolean;
+            status: "pending" | "sent" | "failed";
+            /** @description Attempts the mail server answered, refusals included */
+            attempts: number;
+            /** @description The latest refusal, kept after a later success so a late email can be explained */
+            lastError: string | null;
             createdAt: string;
-            updatedAt: string;
+            sentAt: string | null;
+        };
+        NotificationDetail: {
+            id: string;
+            to: string;
+            template: string;
+            subject: string;
+            /**
+             * @description `pending` while being sent, `sent` once the mail server took it, `failed` after a refused attempt (retried with backoff until the last try)
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "failed";
+            /** @description Attempts the mail server answered, refusals included */
+            attempts: number;
+            /** @description The latest refusal, kept after a later success so a late email can be explained */
+            lastError: string | null;
+            createdAt: string;
+            sentAt: string | null;
+            /** @description The event that asked for this email */
+            eventId: string;
+            /** @description The Message-ID the mail server accepted */
+            providerMessageId: string | null;
+            /** @description The HTML body as rendered and sent */
+            html: string;
+            /** @description The plain-text body as rendered and sent */
+            text: string;
         };
     };
     responses: never;
@@ -2558,6 +2558,204 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    adminSetVariantStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    onHand: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevel"];
+                };
+            };
+            /** @description The request is not valid: malformed JSON, or fields that break the schema (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/validation-failed",
+                     *       "title": "Validation Failed",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid.",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token (or, on sign-in routes, wrong credentials) */
+            401: {
+                headers: {
+                    /** @description Always `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Sign in to continue.",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The signed-in account may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your account may not do this.",
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "The requested resource does not exist.",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The request conflicts with data that changed meanwhile; try again.",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/payload-too-large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "Request body is too large",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported Media Type: text/plain",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure on the server */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/internal-error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Something went wrong on our side.",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend the request needs is unavailable; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://stride.dev/problems/service-unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "Sign-in checks are unavailable; try again shortly.",
+                     *       "code": "service_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5806,204 +6004,6 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
-                };
-            };
-            /** @description An unexpected failure on the server */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/internal-error",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "Something went wrong on our side.",
-                     *       "code": "internal_error"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A backend the request needs is unavailable; retry shortly */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/service-unavailable",
-                     *       "title": "Service Unavailable",
-                     *       "status": 503,
-                     *       "detail": "Sign-in checks are unavailable; try again shortly.",
-                     *       "code": "service_unavailable"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    adminSetVariantStock: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    onHand: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StockLevel"];
-                };
-            };
-            /** @description The request is not valid: malformed JSON, or fields that break the schema (see `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/validation-failed",
-                     *       "title": "Validation Failed",
-                     *       "status": 400,
-                     *       "detail": "The request is not valid.",
-                     *       "code": "validation_failed",
-                     *       "errors": [
-                     *         {
-                     *           "path": "body.email",
-                     *           "message": "Invalid email address"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token (or, on sign-in routes, wrong credentials) */
-            401: {
-                headers: {
-                    /** @description Always `Bearer` */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/unauthorized",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "Sign in to continue.",
-                     *       "code": "unauthorized"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The signed-in account may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/forbidden",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Your account may not do this.",
-                     *       "code": "forbidden"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/not-found",
-                     *       "title": "Not Found",
-                     *       "status": 404,
-                     *       "detail": "The requested resource does not exist.",
-                     *       "code": "not_found"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/conflict",
-                     *       "title": "Conflict",
-                     *       "status": 409,
-                     *       "detail": "The request conflicts with data that changed meanwhile; try again.",
-                     *       "code": "conflict"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is larger than the server accepts */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/payload-too-large",
-                     *       "title": "Payload Too Large",
-                     *       "status": 413,
-                     *       "detail": "Request body is too large",
-                     *       "code": "payload_too_large"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is not JSON */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://stride.dev/problems/unsupported-media-type",
-                     *       "title": "Unsupported Media Type",
-                     *       "status": 415,
-                     *       "detail": "Unsupported Media Type: text/plain",
-                     *       "code": "unsupported_media_type"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description An unexpected failure on the server */
