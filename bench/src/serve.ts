@@ -30,7 +30,7 @@ import { createRedisCache } from '../../server/src/platform/cache/redis.js';
 import { loadConfig } from '../../server/src/platform/config.js';
 import { connectPostgres, openPglite } from '../../server/src/platform/db/index.js';
 import { uuidv7 } from '../../server/src/platform/db/ids.js';
-import { newOrderNumber } from '../../server/src/modules/orders/repository.js';
+import { newOrderNumber } from '../../server/src/modules/orders/checkout-repository.js';
 import { categories, generateCatalog } from '../../server/src/seed/catalog-data.js';
 import { buildApi } from '../../server/src/server.js';
 import { explainListing } from './explain-listing.js';

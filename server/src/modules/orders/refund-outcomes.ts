@@ -46,7 +46,7 @@ export function createRefundOutcomes(deps: { storeTeam: string | null }) {
         data: {
           orderId: row.id,
           number: row.number,
-          testMode: row.test_mode,
+          testMode: row.testMode,
           amount: data.amount,
           full: data.full,
         },

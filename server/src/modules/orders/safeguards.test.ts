@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymous, inTransaction } from '../../platform/context.js';
 import { backends } from '../../../test/harness.js';
 import { createIdempotency, requestHash } from './idempotency.js';
-import { maxUnpaidOrders } from './checkout.js';
+import { maxUnpaidOrders } from './place-order.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
 /** What keeps one cart, one key or one shopper from taking more than they should. */

@@ -32,7 +32,7 @@ const who = (ctx: Context): Who =>
   ctx.actor?.role === 'admin' ? 'admin' : ctx.actor ? 'customer' : 'guest';
 
 const stockLines = (row: repository.OrderRow): StockLine[] =>
-  row.lines.map((l) => ({ variantId: l.variant_id, sku: l.sku, quantity: l.quantity }));
+  row.lines.map((l) => ({ variantId: l.variantId, sku: l.sku, quantity: l.quantity }));
 
 /** A date alone in `to` means up to the end of that day. */
 const endOf = (value: string) =>
@@ -52,10 +52,9 @@ export function createOrderService(deps: OrderServiceDeps) {
   /** The order if this context may see it: its owner, an admin, or a holder of its guest token. */
   function visible(ctx: Context, row: repository.OrderRow | null, token?: string) {
     if (!row) throw new NotFound('No such order.');
-    const owner = ctx.actor !== null && row.user_id !== null && ctx.actor.id === row.user_id;
+    const owner = ctx.actor !== null && row.userId !== null && ctx.actor.id === row.userId;
     const admin = ctx.actor?.role === 'admin';
-    if (owner || admin || deps.accessTokens.matches(row.id, token, row.access_token_hash))
-      return row;
+    if (owner || admin || deps.accessTokens.matches(row.id, token, row.accessTokenHash)) return row;
     throw new NotFound('No such order.');
   }
 
@@ -74,7 +73,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     await writeEvent(ctx.tx, orderCancelled, {
       orderId: row.id,
       number: row.number,
-      testMode: row.test_mode,
+      testMode: row.testMode,
       email: row.email,
       previousStatus: row.status,
       reason,
@@ -162,7 +161,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         await writeEvent(tx.tx, orderFulfilled, {
           orderId: row.id,
           number: row.number,
-          testMode: row.test_mode,
+          testMode: row.testMode,
           email: row.email,
           ...shipment,
         });
@@ -221,7 +220,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           data: {
             orderId: row.id,
             number: row.number,
-            testMode: row.test_mode,
+            testMode: row.testMode,
             amount: data.amount,
             paidAt: new Date().toISOString(),
             ...(data.paymentMethod ? { paymentMethod: data.paymentMethod } : {}),
@@ -270,10 +269,10 @@ export function createOrderService(deps: OrderServiceDeps) {
         data: {
           orderId: row.id,
           number: row.number,
-          testMode: row.test_mode,
+          testMode: row.testMode,
           amount: data.amount,
           reason: data.failureMessage,
-          payBy: new Date(row.payment_due_at).toISOString(),
+          payBy: new Date(row.paymentDueAt).toISOString(),
         },
       });
       return true;
@@ -363,7 +362,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       const payment = await deps.payments.forOrder(ctx, id);
       return {
         ...toOrder(row),
-        userId: row.user_id,
+        userId: row.userId,
         history: toHistory(history),
         refunds: payment.refunds,
         disputes: payment.disputes,

@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../platform/config.js';
-import { money } from '../../platform/money.js';
 import { derivedSecret } from '../../platform/secrets.js';
 import type { HistoryRow, OrderRow, SummaryRow } from './repository.js';
 import type { Order } from './schemas.js';
 
+const money = (amount: number, currency: string) => ({ amount, currency });
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 /**
@@ -41,9 +41,7 @@ export const accessTokenKey = (config: Pick<Config, 'JWT_SECRET' | 'DATA_DIR'>) 
 /** The order as its customer sees it. The client secret is shown only while payment is still due. */
 export function toOrder(row: OrderRow): Order {
   const c = row.currency;
-  // An order written before payments existed has none: it reads as status 'none'.
-  const payment: Omit<NonNullable<OrderRow['payment']>, 'status'> & { status: string } =
-    row.payment ?? { id: '', status: 'none', provider: 'none', client_secret: null };
+  const payment = row.payment ?? { id: '', status: 'none', provider: 'none', clientSecret: null };
   return {
     id: row.id,
     number: row.number,
@@ -51,16 +49,16 @@ export function toOrder(row: OrderRow): Order {
     email: row.email,
     items: row.lines.map((l) => ({
       id: l.id,
-      variantId: l.variant_id,
+      variantId: l.variantId,
       sku: l.sku,
-      productSlug: l.product_slug,
+      productSlug: l.productSlug,
       name: l.name,
       size: l.size,
       color: l.color,
-      image: l.image_url ? { url: l.image_url, alt: l.name } : null,
-      unitPrice: money(l.unit_price, c),
+      image: l.imageUrl ? { url: l.imageUrl, alt: l.name } : null,
+      unitPrice: money(l.unitPrice, c),
       quantity: l.quantity,
-      lineTotal: money(l.line_total, c),
+      lineTotal: money(l.lineTotal, c),
     })),
     subtotal: money(row.subtotal, c),
     discount: money(row.discount, c),
@@ -68,33 +66,33 @@ export function toOrder(row: OrderRow): Order {
     tax: money(row.tax, c),
     total: money(row.total, c),
     currency: c,
-    discountCode: row.discount_code,
-    taxRate: row.tax_rate_bp / 100,
-    shippingMethod: { id: row.shipping_method_id, name: row.shipping_method_name },
-    shippingAddress: row.shipping_address,
-    billingAddress: row.billing_address,
+    discountCode: row.discountCode,
+    taxRate: row.taxRateBasisPoints / 100,
+    shippingMethod: { id: row.shippingMethodId, name: row.shippingMethodName },
+    shippingAddress: row.shippingAddress,
+    billingAddress: row.billingAddress,
     payment: {
       id: payment.id,
       status: payment.status,
       provider: payment.provider,
-      ...(row.status === 'pending_payment' && payment.client_secret
-        ? { clientSecret: payment.client_secret }
+      ...(row.status === 'pending_payment' && payment.clientSecret
+        ? { clientSecret: payment.clientSecret }
         : {}),
-      paymentMethod: payment.payment_method ?? null,
+      paymentMethod: payment.paymentMethod ?? null,
       failure:
-        row.status === 'pending_payment' && payment.failure_code
-          ? { code: payment.failure_code, message: payment.failure_message ?? '' }
+        row.status === 'pending_payment' && payment.failureCode
+          ? { code: payment.failureCode, message: payment.failureMessage ?? '' }
           : null,
-      amountRefunded: money(payment.amount_refunded ?? 0, c),
+      amountRefunded: money(payment.amountRefunded ?? 0, c),
     },
-    paymentDueAt: row.status === 'pending_payment' ? iso(row.payment_due_at) : null,
-    testMode: row.test_mode,
+    paymentDueAt: row.status === 'pending_payment' ? iso(row.paymentDueAt) : null,
+    testMode: row.testMode,
     fulfilment:
-      row.carrier && row.tracking_number
-        ? { carrier: row.carrier, trackingNumber: row.tracking_number }
+      row.carrier && row.trackingNumber
+        ? { carrier: row.carrier, trackingNumber: row.trackingNumber }
         : null,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 

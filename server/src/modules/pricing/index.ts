@@ -3,6 +3,6 @@
  * rest of this folder is its own (the dependency rule in `server/.dependency-cruiser.mjs`).
  */
 export { pricingModule } from './module.js';
-export type { KnownMethods, PricingService } from './service.js';
+export type { KnownMethods, PricingService, Quote } from './service.js';
 export { InvalidDiscount, type DiscountRefusal } from './discounts.js';
 export { normaliseRegion } from './regions.js';
