@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ValidationFailed } from '../../platform/errors.js';
-import type { Db } from '../../platform/db/index.js';
 import { contextOf } from '../../platform/http/auth.js';
 import { problemResponses } from '../../platform/http/problem.js';
 import {
@@ -13,11 +11,9 @@ import {
 } from '../accounts/index.js';
 import { orderListSchema } from './schemas.js';
 import type { OrderService } from './service.js';
-import { storeStats } from './stats.js';
+import type { StoreStats } from './stats.js';
 
 const day = z.iso.date();
-const dayCount = (from: string, to: string) =>
-  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
 
 /** What is counted, for the whole range and for each day. */
 const figures = {
@@ -63,11 +59,10 @@ const statsSchema = z.object({
 export async function adminOrderViews(
   app: FastifyInstance,
   options: {
-    db: Db;
     accounts: AccountService;
     addresses: AddressBook;
     orders: OrderService;
-    lowStockThreshold: number;
+    storeStats: StoreStats;
   },
 ) {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -118,25 +113,6 @@ export async function adminOrderViews(
         response: { 200: statsSchema, ...problemResponses(400, 401, 403) },
       },
     },
-    async (request) => {
-      const today = new Date().toISOString().slice(0, 10);
-      const to = request.query.to ?? today;
-      const from =
-        request.query.from ??
-        new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-      const span = dayCount(from, to);
-      if (span < 1 || span > 366) {
-        throw new ValidationFailed(
-          [
-            {
-              path: 'querystring.from',
-              message: 'must be on or before `to`, at most 366 days before it',
-            },
-          ],
-          'The range of days is not valid.',
-        );
-      }
-      return storeStats(options.db, { from, to, lowStockThreshold: options.lowStockThreshold });
-    },
+    async (request) => options.storeStats.figures(contextOf(request), request.query),
   );
 }

@@ -15,11 +15,12 @@ import { startPaymentRequestConsumers } from './payment-requests.js';
 import { createRefundOutcomes } from './refund-outcomes.js';
 import { orderRoutes } from './routes.js';
 import { createOrderService, type OrderService } from './service.js';
+import { createStoreStats, type StoreStats } from './stats.js';
 import { accessTokenKey, createAccessTokens } from './view.js';
 
 /** Checkout, orders and their status machine, idempotency keys, and the expiry of unpaid orders. */
 export const ordersModule = defineModule<
-  { checkout: Checkout; orders: OrderService },
+  { checkout: Checkout; orders: OrderService; storeStats: StoreStats },
   {
     catalog: CatalogService;
     inventory: InventoryService;
@@ -52,9 +53,10 @@ export const ordersModule = defineModule<
         logger,
       }),
       orders: createOrderService({ db, inventory, pricing, payments, accessTokens }),
+      storeStats: createStoreStats({ db, lowStockThreshold: config.LOW_STOCK_THRESHOLD }),
     };
   },
-  routes: async (app, { config, adapters }, { checkout, orders, accounts, addresses }) => {
+  routes: async (app, { config }, { checkout, orders, storeStats, accounts, addresses }) => {
     await app.register(orderRoutes, {
       prefix: apiPrefix,
       checkout,
@@ -63,11 +65,10 @@ export const ordersModule = defineModule<
     });
     await app.register(adminOrderViews, {
       prefix: apiPrefix,
-      db: adapters.database.db,
       accounts,
       addresses,
       orders,
-      lowStockThreshold: config.LOW_STOCK_THRESHOLD,
+      storeStats,
     });
   },
   consumers: async ({ config, adapters, logger }, { orders, payments }) => [

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../platform/db/index.js';
+import type { Context } from '../../platform/context.js';
+import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
+import { ValidationFailed } from '../../platform/errors.js';
 
 /** Orders that brought money in (whatever happened after). */
 const sold = sql`o.status IN ('paid', 'fulfilled', 'delivered', 'partially_refunded', 'refunded')`;
 
-export interface StatsQuery {
+interface StatsQuery {
   /** First day, inclusive (UTC). */
   from: string;
   /** Last day, inclusive (UTC). */
@@ -17,7 +19,7 @@ export interface StatsQuery {
  * value and units per day (every day of the range, zeros included), the best-selling products, and
  * the variants running low. Money in minor units of the store's currency.
  */
-export async function storeStats(db: Db, query: StatsQuery) {
+async function storeStats(db: Queryable, query: StatsQuery) {
   const from = sql`${query.from}::date`;
   const toExclusive = sql`(${query.to}::date + 1)`;
   const days = await queryRows<{
@@ -110,3 +112,40 @@ export async function storeStats(db: Db, query: StatsQuery) {
     lowStockThreshold: query.lowStockThreshold,
   };
 }
+
+const dayMs = 86_400_000;
+const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
+const dayCount = (from: string, to: string) =>
+  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs + 1;
+
+/**
+ * The store team's figures. The range's rules live here: days are UTC and inclusive, the default is
+ * the 30 days up to today, and a range runs forwards and spans at most 366 days.
+ */
+export function createStoreStats(deps: { db: Db; lowStockThreshold: number }) {
+  return {
+    async figures(ctx: Context, range: { from?: string | undefined; to?: string | undefined }) {
+      const to = range.to ?? dayOf(Date.now());
+      const from = range.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 29 * dayMs);
+      const span = dayCount(from, to);
+      if (span < 1 || span > 366) {
+        throw new ValidationFailed(
+          [
+            {
+              path: 'querystring.from',
+              message: 'must be on or before `to`, at most 366 days before it',
+            },
+          ],
+          'The range of days is not valid.',
+        );
+      }
+      return storeStats(ctx.tx ?? deps.db, {
+        from,
+        to,
+        lowStockThreshold: deps.lowStockThreshold,
+      });
+    },
+  };
+}
+
+export type StoreStats = ReturnType<typeof createStoreStats>;
