@@ -18,7 +18,7 @@ const optionalUrl = (protocols: string[]) =>
 
 const durationSeconds = z.coerce.number().int().positive();
 
-const environmentSchema = z.object({
+export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -252,6 +252,9 @@ const environmentSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
 });
+
+/** A setting's name: one variable of the environment (each described in `config-docs.ts`). */
+export type SettingName = keyof z.input<typeof environmentSchema>;
 
 /** Documented in the README; used only in embedded mode, where the store is a local demo. */
 export const embeddedAdmin = { email: 'admin@stride.local', password: 'stride-admin-2026' };

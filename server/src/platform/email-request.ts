@@ -14,4 +14,9 @@ export const sendEmail = defineEvent(
     template: z.string().min(1),
     data: z.record(z.string(), z.unknown()),
   }),
+  {
+    written:
+      'any flow that notifies a person (a reset link, a declined payment, a refund, a low-stock alert)',
+    consumedBy: 'notifications (sends it)',
+  },
 );

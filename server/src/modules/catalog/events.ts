@@ -20,6 +20,10 @@ export const productCreated = defineEvent(
     price: money,
     variantIds: z.array(z.string()),
   }),
+  {
+    written: 'the store team creates a product (`docs/catalog-admin.md`)',
+    consumedBy: 'catalog (retires cached pages again)',
+  },
 );
 
 /** Fields of a product (or its variants) that an update changed. */
@@ -52,6 +56,10 @@ export const productUpdated = defineEvent(
     price: money,
     variantIds: z.array(z.string()).optional(),
   }),
+  {
+    written: 'a product or one of its variants changed',
+    consumedBy: 'catalog (retires cached pages again)',
+  },
 );
 
 /** Taken off the storefront; orders that hold it keep their lines. */
@@ -59,6 +67,10 @@ export const productArchived = defineEvent(
   'product_archived',
   1,
   z.object({ productId: z.string(), slug: z.string() }),
+  {
+    written: 'a product leaves the storefront',
+    consumedBy: 'catalog (retires cached pages again)',
+  },
 );
 
 /** Back on the storefront. */
@@ -66,6 +78,7 @@ export const productRestored = defineEvent(
   'product_restored',
   1,
   z.object({ productId: z.string(), slug: z.string() }),
+  { written: 'an archived product comes back', consumedBy: 'catalog (retires cached pages again)' },
 );
 
 /** A category was created, renamed or moved in the tree. */
@@ -78,6 +91,10 @@ export const categoryChanged = defineEvent(
     parentId: z.string().nullable(),
     change: z.enum(['created', 'updated']),
   }),
+  {
+    written: 'a category is created, renamed or moved',
+    consumedBy: 'catalog (retires cached pages again)',
+  },
 );
 
 /**
@@ -96,6 +113,10 @@ export const productImagesChanged = defineEvent(
     color: z.string(),
     imageIds: z.array(z.string()),
   }),
+  {
+    written: "an image is uploaded, a colour's images reordered, or one removed",
+    consumedBy: 'catalog (retires cached pages again)',
+  },
 );
 
 /** Every catalog event: the catalog's own cache consumer listens to all of them. */

@@ -27,4 +27,9 @@ export const inventoryUpdated = defineEvent(
       }),
     ),
   }),
+  {
+    written: 'stock reserved, released, committed, restocked or adjusted',
+    consumedBy:
+      'catalog (retires cached pages in every process); inventory (one low-stock alert per variant)',
+  },
 );

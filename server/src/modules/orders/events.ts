@@ -24,6 +24,7 @@ export const orderCreated = defineEvent(
       }),
     ),
   }),
+  { written: 'an order is placed', consumedBy: 'notifications (order received)' },
 );
 
 /**
@@ -47,6 +48,12 @@ export const orderCancelled = defineEvent(
     /** A paid order's money must go back: the payments module refunds it. */
     refundDue: z.boolean(),
   }),
+  {
+    written:
+      'cancelled by customer, admin, expiry or the provider (its intent cancelled); `refundDue` when it was paid',
+    consumedBy:
+      "notifications (cancelled); orders (asks payments to cancel an unpaid order's intent)",
+  },
 );
 
 export const orderFulfilled = defineEvent(
@@ -60,6 +67,7 @@ export const orderFulfilled = defineEvent(
     trackingNumber: z.string(),
     testMode: z.boolean().optional(),
   }),
+  { written: 'an admin ships it', consumedBy: 'notifications (shipped, with tracking)' },
 );
 
 /**
@@ -80,4 +88,9 @@ export const orderRefunded = defineEvent(
     full: z.boolean(),
     reason: z.enum(['admin', 'cancelled', 'late_payment']),
   }),
+  {
+    written:
+      "money is to go back: an admin's refund, a paid order's cancellation, a payment that came late",
+    consumedBy: 'orders (asks payments to send the refund to the provider)',
+  },
 );

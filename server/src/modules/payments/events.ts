@@ -18,6 +18,10 @@ export const paymentSucceeded = defineEvent(
   'payment_success',
   1,
   z.object({ ...fromProvider, paymentMethod: z.string().nullable() }),
+  {
+    written: 'the provider collected a payment (its webhook, recorded once)',
+    consumedBy: 'orders (paid, the stock committed, a receipt; a late or wrong amount is refunded)',
+  },
 );
 
 /** The provider declined a payment attempt; the order stays payable until it expires. */
@@ -25,6 +29,10 @@ export const paymentFailed = defineEvent(
   'payment_failed',
   1,
   z.object({ ...fromProvider, failureCode: z.string(), failureMessage: z.string() }),
+  {
+    written: 'the provider declined a payment attempt',
+    consumedBy: 'orders (noted; the order stays payable, the shopper is told)',
+  },
 );
 
 /**
@@ -42,6 +50,10 @@ export const paymentEventUnmatched = defineEvent(
     /** The order the event's metadata claims, as sent; never trusted. */
     claimedOrderId: z.string().nullable(),
   }),
+  {
+    written: 'a signed provider event about an intent the store did not create',
+    consumedBy: 'none (listed for the store team among the events)',
+  },
 );
 
 const refundOutcome = {
@@ -64,6 +76,10 @@ export const refundSucceeded = defineEvent(
     /** All that was paid has now gone back. */
     full: z.boolean(),
   }),
+  {
+    written: 'the provider made a refund',
+    consumedBy: 'orders (refunded or partially refunded; the shopper is told)',
+  },
 );
 
 /**
@@ -78,13 +94,20 @@ export const refundFailed = defineEvent(
     /** The provider's reason, in its words. */
     failureReason: z.string(),
   }),
+  {
+    written: 'the provider refused a refund for good',
+    consumedBy: 'orders (noted; the store team is told)',
+  },
 );
 
 /**
  * The provider has the payment under way, not yet settled (a bank debit, say). The orders module
  * marks the payment processing; the order stays awaiting payment.
  */
-export const paymentProcessing = defineEvent('payment_processing', 1, z.object(fromProvider));
+export const paymentProcessing = defineEvent('payment_processing', 1, z.object(fromProvider), {
+  written: 'the provider has the payment under way (a bank debit, say)',
+  consumedBy: 'orders (the payment processing; the order is not expired meanwhile)',
+});
 
 /**
  * The intent was cancelled at the provider and will never be paid. The orders module cancels an
@@ -94,6 +117,10 @@ export const paymentCanceled = defineEvent(
   'payment_canceled',
   1,
   z.object({ ...fromProvider, cancellationReason: z.string().nullable() }),
+  {
+    written: 'the intent was cancelled at the provider',
+    consumedBy: 'orders (cancels an order still awaiting it)',
+  },
 );
 
 /**
@@ -111,4 +138,8 @@ export const paymentDisputed = defineEvent(
     /** The first event about this dispute (it was opened), rather than a change of it. */
     opened: z.boolean(),
   }),
+  {
+    written: 'a chargeback was opened, or a dispute changed or settled',
+    consumedBy: 'orders (noted on the timeline; the store team is told)',
+  },
 );

@@ -12,8 +12,16 @@ export interface EventType<Name extends string = string, Data = unknown> {
   readonly name: Name;
   readonly version: number;
   readonly schema: z.ZodType<Data>;
+  /** For the events table in `docs/architecture.md`, which `npm run docs` writes from it. */
+  readonly about?: EventAbout;
   /** The envelope's data, checked against the schema; throws (and so retries, then dead-letters) when it does not fit. */
   parse(envelope: EventEnvelope): Data;
+}
+
+/** When an event is written and who reads it, in a few words each. */
+export interface EventAbout {
+  written: string;
+  consumedBy: string;
 }
 
 const known = new Map<string, EventType>();
@@ -22,12 +30,14 @@ export function defineEvent<Name extends string, Schema extends z.ZodType>(
   name: Name,
   version: number,
   schema: Schema,
+  about?: EventAbout,
 ): EventType<Name, z.output<Schema>> {
   if (known.has(name)) throw new Error(`event type ${name} is defined twice`);
   const event: EventType<Name, z.output<Schema>> = {
     name,
     version,
     schema: schema as unknown as z.ZodType<z.output<Schema>>,
+    ...(about ? { about } : {}),
     parse(envelope) {
       if (envelope.type !== name) {
         throw new Error(`expected a ${name} event, got ${envelope.type}`);
