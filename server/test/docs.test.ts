@@ -3,7 +3,7 @@ import { definedEvents, generatedDocs } from '../scripts/docs/tables.js';
 import { eventTypes } from '../src/platform/bus/events.js';
 
 describe('docs taken from the code', () => {
-  it('the README settings and the architecture events tables are current', async () => {
+  it('the tables taken from the code (settings, order statuses, events) are current', async () => {
     for (const file of await generatedDocs()) {
       expect(file.current, `${file.path} is stale: run \`npm run docs\``).toBe(file.expected);
     }

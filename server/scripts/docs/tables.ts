@@ -1,8 +1,8 @@
 /**
  * The tables the docs take from the code: the README's settings (from the configuration schema and
- * `config-docs.ts`) and the architecture's events (from each module's `events.ts` and the events the
- * platform defines for every module). Each is written between a pair of markers and formatted by
- * Prettier, as the repository's check wants it.
+ * `config-docs.ts`), and the architecture's order status machine (from `orders/status.ts`) and
+ * events (from each module's `events.ts` and the platform's shared ones). Each is written between a
+ * pair of markers and formatted by Prettier, as the repository's check wants it.
  * `npm run docs` writes them; `test/docs.test.ts` fails when a file is not what this makes of it.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { EventType } from '../../src/platform/bus/events.js';
 import { environmentSchema, type SettingName } from '../../src/platform/config.js';
 import { settingDocs } from '../../src/platform/config-docs.js';
+import { transitions } from '../../src/modules/orders/status.js';
 
 const serverDir = join(import.meta.dirname, '../..');
 export const repositoryRoot = join(serverDir, '..');
@@ -49,6 +50,17 @@ export function settingsTable(): string {
       const fromSchema = (inputs.properties?.[name] as { default?: unknown } | undefined)?.default;
       return [`\`${name}\``, doc.default ?? shownDefault(fromSchema), doc.meaning];
     }),
+  );
+}
+
+/** The order status machine: each status and the statuses it may move to. */
+export function orderStatusTable(): string {
+  return table(
+    ['order status', 'may move to'],
+    Object.entries(transitions).map(([from, to]) => [
+      `\`${from}\``,
+      to.length ? to.map((status) => `\`${status}\``).join(', ') : 'nothing (final)',
+    ]),
   );
 }
 
@@ -118,7 +130,7 @@ export interface GeneratedFile {
 export async function generatedDocs(): Promise<GeneratedFile[]> {
   const tables: Record<string, Record<string, () => string | Promise<string>>> = {
     'README.md': { settings: settingsTable },
-    'docs/architecture.md': { events: eventsTable },
+    'docs/architecture.md': { 'order-statuses': orderStatusTable, events: eventsTable },
   };
   const files: GeneratedFile[] = [];
   for (const [path, sections] of Object.entries(tables)) {
