@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testJwtSecret } from './harness.js';
+import { createTestDatabase, testJwtSecret, servicesConfigured } from './harness.js';
 import { deleteNamespace } from './faults/services.js';
 import { buildServer, freePort, startBuiltProcess } from './process.js';
 
 const env = process.env;
-const services = env.DATABASE_URL && env.REDIS_URL && env.AMQP_URL;
 
 type Proc = ReturnType<typeof startBuiltProcess>;
 
@@ -70,8 +69,9 @@ describe('the built server', () => {
     expect(await stopped(gateway)).toBe(0);
   });
 
-  if (services)
-    it('runs the API and the worker as separate processes on the real services', async () => {
+  it.runIf(servicesConfigured)(
+    'runs the API and the worker as separate processes on the real services',
+    async () => {
       const database = await createTestDatabase(env.DATABASE_URL as string);
       const port = await freePort();
       try {
@@ -93,5 +93,6 @@ describe('the built server', () => {
         await deleteNamespace(env.AMQP_URL as string, `built_${port}`).catch(() => {});
         await database.drop();
       }
-    });
+    },
+  );
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { connect } from 'amqplib';
 import pg from 'pg';
 import pino from 'pino';
+import { describe } from 'vitest';
 import type { Adapters } from '../src/platform/adapters.js';
 import { createAmqpBus, type AmqpBus } from '../src/platform/bus/amqp.js';
 import { createMemoryBus } from '../src/platform/bus/memory.js';
@@ -16,16 +17,27 @@ import { buildApi, type Services } from '../src/server.js';
 
 /**
  * Test backends. `embedded` (PGlite, memory cache, in-process bus) always runs; `services` runs when
- * DATABASE_URL, REDIS_URL and AMQP_URL point at real PostgreSQL, Redis and RabbitMQ. Each test file
- * gets its own database, key prefix and exchange, so files run in parallel without touching each other.
+ * DATABASE_URL, REDIS_URL and AMQP_URL point at real PostgreSQL, Redis and RabbitMQ, and shows as
+ * skipped when they do not. Each test file gets its own database, key prefix and exchange, so files
+ * run in parallel without touching each other.
  */
 export type Backend = 'embedded' | 'services';
 
-export function backends(): Backend[] {
-  const env = process.env;
-  return env.DATABASE_URL && env.REDIS_URL && env.AMQP_URL
-    ? ['embedded', 'services']
-    : ['embedded'];
+/** Whether the real services are configured (CI sets all three URLs). */
+export const servicesConfigured = Boolean(
+  process.env.DATABASE_URL && process.env.REDIS_URL && process.env.AMQP_URL,
+);
+
+/**
+ * One suite per backend, `%s` in the title naming it; the services' suite is skipped, not left out,
+ * when the services are not configured, so a run without them says what it did not test.
+ */
+export function describeEachBackend(title: string, suite: (backend: Backend) => void): void {
+  for (const backend of ['embedded', 'services'] as const) {
+    describe.runIf(backend === 'embedded' || servicesConfigured)(title.replace('%s', backend), () =>
+      suite(backend),
+    );
+  }
 }
 
 export const silentLogger = pino({ level: 'silent' });

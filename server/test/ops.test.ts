@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../src/platform/config.js';
 import { openPglite } from '../src/platform/db/index.js';
 import { buildApi } from '../src/server.js';
 import {
-  backends,
+  describeEachBackend,
   createTestStore,
   silentLogger,
   testJwtSecret,
@@ -14,7 +14,7 @@ import {
   freePort,
 } from './harness.js';
 
-describe.each(backends())('operations endpoints on %s backends', (backend) => {
+describeEachBackend('operations endpoints on %s backends', (backend) => {
   let store: TestStore;
   beforeAll(async () => {
     store = await createTestStore(backend, { CORS_ORIGINS: 'https://shop.example' });

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../src/platform/db/index.js';
 import * as schema from '../src/platform/db/schema.js';
-import { backends, openTestAdapters } from './harness.js';
+import { describeEachBackend, openTestAdapters } from './harness.js';
 
 /**
  * The Drizzle tables are the types every query's rows are taken from, so they must say exactly what
@@ -72,7 +72,7 @@ function sortColumns(columns: ColumnShape[]): ColumnShape[] {
   );
 }
 
-describe.each(backends())('the Drizzle tables on %s backends', (backend) => {
+describeEachBackend('the Drizzle tables on %s backends', (backend) => {
   let adapters: Awaited<ReturnType<typeof openTestAdapters>>;
 
   beforeAll(async () => {

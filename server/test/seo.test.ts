@@ -16,7 +16,7 @@ import {
 import { compileIndexHtml } from '../src/platform/http/storefront.js';
 import { raw } from '../src/platform/html.js';
 import { buildApi } from '../src/server.js';
-import { backends, createTestStore, silentLogger, type TestStore } from './harness.js';
+import { describeEachBackend, createTestStore, silentLogger, type TestStore } from './harness.js';
 
 /** The storefront's index.html as Vite writes it: the title and description are its defaults. */
 const indexHtml = `<!doctype html>
@@ -117,7 +117,7 @@ describe('the page head, from index.html', () => {
   });
 });
 
-describe.each(backends())('shareable storefront URLs on %s backends', (backend) => {
+describeEachBackend('shareable storefront URLs on %s backends', (backend) => {
   let store: TestStore;
   let app: FastifyInstance;
   let small: FastifyInstance;

@@ -1,16 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineEvent } from '../src/platform/bus/events.js';
 import { writeEvent } from '../src/platform/bus/outbox.js';
 import { inventoryUpdated } from '../src/modules/inventory/index.js';
 import { startWorker } from '../src/worker.js';
-import { backends, createTestStore, eventually, silentLogger, type TestStore } from './harness.js';
+import {
+  describeEachBackend,
+  createTestStore,
+  eventually,
+  silentLogger,
+  type TestStore,
+} from './harness.js';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/platform/db/index.js';
 
 const relayTestEvent = defineEvent('relay_test_event', 1, z.object({ i: z.number() }));
 
-describe.each(backends())('outbox relay and catalog consumer on %s backends', (backend) => {
+describeEachBackend('outbox relay and catalog consumer on %s backends', (backend) => {
   let store: TestStore;
   let worker: Awaited<ReturnType<typeof startWorker>>;
   beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSigner } from 'fast-jwt';
-import { backends, testJwtSecret } from '../../../test/harness.js';
+import { describeEachBackend, testJwtSecret } from '../../../test/harness.js';
 import { accountsKit, bearer, strongPassword, uniqueEmail, type AuthResult } from './test-kit.js';
 
-describe.each(backends())(
+describeEachBackend(
   'accounts: sign-up, sign-in, refresh and sign-out on %s backends',
   (backend) => {
     const { ctx, post, get, register } = accountsKit(backend);

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { backends } from '../../../test/harness.js';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/harness.js';
 import { accountsKit, bearer, strongPassword, type AuthResult } from './test-kit.js';
 
-describe.each(backends())('accounts: sign out everywhere on %s backends', (backend) => {
+describeEachBackend('accounts: sign out everywhere on %s backends', (backend) => {
   const { post, get, register } = accountsKit(backend);
 
   const signIn = async (email: string) => {

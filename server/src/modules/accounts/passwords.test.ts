@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, eventually } from '../../../test/harness.js';
+import { describeEachBackend, eventually } from '../../../test/harness.js';
 import {
   accountsKit,
   bearer,
@@ -11,7 +11,7 @@ import {
   type AuthResult,
 } from './test-kit.js';
 
-describe.each(backends())('accounts: password change and reset on %s backends', (backend) => {
+describeEachBackend('accounts: password change and reset on %s backends', (backend) => {
   const { ctx, post, get, register, resetEmails, tokenOf } = accountsKit(backend);
 
   describe('passwords', () => {

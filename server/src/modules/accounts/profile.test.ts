@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { accountsKit, bearer, strongPassword, uniqueEmail } from './test-kit.js';
 
-describe.each(backends())('accounts: profile and address book on %s backends', (backend) => {
+describeEachBackend('accounts: profile and address book on %s backends', (backend) => {
   const { ctx, post, get, register } = accountsKit(backend);
 
   describe('profile and address book', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisCache } from '../../platform/cache/redis.js';
-import { backends, eventually } from '../../../test/harness.js';
+import { describeEachBackend, servicesConfigured, eventually } from '../../../test/harness.js';
 import { accountsKit, strongPassword, uniqueEmail } from './test-kit.js';
 
-describe.each(backends())('accounts: rate limits on %s backends', (backend) => {
+describeEachBackend('accounts: rate limits on %s backends', (backend) => {
   const accountsKitHelpers = accountsKit(backend, {
     AUTH_RATE_LIMIT: '20',
     LOGIN_FAILURE_LIMIT: '10',
@@ -152,25 +152,23 @@ describe.each(backends())('accounts: rate limits on %s backends', (backend) => {
   });
 });
 
-if (backends().includes('services')) {
-  describe('accounts: where rate-limit counters live', () => {
-    const { ctx } = accountsKit('services', { AUTH_RATE_LIMIT: '20' });
+describe.runIf(servicesConfigured)('accounts: where rate-limit counters live', () => {
+  const { ctx } = accountsKit('services', { AUTH_RATE_LIMIT: '20' });
 
-    it('keeps per-route counters under the rate-limit prefix in Redis', async () => {
-      await ctx.store.app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/password-reset',
-        payload: { email: uniqueEmail() },
-      });
-      const { client } = ctx.store.adapters.cache as RedisCache;
-      // The client adds the test's key prefix itself; KEYS patterns see the whole key.
-      const keys = await client.keys(`${client.options.keyPrefix ?? ''}*`);
-      const counters = keys.filter((key) => key.includes('/api/v1/auth/password-reset'));
-      expect(counters).not.toHaveLength(0);
-      for (const key of counters) {
-        expect(key).toContain('rate-limit:POST/api/v1/auth/password-reset:');
-        expect(key).not.toContain('[object Object]');
-      }
+  it('keeps per-route counters under the rate-limit prefix in Redis', async () => {
+    await ctx.store.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset',
+      payload: { email: uniqueEmail() },
     });
+    const { client } = ctx.store.adapters.cache as RedisCache;
+    // The client adds the test's key prefix itself; KEYS patterns see the whole key.
+    const keys = await client.keys(`${client.options.keyPrefix ?? ''}*`);
+    const counters = keys.filter((key) => key.includes('/api/v1/auth/password-reset'));
+    expect(counters).not.toHaveLength(0);
+    for (const key of counters) {
+      expect(key).toContain('rate-limit:POST/api/v1/auth/password-reset:');
+      expect(key).not.toContain('[object Object]');
+    }
   });
-}
+});

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { ensureAdmin } from './bootstrap.js';
 import { accountsKit, bearer, strongPassword, uniqueEmail } from './test-kit.js';
 
-describe.each(backends())('accounts: bad input and secrets on %s backends', (backend) => {
+describeEachBackend('accounts: bad input and secrets on %s backends', (backend) => {
   const { ctx, post, get, register } = accountsKit(backend);
 
   describe('bad input and secrets', () => {

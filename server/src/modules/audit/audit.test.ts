@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { backends } from '../../../test/harness.js';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/harness.js';
 import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
 
 interface Entry {
@@ -11,7 +11,7 @@ interface Entry {
 }
 
 /** Every admin write in the audit log, in the transaction of the write; nothing else in it. */
-describe.each(backends())('the audit log (%s)', (backend) => {
+describeEachBackend('the audit log (%s)', (backend) => {
   const kit = checkoutKit(backend);
   const audit = async (query = '') => {
     const response = await kit.get(`/admin/audit?limit=100${query}`, kit.admin());

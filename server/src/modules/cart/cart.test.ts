@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { ensureAdmin } from '../accounts/index.js';
 import { strongPassword, uniqueEmail, type AuthResult } from '../accounts/test-kit.js';
 import { cartKit, randomCartId } from './test-kit.js';
 
-describe.each(backends())('cart on %s backends', (backend) => {
+describeEachBackend('cart on %s backends', (backend) => {
   const kit = cartKit(backend);
   const { ctx, takeVariants, takeVariant, call, ok, fails, newCart, getCart, add, register } = kit;
   const db = () => ctx.store.adapters.database.db;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { type AuthResult } from '../accounts/test-kit.js';
 import { cartKey, userCartKey } from './store.js';
 import { actorOf, cartKit, randomCartId } from './test-kit.js';
 
-describe.each(backends())('carts across sign-in and time on %s backends', (backend) => {
+describeEachBackend('carts across sign-in and time on %s backends', (backend) => {
   const kit = cartKit(backend);
   const { ctx, takeVariants, takeVariant, call, ok, fails, newCart, getCart, add, register } = kit;
 

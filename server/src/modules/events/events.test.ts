@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { consumeOnce } from '../../platform/bus/consumer.js';
 import { defineEvent } from '../../platform/bus/events.js';
@@ -8,7 +8,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import type { Subscription } from '../../platform/bus/port.js';
 import { queryRows } from '../../platform/db/index.js';
 import {
-  backends,
+  describeEachBackend,
   createTestStore,
   eventually,
   silentLogger,
@@ -19,7 +19,7 @@ import { ensureAdmin } from '../accounts/index.js';
 
 const probeEvent = defineEvent('admin_events_probe', 1, z.object({ n: z.number().int() }));
 
-describe.each(backends())('the outbox for operators on %s backends', (backend) => {
+describeEachBackend('the outbox for operators on %s backends', (backend) => {
   let store: TestStore;
   let worker: Awaited<ReturnType<typeof startWorker>>;
   let admin: Record<string, string>;

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import { anonymous, inTransaction, type TxContext } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, eventually } from '../../../test/harness.js';
+import { describeEachBackend, eventually } from '../../../test/harness.js';
 import { checkoutKit } from '../orders/test-kit.js';
 import { inventoryUpdated } from './events.js';
 import { setStockLevels, stockLevelsOf } from './service.js';
@@ -11,7 +11,7 @@ import { setStockLevels, stockLevelsOf } from './service.js';
 const team = 'stock-team@stride.test';
 
 /** Low-stock alerts: one email when a variant falls to the threshold, again only after a restock. */
-describe.each(backends())('low-stock alerts (%s)', (backend) => {
+describeEachBackend('low-stock alerts (%s)', (backend) => {
   const kit = checkoutKit(backend, {
     worker: true,
     env: { LOW_STOCK_ALERT_EMAIL: team, LOW_STOCK_THRESHOLD: '3' },

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { backends, eventually } from '../../../test/harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachBackend, eventually } from '../../../test/harness.js';
 import { checkoutKit, uniqueEmail } from '../orders/test-kit.js';
 import type { DevMailbox } from './mailer.js';
 import { notificationsKit } from './test-kit.js';
@@ -16,7 +16,7 @@ interface Item {
   sentAt: string | null;
 }
 
-describe.each(backends())('the admin view of emails on %s backends', (backend) => {
+describeEachBackend('the admin view of emails on %s backends', (backend) => {
   const kit = notificationsKit(backend);
   const { mail, get, register, stockedVariant, cartWith, placeOrder, rowsFor } = kit;
   const shopper = uniqueEmail();
@@ -129,7 +129,7 @@ describe.each(backends())('the admin view of emails on %s backends', (backend) =
   });
 });
 
-describe.each(backends())('the dev mailbox (no SMTP_URL) on %s backends', (backend) => {
+describeEachBackend('the dev mailbox (no SMTP_URL) on %s backends', (backend) => {
   // The real worker (`startWorker`), with the module as `modules/index.ts` lists it.
   const { ctx, get, register, admin } = checkoutKit(backend, { worker: true });
 

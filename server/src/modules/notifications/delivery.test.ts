@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { ValidationFailed } from '../../platform/errors.js';
-import { backends, openTestAdapters, silentLogger } from '../../../test/harness.js';
+import { describeEachBackend, openTestAdapters, silentLogger } from '../../../test/harness.js';
 import { createDelivery, DeliveryInProgress, EmailNotSent, type Delivery } from './delivery.js';
 import { createSmtpMailer } from './mailer.js';
 import { startSmtpServer, type TestSmtpServer } from './test-kit.js';
@@ -12,7 +12,7 @@ import { startSmtpServer, type TestSmtpServer } from './test-kit.js';
  * The once-per-event core on its own, against the real database and a real SMTP server: concurrent
  * deliveries of one event, a worker that died holding a claim, and what a retry sends.
  */
-describe.each(backends())('email delivery on %s backends', (backend) => {
+describeEachBackend('email delivery on %s backends', (backend) => {
   let adapters: Awaited<ReturnType<typeof openTestAdapters>>;
   let smtp: TestSmtpServer;
   let delivery: Delivery;

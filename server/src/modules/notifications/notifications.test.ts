@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, eventually } from '../../../test/harness.js';
+import { describeEachBackend, eventually } from '../../../test/harness.js';
 import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
 import { formatMoney } from './html.js';
 import { notificationsKit } from './test-kit.js';
 
 /** Emails end to end: an event is written, relayed, consumed, rendered and sent to a real SMTP server. */
-describe.each(backends())('notification emails on %s backends', (backend) => {
+describeEachBackend('notification emails on %s backends', (backend) => {
   const kit = notificationsKit(backend);
   const { ctx, mail, post, get, mailFor, rowsFor, stockedVariant, cartWith, placeOrder } = kit;
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, eventually, openTestAdapters } from '../../../test/harness.js';
+import { describeEachBackend, eventually, openTestAdapters } from '../../../test/harness.js';
 import { migrateBefore } from '../../../test/migrations.js';
 import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
 import { notificationsKit } from './test-kit.js';
@@ -11,7 +11,7 @@ import { notificationsKit } from './test-kit.js';
  * The email log and the event log are for the store team: an email's secrets (the reset link, a
  * guest's order token) reach the customer's mailbox and nowhere the store keeps or shows.
  */
-describe.each(backends())('secrets in emails on %s backends', (backend) => {
+describeEachBackend('secrets in emails on %s backends', (backend) => {
   const kit = notificationsKit(backend);
   const { mail, get, post, register, rowsFor, stockedVariant, cartWith, placeOrder } = kit;
 
@@ -87,7 +87,7 @@ describe.each(backends())('secrets in emails on %s backends', (backend) => {
   });
 });
 
-describe.each(backends())('secrets kept before the upgrade, on %s backends', (backend) => {
+describeEachBackend('secrets kept before the upgrade, on %s backends', (backend) => {
   let adapters: Awaited<ReturnType<typeof openTestAdapters>>;
   const resetUrl = 'http://localhost:3000/reset-password?token=live-reset-secret_1';
   const orderUrl = 'http://localhost:3000/orders/0190a2b4-0000-7000-8000-000000000001';

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { backends } from '../../../test/harness.js';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '../../../test/harness.js';
 import { address, checkoutKit, type PlacedOrder } from './test-kit.js';
 
 interface Stats {
@@ -17,7 +17,7 @@ interface Stats {
 }
 
 /** The store team's views across accounts and orders: a customer, and the store's figures. */
-describe.each(backends())('admin customer and stats views (%s)', (backend) => {
+describeEachBackend('admin customer and stats views (%s)', (backend) => {
   const kit = checkoutKit(backend);
   const utcDay = (offset = 0) =>
     new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, testJwtSecret } from '../../../test/harness.js';
+import { describeEachBackend, servicesConfigured, testJwtSecret } from '../../../test/harness.js';
 import { freePort, startApiProcess } from '../../../test/process.js';
 import { checkoutKit, uniqueEmail, address } from './test-kit.js';
 
@@ -11,7 +11,7 @@ import { checkoutKit, uniqueEmail, address } from './test-kit.js';
  * Many buyers at once. On the real PostgreSQL these requests run in parallel transactions; the
  * conditional reservation and the fixed lock order are what keep the stock right.
  */
-describe.each(backends())('concurrent checkouts on %s backends', (backend) => {
+describeEachBackend('concurrent checkouts on %s backends', (backend) => {
   const kit = checkoutKit(backend);
   const { ctx, stockedVariant, cartWith, placeOrder, stockOf, count } = kit;
 
@@ -105,69 +105,67 @@ describe.each(backends())('concurrent checkouts on %s backends', (backend) => {
 });
 
 // Only where real services are configured (always in CI): processes cannot share an embedded store.
-if (backends().includes('services')) {
-  describe('two API processes on one database', () => {
-    const kit = checkoutKit('services');
+describe.runIf(servicesConfigured)('two API processes on one database', () => {
+  const kit = checkoutKit('services');
 
-    it(
-      'still sells the last 5 units exactly once each',
-      { timeout: 120_000 },
-      async ({ onTestFinished }) => {
-        const v = await kit.stockedVariant(5);
-        const databaseUrl = kit.ctx.store.adapters.databaseUrl as string;
-        const ports = [await freePort(), await freePort()];
-        const processes = ports.map((port) =>
-          startApiProcess({
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            DATABASE_URL: databaseUrl,
-            SEED_ON_START: 'false',
-            JWT_SECRET: testJwtSecret,
-            NODE_ENV: 'test',
-            AUTH_RATE_LIMIT: '100000',
-            ORDER_RATE_LIMIT: '100000',
-          }),
-        );
-        // Stopped however the test ends, a timeout included: a process left running would outlive it.
-        onTestFinished(async () => {
-          for (const p of processes) p.child.kill('SIGTERM');
-          await Promise.all(processes.map((p) => p.exited));
-        });
-        await Promise.all(processes.map((p) => p.ready));
-        const base = (i: number) => `http://127.0.0.1:${ports[i % 2]}/api/v1`;
-        const buyers = Array.from({ length: 40 }, (_, i) => i);
-        const carts = await Promise.all(
-          buyers.map(async (i) => {
-            const created = await fetch(`${base(i)}/carts`, { method: 'POST' });
-            const { id } = (await created.json()) as { id: string };
-            const added = await fetch(`${base(i)}/carts/${id}/items`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ variantId: v.variantId, quantity: 1 }),
-            });
-            expect(added.status).toBe(200);
-            return id;
-          }),
-        );
-        const statuses = await Promise.all(
-          buyers.map(async (i) => {
-            const response = await fetch(`${base(i + 1)}/orders`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-              body: JSON.stringify({
-                cartId: carts[i],
-                email: uniqueEmail(),
-                shippingAddress: address,
-                shippingMethodId: 'standard',
-              }),
-            });
-            return response.status;
-          }),
-        );
-        expect(statuses.filter((s) => s === 201)).toHaveLength(5);
-        expect(statuses.filter((s) => s === 409)).toHaveLength(35);
-        expect(await kit.stockOf(v.variantId)).toEqual({ onHand: 5, reserved: 5 });
-      },
-    );
-  });
-}
+  it(
+    'still sells the last 5 units exactly once each',
+    { timeout: 120_000 },
+    async ({ onTestFinished }) => {
+      const v = await kit.stockedVariant(5);
+      const databaseUrl = kit.ctx.store.adapters.databaseUrl as string;
+      const ports = [await freePort(), await freePort()];
+      const processes = ports.map((port) =>
+        startApiProcess({
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: databaseUrl,
+          SEED_ON_START: 'false',
+          JWT_SECRET: testJwtSecret,
+          NODE_ENV: 'test',
+          AUTH_RATE_LIMIT: '100000',
+          ORDER_RATE_LIMIT: '100000',
+        }),
+      );
+      // Stopped however the test ends, a timeout included: a process left running would outlive it.
+      onTestFinished(async () => {
+        for (const p of processes) p.child.kill('SIGTERM');
+        await Promise.all(processes.map((p) => p.exited));
+      });
+      await Promise.all(processes.map((p) => p.ready));
+      const base = (i: number) => `http://127.0.0.1:${ports[i % 2]}/api/v1`;
+      const buyers = Array.from({ length: 40 }, (_, i) => i);
+      const carts = await Promise.all(
+        buyers.map(async (i) => {
+          const created = await fetch(`${base(i)}/carts`, { method: 'POST' });
+          const { id } = (await created.json()) as { id: string };
+          const added = await fetch(`${base(i)}/carts/${id}/items`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ variantId: v.variantId, quantity: 1 }),
+          });
+          expect(added.status).toBe(200);
+          return id;
+        }),
+      );
+      const statuses = await Promise.all(
+        buyers.map(async (i) => {
+          const response = await fetch(`${base(i + 1)}/orders`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+            body: JSON.stringify({
+              cartId: carts[i],
+              email: uniqueEmail(),
+              shippingAddress: address,
+              shippingMethodId: 'standard',
+            }),
+          });
+          return response.status;
+        }),
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(35);
+      expect(await kit.stockOf(v.variantId)).toEqual({ onHand: 5, reserved: 5 });
+    },
+  );
+});

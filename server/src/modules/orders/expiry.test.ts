@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { connectPostgres, queryRows } from '../../platform/db/index.js';
-import { backends, eventually, silentLogger } from '../../../test/harness.js';
+import { describeEachBackend, eventually, silentLogger } from '../../../test/harness.js';
 import { createServices } from '../index.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
@@ -10,7 +10,7 @@ import { checkoutKit, type PlacedOrder } from './test-kit.js';
  * Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT, exactly once. It is 2 seconds
  * here: long enough that a slow moment between placing an order and the next step cannot make it due.
  */
-describe.each(backends())('expiry of unpaid orders on %s backends', (backend) => {
+describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
   const kit = checkoutKit(backend, { env: { ORDER_PAYMENT_TIMEOUT: '2' } });
   const { ctx, stockedVariant, cartWith, placeOrder, stockOf, count } = kit;
 

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous, inTransaction } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
-describe.each(backends())('order lifecycle on %s backends', (backend) => {
+describeEachBackend('order lifecycle on %s backends', (backend) => {
   const kit = checkoutKit(backend);
   const { ctx, post, get, stockedVariant, cartWith, placeOrder, stockOf, register, count } = kit;
   const services = () => ctx.store.services;

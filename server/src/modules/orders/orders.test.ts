@@ -3,12 +3,12 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, testJwtSecret } from '../../../test/harness.js';
+import { describeEachBackend, testJwtSecret } from '../../../test/harness.js';
 import { checkoutKit, uniqueEmail, type PlacedOrder } from './test-kit.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-describe.each(backends())('checkout and orders on %s backends', (backend) => {
+describeEachBackend('checkout and orders on %s backends', (backend) => {
   const kit = checkoutKit(backend);
   const { ctx, post, get, stockedVariant, cartWith, placeOrder, stockOf, register, count } = kit;
 

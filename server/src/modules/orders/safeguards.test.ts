@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { anonymous, inTransaction } from '../../platform/context.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend, servicesConfigured } from '../../../test/harness.js';
 import { createIdempotency, requestHash } from './idempotency.js';
 import { maxUnpaidOrders } from './place-order.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
 /** What keeps one cart, one key or one shopper from taking more than they should. */
-describe.each(backends())('checkout safeguards on %s backends', (backend) => {
+describeEachBackend('checkout safeguards on %s backends', (backend) => {
   const kit = checkoutKit(backend);
   const { ctx, stockedVariant, cartWith, placeOrder, stockOf, count } = kit;
 
@@ -214,47 +214,45 @@ describe('the order rate limit', () => {
   });
 });
 
-if (backends().includes('services')) {
-  describe('retries of an order waiting on a busy stock row', () => {
-    const kit = checkoutKit('services');
+describe.runIf(servicesConfigured)('retries of an order waiting on a busy stock row', () => {
+  const kit = checkoutKit('services');
 
-    it('poll without holding connections, so other shoppers are served meanwhile', async () => {
-      const busy = await kit.stockedVariant(10);
-      const other = await kit.stockedVariant(10);
-      const db = kit.ctx.store.adapters.database.db;
-      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      // Someone holds the busy variant's stock row for five seconds (an admin's long transaction).
-      let released = false;
-      const holding = db
-        .transaction(async (tx) => {
-          await tx.execute(
-            sql`SELECT 1 FROM stock_levels WHERE variant_id = ${busy.variantId}::uuid FOR UPDATE`,
-          );
-          await pause(5_000);
-        })
-        .then(() => {
-          released = true;
-        });
-      await pause(50);
-      const cartId = await kit.cartWith([{ variantId: busy.variantId, quantity: 1 }]);
-      const body = kit.orderBody(cartId);
-      const key = randomUUID();
-      const first = kit.post('/orders', body, { 'idempotency-key': key });
-      await pause(200);
-      const retries = [1, 2, 3, 4, 5].map(() =>
-        kit.post('/orders', body, { 'idempotency-key': key }),
-      );
-      await pause(100);
-      const unrelated = await kit.placeOrder(
-        await kit.cartWith([{ variantId: other.variantId, quantity: 1 }]),
-      );
-      expect(unrelated.statusCode, unrelated.body).toBe(201);
-      // Served while the busy row is still held: the six waiting requests left it a connection.
-      expect(released).toBe(false);
-      const answers = await Promise.all([first, ...retries]);
-      expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(201));
-      expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
-      await holding;
-    });
+  it('poll without holding connections, so other shoppers are served meanwhile', async () => {
+    const busy = await kit.stockedVariant(10);
+    const other = await kit.stockedVariant(10);
+    const db = kit.ctx.store.adapters.database.db;
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Someone holds the busy variant's stock row for five seconds (an admin's long transaction).
+    let released = false;
+    const holding = db
+      .transaction(async (tx) => {
+        await tx.execute(
+          sql`SELECT 1 FROM stock_levels WHERE variant_id = ${busy.variantId}::uuid FOR UPDATE`,
+        );
+        await pause(5_000);
+      })
+      .then(() => {
+        released = true;
+      });
+    await pause(50);
+    const cartId = await kit.cartWith([{ variantId: busy.variantId, quantity: 1 }]);
+    const body = kit.orderBody(cartId);
+    const key = randomUUID();
+    const first = kit.post('/orders', body, { 'idempotency-key': key });
+    await pause(200);
+    const retries = [1, 2, 3, 4, 5].map(() =>
+      kit.post('/orders', body, { 'idempotency-key': key }),
+    );
+    await pause(100);
+    const unrelated = await kit.placeOrder(
+      await kit.cartWith([{ variantId: other.variantId, quantity: 1 }]),
+    );
+    expect(unrelated.statusCode, unrelated.body).toBe(201);
+    // Served while the busy row is still held: the six waiting requests left it a connection.
+    expect(released).toBe(false);
+    const answers = await Promise.all([first, ...retries]);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(201));
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    await holding;
   });
-}
+});

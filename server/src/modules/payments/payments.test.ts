@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, eventually } from '../../../test/harness.js';
+import { describeEachBackend, eventually } from '../../../test/harness.js';
 import { unixNow } from '../../gateway/signature.js';
 import { declinedCard, goodCard, paymentKit } from './test-kit.js';
 
@@ -11,7 +11,7 @@ import { declinedCard, goodCard, paymentKit } from './test-kit.js';
  * consumer, and the emails reach a real SMTP server. On the embedded adapters and on the real
  * PostgreSQL, Redis and RabbitMQ.
  */
-describe.each(backends())('payments (%s)', (backend) => {
+describeEachBackend('payments (%s)', (backend) => {
   const kit = paymentKit(backend);
 
   it('an order paid through the local gateway is paid, its stock committed, and two emails arrive', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, openTestAdapters } from '../../../test/harness.js';
+import { describeEachBackend, openTestAdapters } from '../../../test/harness.js';
 import { migrateBefore } from '../../../test/migrations.js';
 
 /**
@@ -10,7 +10,7 @@ import { migrateBefore } from '../../../test/migrations.js';
  * once the provider has made it. A refund still pending at the upgrade must not be counted twice
  * (once by the old rule, again when it settles), nor hold its amount twice against what is left.
  */
-describe.each(backends())('the upgrade of pending refunds on %s backends', (backend) => {
+describeEachBackend('the upgrade of pending refunds on %s backends', (backend) => {
   let adapters: Awaited<ReturnType<typeof openTestAdapters>>;
   const payments = { partly: randomUUID(), wholly: randomUUID(), settled: randomUUID() };
 

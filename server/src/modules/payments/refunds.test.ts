@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, eventually } from '../../../test/harness.js';
+import { describeEachBackend, eventually } from '../../../test/harness.js';
 import type { AdminOrder } from '../orders/index.js';
 import { goodCard, paymentKit, storeTeam } from './test-kit.js';
 
 /** Money going back: admin refunds, a paid order's cancellation, and a payment that came too late. */
-describe.each(backends())('refunds (%s)', (backend) => {
+describeEachBackend('refunds (%s)', (backend) => {
   const kit = paymentKit(backend);
 
   async function paidOrder(quantity = 1) {

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../platform/config.js';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { address, checkoutKit, uniqueEmail } from '../orders/test-kit.js';
 
 /**
  * Countries: every country that comes in is an ISO 3166-1 code (400 `unknown_country`), and the
  * store ships to the ones SHIPPING_COUNTRIES names, no others (422 `country_not_shipped`).
  */
-describe.each(backends())('countries on %s backends', (backend) => {
+describeEachBackend('countries on %s backends', (backend) => {
   const kit = checkoutKit(backend, { env: { SHIPPING_COUNTRIES: 'us, GB,jp' } });
   const { get, post, stockedVariant, cartWith, placeOrder, register, count } = kit;
 

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
 import { discountKit, newCode, type Discount } from './test-kit.js';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
-describe.each(backends())('discount codes on %s backends', (backend) => {
+describeEachBackend('discount codes on %s backends', (backend) => {
   const kit = discountKit(backend);
   const { post, get, placeOrder, stockOf, register, count } = kit;
   const { createDiscount, discountNow, pricedCart, applyCode, expectRefused, orderWithCode } = kit;

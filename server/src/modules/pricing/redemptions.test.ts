@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
-import { backends, openTestAdapters } from '../../../test/harness.js';
+import { describeEachBackend, openTestAdapters } from '../../../test/harness.js';
 import { migrateBefore } from '../../../test/migrations.js';
 import { mailboxKey } from './mailbox-key.js';
 import { discountKit } from './test-kit.js';
 
 /** One use per customer: the customer is their mailbox (however its address is written) or account. */
-describe.each(backends())('one use per customer on %s backends', (backend) => {
+describeEachBackend('one use per customer on %s backends', (backend) => {
   const kit = discountKit(backend);
   const { placeOrder, register } = kit;
   const { createDiscount, discountNow, pricedCart, applyCode, expectRefused, orderWithCode } = kit;
@@ -93,7 +93,7 @@ describe('the mailbox key', () => {
   ])('%s is %s', (email, key) => expect(mailboxKey(email)).toBe(key));
 });
 
-describe.each(backends())('redemptions recorded before mailbox keys, on %s backends', (backend) => {
+describeEachBackend('redemptions recorded before mailbox keys, on %s backends', (backend) => {
   let adapters: Awaited<ReturnType<typeof openTestAdapters>>;
   const emails = [
     'Alice.Runner@Example.com',

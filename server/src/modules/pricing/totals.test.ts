@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../../test/harness.js';
+import { describeEachBackend } from '../../../test/harness.js';
 import { address, checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
 
 interface Method {
@@ -17,7 +17,7 @@ const expectedTax = (base: number, percent: number) => {
   return Math.floor(exact + 0.5);
 };
 
-describe.each(backends())('shipping, tax and order totals on %s backends', (backend) => {
+describeEachBackend('shipping, tax and order totals on %s backends', (backend) => {
   const kit = checkoutKit(backend);
   const { ctx, get, post, stockedVariant, cartWith, placeOrder } = kit;
 

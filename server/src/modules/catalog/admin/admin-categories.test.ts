@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../../platform/bus/memory.js';
 import { anonymous } from '../../../platform/context.js';
-import { backends, eventually } from '../../../../test/harness.js';
+import { describeEachBackend, eventually } from '../../../../test/harness.js';
 import { checkoutKit } from '../../orders/test-kit.js';
 import type { AdminCategory, AdminProduct } from './admin-schemas.js';
 import { startCatalogConsumers } from '../consumers.js';
@@ -22,7 +22,7 @@ import { createCatalogService, type CatalogService } from '../listing/service.js
  * the tree, in listings by category (descendants included), in facets and in search at once, in
  * this process and in any other; a move into its own subtree is refused.
  */
-describe.each(backends())('admin categories (%s)', (backend) => {
+describeEachBackend('admin categories (%s)', (backend) => {
   const kit = checkoutKit(backend);
   const tag = randomBytes(3).toString('hex');
   const slugOf = (name: string) => `${name}-${tag}`;

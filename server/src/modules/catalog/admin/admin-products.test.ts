@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Cache } from '../../../platform/cache/port.js';
 import { anonymous } from '../../../platform/context.js';
-import { backends, silentLogger } from '../../../../test/harness.js';
+import { describeEachBackend, silentLogger } from '../../../../test/harness.js';
 import type { PlacedOrder } from '../../orders/test-kit.js';
 import type { AdminProduct, AdminProductListItem, ProductCreateInput } from './admin-schemas.js';
 import { adminCatalogKit } from './admin-test-kit.js';
@@ -14,7 +14,7 @@ import type { Product } from '../schemas.js';
  * The store team's product API: who may call it, what it refuses, and that every write reaches the
  * storefront (listing, facets, search, product page) at once, with its audit entry and its event.
  */
-describe.each(backends())('admin products (%s)', (backend) => {
+describeEachBackend('admin products (%s)', (backend) => {
   const kit = adminCatalogKit(backend);
   const { unique, create, productBody, listing, count, audit, outbox } = kit;
   const admin = () => kit.admin();

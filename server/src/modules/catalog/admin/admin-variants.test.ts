@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../../platform/db/index.js';
-import { backends } from '../../../../test/harness.js';
+import { describeEachBackend } from '../../../../test/harness.js';
 import type { AdminProduct, AdminProductListItem } from './admin-schemas.js';
 import { adminCatalogKit } from './admin-test-kit.js';
 import type { Product } from '../schemas.js';
 
 /** Variants as the store team adds and changes them, and the admin product list. */
-describe.each(backends())('admin variants and product list (%s)', (backend) => {
+describeEachBackend('admin variants and product list (%s)', (backend) => {
   const kit = adminCatalogKit(backend);
   const { unique, create, listing, audit } = kit;
   const admin = () => kit.admin();

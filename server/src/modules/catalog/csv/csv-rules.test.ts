@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../../platform/db/index.js';
-import { backends, bareApp } from '../../../../test/harness.js';
+import { describeEachBackend, bareApp } from '../../../../test/harness.js';
 import { catalogCsvColumns } from './csv-format.js';
 import { catalogCsvRoutes } from './csv-routes.js';
 import { createCatalogCsvService } from './csv-service.js';
@@ -14,7 +14,7 @@ import type { Product } from '../schemas.js';
  * refuses the other refuses (field rules, a product's limits, variants that orders hold); and it
  * reads UTF-8 only.
  */
-describe.each(backends())('catalog CSV and the API’s rules (%s)', (backend) => {
+describeEachBackend('catalog CSV and the API’s rules (%s)', (backend) => {
   const kit = csvCatalogKit(backend);
   const { unique, exportCsv, importCsv } = kit;
 

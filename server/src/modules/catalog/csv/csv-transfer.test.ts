@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../../platform/db/index.js';
-import { backends } from '../../../../test/harness.js';
+import { describeEachBackend } from '../../../../test/harness.js';
 import { catalogCsvColumns } from './csv-format.js';
 import { csvCatalogKit, header, type InvalidImport } from './csv-test-kit.js';
 import type { Product, ProductList } from '../schemas.js';
@@ -18,7 +18,7 @@ interface Summary {
 }
 
 /** The catalog CSV: export, import (dry run and real, all or nothing), and what the shop sees after. */
-describe.each(backends())('catalog CSV (%s)', (backend) => {
+describeEachBackend('catalog CSV (%s)', (backend) => {
   const kit = csvCatalogKit(backend);
   const { unique, exportCsv, importCsv } = kit;
 

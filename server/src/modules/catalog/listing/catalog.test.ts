@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous } from '../../../platform/context.js';
 import { queryRows } from '../../../platform/db/index.js';
-import { backends, createTestStore, type TestStore } from '../../../../test/harness.js';
+import { describeEachBackend, createTestStore, type TestStore } from '../../../../test/harness.js';
 import type { ProductList, Product } from '../schemas.js';
 
-describe.each(backends())('catalog API on %s backends', (backend) => {
+describeEachBackend('catalog API on %s backends', (backend) => {
   let store: TestStore;
   const get = async (url: string, headers: Record<string, string> = {}) =>
     store.app.inject({ method: 'GET', url, headers });

@@ -1,9 +1,9 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, createTestStore, type TestStore } from '../../../../test/harness.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachBackend, createTestStore, type TestStore } from '../../../../test/harness.js';
 
 /** Bytes on the wire: compressed answers, chosen by Accept-Encoding, the same ETag either way. */
-describe.each(backends())('compressed responses (%s)', (backend) => {
+describeEachBackend('compressed responses (%s)', (backend) => {
   let store: TestStore;
   beforeAll(async () => {
     store = await createTestStore(backend);

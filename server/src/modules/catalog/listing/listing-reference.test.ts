@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { anonymous } from '../../../platform/context.js';
 import { generateCatalog } from '../../../seed/catalog-data.js';
-import { backends, createTestStore, type TestStore } from '../../../../test/harness.js';
+import { describeEachBackend, createTestStore, type TestStore } from '../../../../test/harness.js';
 import { importProducts } from '../import.js';
 import * as repository from './repository.js';
 import { listProductsQuery, type ProductList } from '../schemas.js';
@@ -27,7 +27,7 @@ function mulberry32(seed: number) {
 
 const searchWords = ['running', 'tee', 'fleece', 'jacket', 'hoodei', 'shorts', 'black', 'kids'];
 
-describe.each(backends())('listings from the facet index on %s backends', (backend) => {
+describeEachBackend('listings from the facet index on %s backends', (backend) => {
   let store: TestStore;
   let vocabulary: { sizes: string[]; colors: string[]; categories: string[]; maxPrice: number };
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../../platform/db/index.js';
 import { createLocalStorage } from '../../../platform/storage/local.js';
-import { backends, silentLogger } from '../../../../test/harness.js';
+import { describeEachBackend, silentLogger } from '../../../../test/harness.js';
 import { photoJpeg, pngHeaderThenHtml } from '../../../../test/image-fixtures.js';
 import { createImageBackfill } from './image-backfill.js';
 import { imageKit } from './image-test-kit.js';
@@ -14,7 +14,7 @@ import type { Product } from '../schemas.js';
  * Photos uploaded before uploads were processed (stored as sent under the SHA-256 of their bytes)
  * are served as they were until the worker's back-fill processes them.
  */
-describe.each(backends())('processing photos uploaded before processing (%s)', (backend) => {
+describeEachBackend('processing photos uploaded before processing (%s)', (backend) => {
   const { kit, uploads, product } = imageKit(backend);
   const db = () => kit.ctx.store.adapters.database.db;
   const storage = createLocalStorage(uploads);

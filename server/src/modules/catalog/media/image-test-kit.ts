@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll } from 'vitest';
 import { queryRows } from '../../../platform/db/index.js';
-import type { backends } from '../../../../test/harness.js';
+import type { Backend } from '../../../../test/harness.js';
 import { checkoutKit } from '../../orders/test-kit.js';
 
 export type { AdminImage as Image } from './image-queries.js';
@@ -47,10 +47,7 @@ export function form(fields: Record<string, string>, file?: UploadFile) {
  * A store with its own uploads folder for the image tests: seeded products handed out one per
  * test, and an upload as the admin's browser sends it.
  */
-export function imageKit(
-  backend: ReturnType<typeof backends>[number],
-  env: Record<string, string> = {},
-) {
+export function imageKit(backend: Backend, env: Record<string, string> = {}) {
   const uploads = join(tmpdir(), `stride-uploads-${randomBytes(6).toString('hex')}`);
   const kit = checkoutKit(backend, { env: { UPLOADS_DIR: uploads, ...env } });
   afterAll(() => rm(uploads, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { anonymous } from '../../../platform/context.js';
 import { queryRows } from '../../../platform/db/index.js';
-import { backends } from '../../../../test/harness.js';
+import { describeEachBackend } from '../../../../test/harness.js';
 import { tinyPng } from '../../../../test/image-fixtures.js';
 import { imageKit, type Image } from './image-test-kit.js';
 import type { Product, ProductList } from '../schemas.js';
@@ -11,7 +11,7 @@ import type { Product, ProductList } from '../schemas.js';
  * The store team chooses each colour's main image; until it does, the colour's first photo is
  * shown before the drawn illustration, on the product page, the product's card and a bag line.
  */
-describe.each(backends())('a colour’s main image (%s)', (backend) => {
+describeEachBackend('a colour’s main image (%s)', (backend) => {
   const { kit, product, upload, png } = imageKit(backend);
   const items = (body: string) => (JSON.parse(body) as { items: Image[] }).items;
   const setMain = (

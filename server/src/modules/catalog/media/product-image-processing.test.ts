@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { backends } from '../../../../test/harness.js';
+import { expect, it } from 'vitest';
+import { describeEachBackend } from '../../../../test/harness.js';
 import { photoJpeg, pixelBombPng, pngHeaderThenHtml } from '../../../../test/image-fixtures.js';
 import { imageKit, type Image } from './image-test-kit.js';
 
@@ -10,7 +10,7 @@ import { imageKit, type Image } from './image-test-kit.js';
  * Every upload is decoded and encoded anew: what does not decode, or decodes to too many pixels,
  * is refused and nothing is stored; what is stored carries no metadata and is upright.
  */
-describe.each(backends())('uploaded images are re-encoded (%s)', (backend) => {
+describeEachBackend('uploaded images are re-encoded (%s)', (backend) => {
   const { kit, uploads, product, upload, png } = imageKit(backend, {
     IMAGE_UPLOAD_MAX_BYTES: String(1024 * 1024),
     IMAGE_UPLOAD_MAX_PIXELS: String(4_000_000),

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../../../test/harness.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachBackend } from '../../../../test/harness.js';
 import { photoJpeg } from '../../../../test/image-fixtures.js';
 import { freePort } from '../../../../test/process.js';
 import { imageKit, type Image } from './image-test-kit.js';
@@ -38,7 +38,7 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-describe.each(backends())('product images in an S3 bucket (%s)', (backend) => {
+describeEachBackend('product images in an S3 bucket (%s)', (backend) => {
   const prefix = `${backend}/`;
   const { kit, product, upload, png } = imageKit(backend, {
     STORAGE_S3_BUCKET: bucket,

@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryRows } from '../../../platform/db/index.js';
-import { backends } from '../../../../test/harness.js';
+import { describeEachBackend } from '../../../../test/harness.js';
 import { photoJpeg, tinyPng } from '../../../../test/image-fixtures.js';
 import { form, imageKit, type Image } from './image-test-kit.js';
 import type { Product } from '../schemas.js';
@@ -11,7 +11,7 @@ import type { Product } from '../schemas.js';
 const maxBytes = 4096;
 
 /** Product images per colour: upload (type from the bytes), serve, reorder, delete, all audited. */
-describe.each(backends())('product images (%s)', (backend) => {
+describeEachBackend('product images (%s)', (backend) => {
   const {
     kit,
     uploads,
