@@ -7,11 +7,14 @@ import { createServices } from '../index.js';
 import { checkoutKit, type PlacedOrder } from './test-kit.js';
 
 /**
- * Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT, exactly once. It is 2 seconds
- * here: long enough that a slow moment between placing an order and the next step cannot make it due.
+ * Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT, exactly once. It is ten minutes
+ * here, so no slow moment can make an order due before the test sweeps as of a moment past it.
  */
+const timeoutSeconds = 600;
+const pastTheDeadline = () => new Date(Date.now() + (timeoutSeconds + 1) * 1000);
+
 describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
-  const kit = checkoutKit(backend, { env: { ORDER_PAYMENT_TIMEOUT: '2' } });
+  const kit = checkoutKit(backend, { env: { ORDER_PAYMENT_TIMEOUT: String(timeoutSeconds) } });
   const { ctx, stockedVariant, cartWith, placeOrder, stockOf, count } = kit;
 
   async function pending(quantity: number) {
@@ -26,7 +29,7 @@ describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
     for (const { v, order } of placed) {
       expect(await stockOf(v.variantId)).toMatchObject({ reserved: order.items[0]?.quantity });
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    const asOf = pastTheDeadline();
 
     // A second worker: its own services and, on PostgreSQL, its own connection pool.
     const second =
@@ -42,10 +45,10 @@ describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
       : ctx.store.services;
     try {
       const sweeps = await Promise.all([
-        ctx.store.services.orders.expireDue(anonymous, 1),
-        otherServices.orders.expireDue(anonymous, 1),
-        ctx.store.services.orders.expireDue(anonymous),
-        otherServices.orders.expireDue(anonymous),
+        ctx.store.services.orders.expireDue(anonymous, 1, asOf),
+        otherServices.orders.expireDue(anonymous, 1, asOf),
+        ctx.store.services.orders.expireDue(anonymous, 50, asOf),
+        otherServices.orders.expireDue(anonymous, 50, asOf),
       ]);
       expect(sweeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);
     } finally {
@@ -84,8 +87,7 @@ describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
     await ctx.store.adapters.database.db.transaction((tx) =>
       ctx.store.services.orders.markPaid({ actor: null, tx, afterCommit: () => {} }, order.id),
     );
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await ctx.store.services.orders.expireDue(anonymous);
+    await ctx.store.services.orders.expireDue(anonymous, 50, pastTheDeadline());
     expect(await stockOf(v.variantId)).toEqual({ onHand: 9, reserved: 0 });
     const detail = (
       await kit.get(`/orders/${order.id}?token=${order.accessToken}`)
@@ -98,8 +100,7 @@ describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
     await ctx.store.adapters.database.db.execute(
       sql`UPDATE payments SET status = 'processing' WHERE order_id = ${order.id}::uuid`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await ctx.store.services.orders.expireDue(anonymous);
+    await ctx.store.services.orders.expireDue(anonymous, 50, pastTheDeadline());
     expect(await stockOf(v.variantId)).toEqual({ onHand: 10, reserved: 1 });
     const detail = (
       await kit.get(`/orders/${order.id}?token=${order.accessToken}`)

@@ -198,13 +198,13 @@ export async function listForAdmin(
  * Unpaid orders past their deadline, locked; rows another worker holds are skipped, never waited
  * for. An order whose payment the provider is still processing (a bank debit can take days) is not
  * expired: the provider's success or failure settles it, and a failure makes it payable, and so
- * expirable, again.
+ * expirable, again. Due by the database's clock, which set each deadline, unless `asOf` says when.
  */
-export async function claimExpired(tx: Queryable, limit: number): Promise<string[]> {
+export async function claimExpired(tx: Queryable, limit: number, asOf?: Date): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`SELECT o.id FROM orders o
-        WHERE o.status = 'pending_payment' AND o.payment_due_at <= now()
+        WHERE o.status = 'pending_payment' AND o.payment_due_at <= ${asOf ?? sql`now()`}
           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'processing')
         ORDER BY o.payment_due_at LIMIT ${limit} FOR UPDATE OF o SKIP LOCKED`,
   );

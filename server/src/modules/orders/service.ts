@@ -307,13 +307,14 @@ export function createOrderService(deps: OrderServiceDeps) {
      * touched, so the sweep never holds one order's rows while waiting for another's (which could
      * deadlock with a checkout), and one order that cannot be cancelled does not hold back the rest.
      * Orders are claimed with SKIP LOCKED and moved conditionally, so several workers running this
-     * at once release each order's stock once.
+     * at once release each order's stock once. Due now, or as of `asOf` (a later moment, for tests
+     * that would otherwise wait for the deadline).
      */
-    async expireDue(ctx: Context, limit = 50): Promise<number> {
+    async expireDue(ctx: Context, limit = 50, asOf?: Date): Promise<number> {
       let expired = 0;
       for (; expired < limit; expired++) {
         const found = await inTransaction(db, ctx, async (tx) => {
-          const [id] = await repository.claimExpired(tx.tx, 1);
+          const [id] = await repository.claimExpired(tx.tx, 1, asOf);
           if (!id) return false;
           const row = await repository.findOrder(tx.tx, id);
           if (row?.status === 'pending_payment') await cancelLocked(tx, row, 'expired');
