@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../test/process.js';
 import { startProxy } from '../../../test/tcp-proxy.js';
 import { createAmqpBus, type AmqpBus, type AmqpBusOptions } from './amqp.js';
-import { busContract, envelope, waitFor } from './bus.contract.js';
+import { busContract, envelope, passMarker, waitFor } from './bus.contract.js';
 import { createMemoryBus } from './memory.js';
 import type { EventEnvelope } from './port.js';
 
@@ -18,23 +18,32 @@ busContract('memory', async () => createMemoryBus(quiet));
 
 describe('memory bus', () => {
   it('cancels pending retries on close', async () => {
-    const bus = createMemoryBus(quiet);
-    let calls = 0;
-    await bus.subscribe(
-      'c',
-      ['t'],
-      async () => {
-        calls++;
-        throw new Error('fail');
-      },
-      { maxAttempts: 5, retryDelayMs: 100 },
-    );
-    await bus.publish(envelope('t', {}));
-    await waitFor(() => calls === 1);
-    await bus.close();
-    await sleep(300);
-    expect(calls).toBe(1);
-    await expect(bus.publish(envelope('t', {}))).rejects.toThrow(/closed/);
+    // The retry's timer is the test's: it is seen scheduled, then cancelled, and never runs.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const bus = createMemoryBus(quiet);
+      let calls = 0;
+      await bus.subscribe(
+        'c',
+        ['t'],
+        async () => {
+          calls++;
+          throw new Error('fail');
+        },
+        { maxAttempts: 5, retryDelayMs: 100 },
+      );
+      await bus.publish(envelope('t', {}));
+      await vi.waitUntil(() => vi.getTimerCount() === 1, { interval: 5 });
+      expect(calls).toBe(1);
+      await bus.close();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(10_000);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(calls).toBe(1);
+      await expect(bus.publish(envelope('t', {}))).rejects.toThrow(/closed/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects wildcard types, which would route differently on RabbitMQ', async () => {
@@ -100,7 +109,8 @@ describe.runIf(AMQP_URL)('amqp', () => {
     const events = Array.from({ length: 40 }, () => envelope(type, {}));
     await Promise.all(events.map((e) => publisher.publish(e)));
     await waitFor(() => seen[0]!.size + seen[1]!.size >= 40);
-    await sleep(200);
+    const marker = await passMarker(publisher, type, (id) => seen.some((ids) => ids.has(id)));
+    for (const ids of seen) ids.delete(marker);
     expect(seen[0]!.size + seen[1]!.size).toBe(40);
     expect([...seen[0]!].some((id) => seen[1]!.has(id))).toBe(false);
     expect(seen[0]!.size).toBeGreaterThan(0);
