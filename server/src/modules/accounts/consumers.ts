@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { consumeOnce } from '../../platform/bus/consumer.js';
+import { consume } from '../../platform/bus/consumer.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import type { Db } from '../../platform/db/index.js';
 import { passwordResetRequested } from './events.js';
@@ -11,11 +11,10 @@ export async function startAccountConsumers(
   accounts: AccountService,
 ): Promise<Subscription[]> {
   return [
-    await consumeOnce(
-      deps,
-      'accounts-password-reset',
-      [passwordResetRequested],
-      async (ctx, { envelope, data }) => {
+    await consume(
+      deps.bus,
+      { name: 'accounts-password-reset', events: [passwordResetRequested], inbox: deps.db },
+      async ({ ctx, envelope, data }) => {
         const outcome = await accounts.issuePasswordReset(ctx, data.email);
         if (outcome === 'throttled')
           deps.logger.info({ eventId: envelope.id }, 'password reset throttled');

@@ -24,13 +24,12 @@ export function startCatalogConsumers(
   catalog: CatalogService,
 ): Promise<Subscription[]> {
   return Promise.all([
-    consume(bus, 'catalog-cache', [inventoryUpdated], async () => {
+    consume(bus, { name: 'catalog-cache', events: [inventoryUpdated] }, async () => {
       await catalog.invalidate();
     }),
     consume(
       bus,
-      'catalog-changes',
-      [...catalogEvents] as EventType<string, unknown>[],
+      { name: 'catalog-changes', events: [...catalogEvents] as EventType<string, unknown>[] },
       async () => {
         await catalog.productsChanged();
       },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { consumeOnce } from '../../platform/bus/consumer.js';
+import { consume } from '../../platform/bus/consumer.js';
 import { defineEvent } from '../../platform/bus/events.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { Subscription } from '../../platform/bus/port.js';
@@ -50,11 +50,14 @@ describeEachBackend('the outbox for operators on %s backends', (backend) => {
     customer = { authorization: `Bearer ${registered.json().accessToken}` };
     // A consumer with an inbox: the effect is counted per message id.
     applied = [];
-    subscription = await consumeOnce(
-      { db: store.adapters.database.db, bus: store.adapters.bus },
-      `ops-probe-${randomBytes(3).toString('hex')}`,
-      [probeEvent],
-      async (_ctx, { data }) => void applied.push(data.n),
+    subscription = await consume(
+      store.adapters.bus,
+      {
+        name: `ops-probe-${randomBytes(3).toString('hex')}`,
+        events: [probeEvent],
+        inbox: store.adapters.database.db,
+      },
+      async ({ data }) => void applied.push(data.n),
     );
     worker = await startWorker({
       config: store.config,
@@ -189,15 +192,13 @@ describeEachBackend('the outbox for operators on %s backends', (backend) => {
     const consumer = `ops-flaky-${randomBytes(3).toString('hex')}`;
     let broken = true;
     const done: number[] = [];
-    const flaky = await consumeOnce(
-      { db, bus: store.adapters.bus },
-      consumer,
-      [probeEvent],
-      async (_ctx, { data }) => {
+    const flaky = await consume(
+      store.adapters.bus,
+      { name: consumer, events: [probeEvent], inbox: db, maxAttempts: 2, retryDelayMs: 20 },
+      async ({ data }) => {
         if (broken) throw new Error('the mail server is down');
         done.push(data.n);
       },
-      { maxAttempts: 2, retryDelayMs: 20 },
     );
     try {
       const id = await db.transaction((tx) => writeEvent(tx, probeEvent, { n: 11 }));

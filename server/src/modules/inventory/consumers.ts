@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { consumeOnce } from '../../platform/bus/consumer.js';
+import { consume } from '../../platform/bus/consumer.js';
 import { writeEvent } from '../../platform/bus/outbox.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import { queryRows, type Db, type Queryable } from '../../platform/db/index.js';
@@ -56,29 +56,32 @@ export async function startInventoryConsumers(
 ): Promise<Subscription[]> {
   const { threshold } = options;
   return [
-    await consumeOnce(deps, 'inventory-low-stock', [inventoryUpdated], async (ctx, { data }) => {
-      const restocked = data.items.filter((i) => i.available > threshold);
-      const low = data.items.filter((i) => i.available <= threshold);
-      if (restocked.length > 0) {
-        await ctx.tx.execute(
-          sql`DELETE FROM low_stock_alerts WHERE variant_id IN (${sql.join(
-            restocked.map((i) => sql`${i.variantId}::uuid`),
-            sql`, `,
-          )})`,
+    await consume(
+      deps.bus,
+      { name: 'inventory-low-stock', events: [inventoryUpdated], inbox: deps.db },
+      async ({ ctx, data }) => {
+        const restocked = data.items.filter((i) => i.available > threshold);
+        const low = data.items.filter((i) => i.available <= threshold);
+        if (restocked.length > 0) {
+          await ctx.tx.execute(
+            sql`DELETE FROM low_stock_alerts WHERE variant_id IN (${sql.join(
+              restocked.map((i) => sql`${i.variantId}::uuid`),
+              sql`, `,
+            )})`,
+          );
+        }
+        // Those that fell to the threshold with this change are told of even if a record is there
+        // (`again`); those low before it only if there is none yet.
+        const fell = low.filter(
+          (i) => i.previousAvailable !== undefined && i.previousAvailable > threshold,
         );
-      }
-      // Those that fell to the threshold with this change are told of even if a record is there
-      // (`again`); those low before it only if there is none yet.
-      const fell = low.filter(
-        (i) => i.previousAvailable !== undefined && i.previousAvailable > threshold,
-      );
-      const stillLow = low.filter((i) => !fell.includes(i));
-      const record = async (items: StockItem[], again: boolean) =>
-        items.length === 0
-          ? []
-          : queryRows<Row<typeof lowStockAlerts, 'variant_id' | 'available'>>(
-              ctx.tx,
-              sql`INSERT INTO low_stock_alerts (variant_id, available)
+        const stillLow = low.filter((i) => !fell.includes(i));
+        const record = async (items: StockItem[], again: boolean) =>
+          items.length === 0
+            ? []
+            : queryRows<Row<typeof lowStockAlerts, 'variant_id' | 'available'>>(
+                ctx.tx,
+                sql`INSERT INTO low_stock_alerts (variant_id, available)
                   SELECT v.id, l.available FROM variants v
                   JOIN (VALUES ${sql.join(
                     items.map((i) => sql`(${i.variantId}::uuid, ${i.available}::int)`),
@@ -90,34 +93,35 @@ export async function startInventoryConsumers(
                       : sql`DO NOTHING`
                   }
                   RETURNING variant_id, available`,
-            );
-      const newlyLow = [...(await record(fell, true)), ...(await record(stillLow, false))];
-      if (newlyLow.length === 0) return;
-      deps.logger.info({ variants: newlyLow.length }, 'low stock');
-      if (!options.alertTo) return;
-      const variants = await variantNames(
-        ctx.tx,
-        newlyLow.map((row) => row.variant_id),
-      );
-      const items = newlyLow.flatMap((row) => {
-        const variant = variants.get(row.variant_id);
-        return variant
-          ? [
-              {
-                sku: variant.sku,
-                name: variant.name,
-                details: `${variant.size} / ${variant.color}`,
-                available: row.available,
-              },
-            ]
-          : [];
-      });
-      if (items.length === 0) return;
-      await writeEvent(ctx.tx, sendEmail, {
-        to: options.alertTo,
-        template: 'low_stock',
-        data: { items, threshold: options.threshold },
-      });
-    }),
+              );
+        const newlyLow = [...(await record(fell, true)), ...(await record(stillLow, false))];
+        if (newlyLow.length === 0) return;
+        deps.logger.info({ variants: newlyLow.length }, 'low stock');
+        if (!options.alertTo) return;
+        const variants = await variantNames(
+          ctx.tx,
+          newlyLow.map((row) => row.variant_id),
+        );
+        const items = newlyLow.flatMap((row) => {
+          const variant = variants.get(row.variant_id);
+          return variant
+            ? [
+                {
+                  sku: variant.sku,
+                  name: variant.name,
+                  details: `${variant.size} / ${variant.color}`,
+                  available: row.available,
+                },
+              ]
+            : [];
+        });
+        if (items.length === 0) return;
+        await writeEvent(ctx.tx, sendEmail, {
+          to: options.alertTo,
+          template: 'low_stock',
+          data: { items, threshold: options.threshold },
+        });
+      },
+    ),
   ];
 }

@@ -1,11 +1,7 @@
 import type { Logger } from 'pino';
+import { consume } from '../../platform/bus/consumer.js';
 import type { EventType } from '../../platform/bus/events.js';
-import type {
-  EventEnvelope,
-  MessageBus,
-  SubscribeOptions,
-  Subscription,
-} from '../../platform/bus/port.js';
+import type { MessageBus, SubscribeOptions, Subscription } from '../../platform/bus/port.js';
 import { anonymous } from '../../platform/context.js';
 import { userRegistered } from '../accounts/index.js';
 import type { CatalogService } from '../catalog/index.js';
@@ -51,9 +47,13 @@ export async function startNotificationConsumers(
   deps: { bus: MessageBus; delivery: Delivery; catalog: CatalogService; logger: Logger },
   options: SubscribeOptions = defaultEmailRetry,
 ): Promise<Subscription[]> {
-  const routes = new Map<string, (envelope: EventEnvelope) => Promise<Request[]>>();
-  const on = <Data>(event: EventType<string, Data>, emails: (data: Data) => Promise<Request[]>) =>
-    routes.set(event.name, (envelope) => emails(event.parse(envelope)));
+  const events: EventType<string, unknown>[] = [];
+  const routes = new Map<string, (data: unknown) => Promise<Request[]>>();
+  const on = <Data>(event: EventType<string, Data>, emails: (data: Data) => Promise<Request[]>) => {
+    events.push(event as EventType<string, unknown>);
+    // The consumer parsed the data with this event's own schema before routing it here.
+    routes.set(event.name, (data) => emails(data as Data));
+  };
 
   // Any module's request; the renderer checks the template's data.
   on(sendEmail, async (d) => [{ to: d.to, template: d.template, data: d.data }]);
@@ -115,18 +115,17 @@ export async function startNotificationConsumers(
   // A refund is told of once the provider has made it (the orders module sends `order_refunded`
   // then), never when it is only asked for: a provider may refuse it.
 
-  const subscription = await deps.bus.subscribe(
-    emailConsumer,
-    [...routes.keys()],
-    async (envelope) => {
+  const subscription = await consume(
+    deps.bus,
+    { name: emailConsumer, events, ...options },
+    async ({ envelope, data }) => {
       const emails = routes.get(envelope.type);
       if (!emails) throw new Error(`${emailConsumer} does not handle ${envelope.type}`);
       // One by one: a failure stops here, and the retry skips the emails already sent.
-      for (const email of await emails(envelope)) {
+      for (const email of await emails(data)) {
         await deps.delivery.deliver({ eventId: envelope.id, ...email });
       }
     },
-    options,
   );
   return [subscription];
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { consumeOnce } from '../../platform/bus/consumer.js';
+import { consume, type DeliveryOnce } from '../../platform/bus/consumer.js';
+import type { EventType } from '../../platform/bus/events.js';
 import type { MessageBus, Subscription } from '../../platform/bus/port.js';
 import type { Db } from '../../platform/db/index.js';
 import {
@@ -24,28 +25,36 @@ export async function startOrderConsumers(
   orders: OrderService,
   outcomes: RefundOutcomes & DisputeOutcomes,
 ): Promise<Subscription[]> {
+  const applyOnce = <Data>(
+    name: string,
+    event: EventType<string, Data>,
+    handler: (delivery: DeliveryOnce<Data>) => Promise<unknown>,
+  ) =>
+    consume(deps.bus, { name, events: [event], inbox: deps.db }, async (delivery) => {
+      await handler(delivery);
+    });
   return [
-    await consumeOnce(deps, 'orders-payment-success', [paymentSucceeded], async (ctx, { data }) => {
+    await applyOnce('orders-payment-success', paymentSucceeded, async ({ ctx, data }) => {
       const outcome = await orders.applyPaymentSuccess(ctx, data);
       if (outcome !== 'paid')
         deps.logger.info({ orderId: data.orderId, outcome }, 'payment not applied to the order');
     }),
-    await consumeOnce(deps, 'orders-payment-failed', [paymentFailed], async (ctx, { data }) => {
+    await applyOnce('orders-payment-failed', paymentFailed, async ({ ctx, data }) => {
       await orders.applyPaymentFailure(ctx, data);
     }),
-    await consumeOnce(deps, 'orders-payment-processing', [paymentProcessing], async (ctx, m) => {
-      await orders.applyPaymentProcessing(ctx, m.data);
+    await applyOnce('orders-payment-processing', paymentProcessing, async ({ ctx, data }) => {
+      await orders.applyPaymentProcessing(ctx, data);
     }),
-    await consumeOnce(deps, 'orders-payment-canceled', [paymentCanceled], async (ctx, m) => {
-      await orders.applyPaymentCanceled(ctx, m.data);
+    await applyOnce('orders-payment-canceled', paymentCanceled, async ({ ctx, data }) => {
+      await orders.applyPaymentCanceled(ctx, data);
     }),
-    await consumeOnce(deps, 'orders-payment-disputed', [paymentDisputed], (ctx, { data }) =>
+    await applyOnce('orders-payment-disputed', paymentDisputed, ({ ctx, data }) =>
       outcomes.applyDispute(ctx, data),
     ),
-    await consumeOnce(deps, 'orders-refund-succeeded', [refundSucceeded], (ctx, { data }) =>
+    await applyOnce('orders-refund-succeeded', refundSucceeded, ({ ctx, data }) =>
       outcomes.applyRefundSucceeded(ctx, data),
     ),
-    await consumeOnce(deps, 'orders-refund-failed', [refundFailed], (ctx, { data }) =>
+    await applyOnce('orders-refund-failed', refundFailed, ({ ctx, data }) =>
       outcomes.applyRefundFailed(ctx, data),
     ),
   ];

@@ -15,13 +15,17 @@ export function startPaymentRequestConsumers(
   return Promise.all([
     // Refunds are sent to the provider outside any transaction, keyed by the refund's id: a
     // redelivery finds the refund no longer pending, or the provider answers the first refund.
-    consume(bus, 'payments-refunds', [orderRefunded], async ({ data }) => {
+    consume(bus, { name: 'payments-refunds', events: [orderRefunded] }, async ({ data }) => {
       await payments.executeRefund(data.refundId);
     }),
-    consume(bus, 'payments-cancelled-intents', [orderCancelled], async ({ data }) => {
-      // Not when the provider cancelled the intent itself (that is why the order was).
-      if (data.previousStatus === 'pending_payment' && data.reason !== 'payment_cancelled')
-        await payments.cancelIntent(data.orderId);
-    }),
+    consume(
+      bus,
+      { name: 'payments-cancelled-intents', events: [orderCancelled] },
+      async ({ data }) => {
+        // Not when the provider cancelled the intent itself (that is why the order was).
+        if (data.previousStatus === 'pending_payment' && data.reason !== 'payment_cancelled')
+          await payments.cancelIntent(data.orderId);
+      },
+    ),
   ]);
 }
