@@ -2,7 +2,13 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSigner } from 'fast-jwt';
 import { describeEachBackend, testJwtSecret } from '../../../test/harness.js';
-import { accountsKit, bearer, strongPassword, uniqueEmail, type AuthResult } from './test-kit.js';
+import {
+  accountsKit,
+  bearer,
+  strongPassword,
+  uniqueEmail,
+  type AuthResult,
+} from '../../../test/kits/accounts.js';
 
 describeEachBackend(
   'accounts: sign-up, sign-in, refresh and sign-out on %s backends',

@@ -1,6 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/harness.js';
-import { accountsKit, bearer, strongPassword, type AuthResult } from './test-kit.js';
+import {
+  accountsKit,
+  bearer,
+  strongPassword,
+  type AuthResult,
+} from '../../../test/kits/accounts.js';
 
 describeEachBackend('accounts: sign out everywhere on %s backends', (backend) => {
   const { post, get, register } = accountsKit(backend);

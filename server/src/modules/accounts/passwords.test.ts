@@ -9,7 +9,7 @@ import {
   uniqueEmail,
   sha256,
   type AuthResult,
-} from './test-kit.js';
+} from '../../../test/kits/accounts.js';
 
 describeEachBackend('accounts: password change and reset on %s backends', (backend) => {
   const { ctx, post, get, register, resetEmails, tokenOf } = accountsKit(backend);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend } from '../../../test/harness.js';
-import { accountsKit, bearer, strongPassword, uniqueEmail } from './test-kit.js';
+import { accountsKit, bearer, strongPassword, uniqueEmail } from '../../../test/kits/accounts.js';
 
 describeEachBackend('accounts: profile and address book on %s backends', (backend) => {
   const { ctx, post, get, register } = accountsKit(backend);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisCache } from '../../platform/cache/redis.js';
 import { describeEachBackend, servicesConfigured, eventually } from '../../../test/harness.js';
-import { accountsKit, strongPassword, uniqueEmail } from './test-kit.js';
+import { accountsKit, strongPassword, uniqueEmail } from '../../../test/kits/accounts.js';
 
 describeEachBackend('accounts: rate limits on %s backends', (backend) => {
   const accountsKitHelpers = accountsKit(backend, {

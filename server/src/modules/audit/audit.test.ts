@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/harness.js';
-import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
+import { checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 interface Entry {
   actor: { id: string; email: string | null } | null;

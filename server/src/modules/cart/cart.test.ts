@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { describeEachBackend } from '../../../test/harness.js';
 import { ensureAdmin } from '../accounts/index.js';
-import { strongPassword, uniqueEmail, type AuthResult } from '../accounts/test-kit.js';
+import { strongPassword, uniqueEmail, type AuthResult } from '../../../test/kits/accounts.js';
 import { cartKit, randomCartId } from './test-kit.js';
 
 describeEachBackend('cart on %s backends', (backend) => {

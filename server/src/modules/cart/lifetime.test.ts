@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { describeEachBackend } from '../../../test/harness.js';
-import { type AuthResult } from '../accounts/test-kit.js';
+import { type AuthResult } from '../../../test/kits/accounts.js';
 import { cartKey, userCartKey } from './store.js';
 import { actorOf, cartKit, randomCartId } from './test-kit.js';
 

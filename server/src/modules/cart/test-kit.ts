@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { anonymous, contextFor } from '../../platform/context.js';
 import { createTestStore, type Backend, type TestStore } from '../../../test/harness.js';
-import { strongPassword, uniqueEmail, type AuthResult } from '../accounts/test-kit.js';
+import { strongPassword, uniqueEmail, type AuthResult } from '../../../test/kits/accounts.js';
 import type { Product } from '../catalog/index.js';
 import type { CartView } from './view.js';
 

@@ -4,7 +4,7 @@ import { writeEvent } from '../../platform/bus/outbox.js';
 import { anonymous, inTransaction, type TxContext } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend, eventually } from '../../../test/harness.js';
-import { checkoutKit } from '../orders/test-kit.js';
+import { checkoutKit } from '../../../test/kits/checkout.js';
 import { inventoryUpdated } from './events.js';
 import { setStockLevels, stockLevelsOf } from './service.js';
 

@@ -1,8 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachBackend, eventually } from '../../../test/harness.js';
-import { checkoutKit, uniqueEmail } from '../orders/test-kit.js';
+import { checkoutKit, uniqueEmail } from '../../../test/kits/checkout.js';
 import type { DevMailbox } from './mailer.js';
-import { notificationsKit } from './test-kit.js';
+import { notificationsKit } from '../../../test/kits/notifications.js';
 
 interface Item {
   id: string;

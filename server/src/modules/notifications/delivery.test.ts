@@ -6,7 +6,7 @@ import { ValidationFailed } from '../../platform/errors.js';
 import { describeEachBackend, openTestAdapters, silentLogger } from '../../../test/harness.js';
 import { createDelivery, DeliveryInProgress, EmailNotSent, type Delivery } from './delivery.js';
 import { createSmtpMailer } from './mailer.js';
-import { startSmtpServer, type TestSmtpServer } from './test-kit.js';
+import { startSmtpServer, type TestSmtpServer } from '../../../test/kits/notifications.js';
 
 /**
  * The once-per-event core on its own, against the real database and a real SMTP server: concurrent

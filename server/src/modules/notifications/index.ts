@@ -8,3 +8,5 @@ export {
   type NotificationsModuleOptions,
 } from './module.js';
 export type { NotificationService } from './service.js';
+/** What a delivery fails with: the bus retries both, and tests tell them from other failures. */
+export { DeliveryInProgress, EmailNotSent } from './delivery.js';

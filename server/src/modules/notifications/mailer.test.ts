@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort, silentLogger } from '../../../test/harness.js';
 import { createDevMailbox, createMailer, createSmtpMailer } from './mailer.js';
 import { mailerContract } from './mailer.contract.js';
-import { startSmtpServer } from './test-kit.js';
+import { startSmtpServer } from '../../../test/kits/notifications.js';
 
 const from = 'Stride <orders@stride.local>';
 

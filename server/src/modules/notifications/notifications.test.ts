@@ -3,9 +3,9 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend, eventually } from '../../../test/harness.js';
-import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
+import { uniqueEmail, type PlacedOrder } from '../../../test/kits/checkout.js';
 import { formatMoney } from './html.js';
-import { notificationsKit } from './test-kit.js';
+import { notificationsKit } from '../../../test/kits/notifications.js';
 
 /** Emails end to end: an event is written, relayed, consumed, rendered and sent to a real SMTP server. */
 describeEachBackend('notification emails on %s backends', (backend) => {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend, eventually, openTestAdapters } from '../../../test/harness.js';
 import { migrateBefore } from '../../../test/migrations.js';
-import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
-import { notificationsKit } from './test-kit.js';
+import { uniqueEmail, type PlacedOrder } from '../../../test/kits/checkout.js';
+import { notificationsKit } from '../../../test/kits/notifications.js';
 
 /**
  * The email log and the event log are for the store team: an email's secrets (the reset link, a

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/harness.js';
-import { address, checkoutKit, type PlacedOrder } from './test-kit.js';
+import { address, checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 interface Stats {
   currency: string;

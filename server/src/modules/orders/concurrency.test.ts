@@ -5,7 +5,7 @@ import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend, servicesConfigured, testJwtSecret } from '../../../test/harness.js';
 import { freePort, startApiProcess } from '../../../test/process.js';
-import { checkoutKit, uniqueEmail, address } from './test-kit.js';
+import { checkoutKit, uniqueEmail, address } from '../../../test/kits/checkout.js';
 
 /**
  * Many buyers at once. On the real PostgreSQL these requests run in parallel transactions; the

@@ -4,7 +4,7 @@ import { anonymous } from '../../platform/context.js';
 import { connectPostgres, queryRows } from '../../platform/db/index.js';
 import { describeEachBackend, eventually, silentLogger } from '../../../test/harness.js';
 import { createServices } from '../index.js';
-import { checkoutKit, type PlacedOrder } from './test-kit.js';
+import { checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 /**
  * Unpaid orders give their stock back after ORDER_PAYMENT_TIMEOUT, exactly once. It is ten minutes

@@ -15,4 +15,4 @@ export {
 } from './events.js';
 /** An order's access links: the notifications module issues them in its emails. */
 export { accessTokenKey, createAccessTokens } from './view.js';
-export type { AdminOrder } from './schemas.js';
+export type { AdminOrder, Order } from './schemas.js';

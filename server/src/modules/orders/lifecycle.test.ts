@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymous, inTransaction } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend } from '../../../test/harness.js';
-import { checkoutKit, type PlacedOrder } from './test-kit.js';
+import { checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 describeEachBackend('order lifecycle on %s backends', (backend) => {
   const kit = checkoutKit(backend);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { anonymous } from '../../platform/context.js';
 import { queryRows } from '../../platform/db/index.js';
 import { describeEachBackend, testJwtSecret } from '../../../test/harness.js';
-import { checkoutKit, uniqueEmail, type PlacedOrder } from './test-kit.js';
+import { checkoutKit, uniqueEmail, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 

@@ -5,7 +5,7 @@ import { anonymous, inTransaction } from '../../platform/context.js';
 import { describeEachBackend, servicesConfigured } from '../../../test/harness.js';
 import { createIdempotency, requestHash } from './idempotency.js';
 import { maxUnpaidOrders } from './place-order.js';
-import { checkoutKit, type PlacedOrder } from './test-kit.js';
+import { checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 /** What keeps one cart, one key or one shopper from taking more than they should. */
 describeEachBackend('checkout safeguards on %s backends', (backend) => {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { isLocalOrigin } from '../../platform/local-origin.js';
-import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
+import { checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 /**
  * Where the card page sends a shopper after paying. With PUBLIC_URL, always there. Without it

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { queryRows } from '../../platform/db/index.js';
 import { eventually, freePort, type Backend } from '../../../test/harness.js';
 import { signPayload, signatureHeader } from '../../gateway/signature.js';
-import { startSmtpServer, type TestSmtpServer } from '../notifications/test-kit.js';
-import { checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
+import { startSmtpServer, type TestSmtpServer } from '../../../test/kits/notifications.js';
+import { checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 import type { AdminOrder } from '../orders/index.js';
 import {
   eventBody,

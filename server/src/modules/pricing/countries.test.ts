@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../platform/config.js';
 import { describeEachBackend } from '../../../test/harness.js';
-import { address, checkoutKit, uniqueEmail } from '../orders/test-kit.js';
+import { address, checkoutKit, uniqueEmail } from '../../../test/kits/checkout.js';
 
 /**
  * Countries: every country that comes in is an ISO 3166-1 code (400 `unknown_country`), and the

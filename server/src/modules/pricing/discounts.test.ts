@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/harness.js';
-import { uniqueEmail, type PlacedOrder } from '../orders/test-kit.js';
+import { uniqueEmail, type PlacedOrder } from '../../../test/kits/checkout.js';
 import { discountKit, newCode, type Discount } from './test-kit.js';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Backend } from '../../../test/harness.js';
-import { checkoutKit, uniqueEmail } from '../orders/test-kit.js';
+import { checkoutKit, uniqueEmail } from '../../../test/kits/checkout.js';
 import type { DiscountKind } from './tables.js';
 
 /** What the discount tests share: the checkout kit's store, and codes, carts and orders with them. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../../../test/harness.js';
-import { address, checkoutKit, type PlacedOrder } from '../orders/test-kit.js';
+import { address, checkoutKit, type PlacedOrder } from '../../../test/kits/checkout.js';
 
 interface Method {
   id: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../../platform/bus/memory.js';
 import { anonymous } from '../../../platform/context.js';
 import { describeEachBackend, eventually } from '../../../../test/harness.js';
-import { checkoutKit } from '../../orders/test-kit.js';
+import { checkoutKit } from '../../../../test/kits/checkout.js';
 import type { AdminCategory, AdminProduct } from './admin-schemas.js';
 import { startCatalogConsumers } from '../consumers.js';
 import {

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import type { Cache } from '../../../platform/cache/port.js';
 import { anonymous } from '../../../platform/context.js';
 import { describeEachBackend, silentLogger } from '../../../../test/harness.js';
-import type { PlacedOrder } from '../../orders/test-kit.js';
+import type { PlacedOrder } from '../../../../test/kits/checkout.js';
 import type { AdminProduct, AdminProductListItem, ProductCreateInput } from './admin-schemas.js';
 import { adminCatalogKit } from './admin-test-kit.js';
 import { inventoryModule } from '../../inventory/index.js';

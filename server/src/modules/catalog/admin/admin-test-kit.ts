@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { anonymous, inTransaction, type TxContext } from '../../../platform/context.js';
 import { queryRows } from '../../../platform/db/index.js';
 import { eventually, type Backend } from '../../../../test/harness.js';
-import { checkoutKit } from '../../orders/test-kit.js';
+import { checkoutKit } from '../../../../test/kits/checkout.js';
 import type { AdminProduct } from './admin-schemas.js';
 import type { ProductList } from '../schemas.js';
 

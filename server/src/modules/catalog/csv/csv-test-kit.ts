@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Backend } from '../../../../test/harness.js';
-import { checkoutKit } from '../../orders/test-kit.js';
+import { checkoutKit } from '../../../../test/kits/checkout.js';
 import { catalogCsvColumns } from './csv-format.js';
 
 /** What the catalog CSV tests share: a store (the checkout kit's), and export and import calls. */

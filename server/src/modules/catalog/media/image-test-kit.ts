@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll } from 'vitest';
 import { queryRows } from '../../../platform/db/index.js';
 import type { Backend } from '../../../../test/harness.js';
-import { checkoutKit } from '../../orders/test-kit.js';
+import { checkoutKit } from '../../../../test/kits/checkout.js';
 
 export type { AdminImage as Image } from './image-queries.js';
 

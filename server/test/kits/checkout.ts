@@ -1,18 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { anonymous, inTransaction } from '../../platform/context.js';
-import { queryRows } from '../../platform/db/index.js';
+import { anonymous, inTransaction } from '../../src/platform/context.js';
+import { queryRows } from '../../src/platform/db/index.js';
 import {
   createTestStore,
   freePort,
   silentLogger,
   type Backend,
   type TestStore,
-} from '../../../test/harness.js';
-import { startWorker } from '../../worker.js';
-import { ensureAdmin } from '../accounts/index.js';
-import type { Order } from './schemas.js';
+} from '../harness.js';
+import { startWorker } from '../../src/worker.js';
+import { ensureAdmin } from '../../src/modules/accounts/index.js';
+import type { Order } from '../../src/modules/orders/index.js';
 
 /** What the checkout tests share: a store per file, stocked variants made per test, and the calls. */
 

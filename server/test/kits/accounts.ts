@@ -1,15 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { queryRows } from '../../platform/db/index.js';
-import {
-  createTestStore,
-  silentLogger,
-  type Backend,
-  type TestStore,
-} from '../../../test/harness.js';
-import { startWorker } from '../../worker.js';
-import { createResetTokens, resetTokenKey } from './reset-links.js';
+import { queryRows } from '../../src/platform/db/index.js';
+import { createTestStore, silentLogger, type Backend, type TestStore } from '../harness.js';
+import { startWorker } from '../../src/worker.js';
+import { createResetTokens, resetTokenKey } from '../../src/modules/accounts/index.js';
 
 /** What the accounts tests share: a store (with its worker) per file, and the calls they make. */
 

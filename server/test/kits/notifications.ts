@@ -1,20 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, vi } from 'vitest';
-import type { SubscribeOptions } from '../../platform/bus/port.js';
-import { queryRows } from '../../platform/db/index.js';
+import type { SubscribeOptions } from '../../src/platform/bus/port.js';
+import { queryRows } from '../../src/platform/db/index.js';
+import { eventually, freePort, silentLogger, type Backend, type TestStore } from '../harness.js';
+import { startWorker } from '../../src/worker.js';
+import { modules } from '../../src/modules/index.js';
+import { checkoutKit } from './checkout.js';
 import {
-  eventually,
-  freePort,
-  silentLogger,
-  type Backend,
-  type TestStore,
-} from '../../../test/harness.js';
-import { startWorker } from '../../worker.js';
-import { modules } from '../index.js';
-import { checkoutKit } from '../orders/test-kit.js';
-import { DeliveryInProgress, EmailNotSent } from './delivery.js';
-import { createNotificationsModule, notificationsModule } from './module.js';
+  createNotificationsModule,
+  DeliveryInProgress,
+  EmailNotSent,
+  notificationsModule,
+} from '../../src/modules/notifications/index.js';
 
 /**
  * What the notification tests share: a real SMTP server (smtp-server) that collects what it accepts
