@@ -12,6 +12,7 @@ import { createRedisCache } from '../src/platform/cache/redis.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { connectPostgres, openPglite } from '../src/platform/db/index.js';
 import { seedCatalogIfEmpty } from '../src/seed/seed.js';
+import { seededEmbeddedDatabase } from './embedded-template.js';
 import { createHttpApp } from '../src/platform/http/app.js';
 import { buildApi, type Services } from '../src/server.js';
 
@@ -79,11 +80,19 @@ export async function createTestDatabase(
   };
 }
 
+/**
+ * A store's backends: empty databases, or with `seeded`, on the embedded backend, a copy of one
+ * migrated and seeded already (`embedded-template.ts`).
+ */
 export async function openTestAdapters(
   backend: Backend,
+  options: { seeded?: boolean } = {},
 ): Promise<Adapters & { databaseUrl?: string; dispose(): Promise<void> }> {
   if (backend === 'embedded') {
-    const database = await openPglite();
+    const database = await openPglite(
+      undefined,
+      options.seeded ? await seededEmbeddedDatabase() : undefined,
+    );
     const cache = createMemoryCache();
     const bus = createMemoryBus();
     return {
@@ -155,7 +164,8 @@ export async function createTestStore(
     PAYMENT_WEBHOOK_URL: 'http://127.0.0.1:9/no-store-listening',
     ...env,
   });
-  const adapters = await openTestAdapters(backend);
+  const adapters = await openTestAdapters(backend, { seeded: true });
+  // Nothing left to do on a seeded copy; on the services, every migration and the seed.
   await adapters.database.migrate();
   await seedCatalogIfEmpty(adapters.database.db, silentLogger);
   const { app, services } = await buildApi({

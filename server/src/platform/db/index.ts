@@ -32,6 +32,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The embedded database, which can also copy out its files (to start other databases from). */
+export interface PgliteDatabase extends Database {
+  dump(): Promise<Blob>;
+}
+
 const migrationsFolder = serverPath('migrations');
 
 export async function connectPostgres(
@@ -110,8 +115,11 @@ async function listenPostgres(
   };
 }
 
-/** Embedded PostgreSQL (PGlite); `dataDir` undefined keeps the database in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<Database> {
+/**
+ * Embedded PostgreSQL (PGlite); `dataDir` undefined keeps the database in memory (tests). `from`: a
+ * copy of another database's files (`dumpDataDir`) to start from instead of an empty cluster.
+ */
+export async function openPglite(dataDir?: string, from?: Blob): Promise<PgliteDatabase> {
   // Loaded only here: a process on PostgreSQL never pays for the embedded engine's code.
   const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
     await Promise.all([
@@ -121,7 +129,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       import('drizzle-orm/pglite/migrator'),
     ]);
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, loadDataDir: from });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
@@ -135,6 +143,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       return () => stop();
     },
     close: () => client.close(),
+    dump: async () => client.dumpDataDir('none'),
   };
 }
 
