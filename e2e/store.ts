@@ -6,8 +6,9 @@ import { afterAll, beforeAll } from 'vitest';
 import { freePort, startStoreProcess } from '../server/test/process.js';
 
 /**
- * The store as `npm start` runs it (embedded, seeded, serving the built storefront), in a data
- * directory of its own on a free port.
+ * The store as `npm start` runs it (embedded, seeded, serving the built storefront, from the built
+ * server: `npm run test:e2e` builds both first, or finds them built), in a data directory of its
+ * own on a free port.
  */
 export interface Store {
   url: string;
@@ -30,13 +31,16 @@ export async function startStore(
   const port = await freePort();
   // The payment page sends the shopper back to PUBLIC_URL: the same origin the browser is on, so the
   // tab keeps its session storage and cookies.
-  const store = startStoreProcess({
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    // Empty is unset (and overrides one this process may have inherited).
-    PUBLIC_URL: options.publicUrl === false ? '' : `http://127.0.0.1:${port}`,
-    ...env,
-  });
+  const store = startStoreProcess(
+    {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      // Empty is unset (and overrides one this process may have inherited).
+      PUBLIC_URL: options.publicUrl === false ? '' : `http://127.0.0.1:${port}`,
+      ...env,
+    },
+    { built: true },
+  );
   await store.ready;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -13,6 +13,10 @@ export default defineConfig({
     testTimeout: 30000,
     hookTimeout: 60000,
     pool: 'forks',
+    // Two files at a time, not vitest's one on a two-core machine: a file spends much of its time
+    // waiting on PostgreSQL, RabbitMQ, an SMTP server or a worker, and each has a database, key
+    // prefix and exchange of its own.
+    maxWorkers: 2,
     reporters: resultsDir ? ['default', 'json'] : ['default'],
     ...(resultsDir ? { outputFile: { json: join(resultsDir, 'server.json') } } : {}),
   },

@@ -39,14 +39,29 @@ export function startWorkerProcess(env: Record<string, string>) {
   );
 }
 
-/** The embedded store as `npm start` runs it: no service URLs, whatever the test's environment has. */
-export function startStoreProcess(env: Record<string, string>) {
+/** The node flags of `npm start` and the `start:*` scripts. */
+const builtNodeArgs = ['--expose-gc', '--max-semi-space-size=4', '--heap-growing-percent=100'];
+
+/**
+ * The embedded store as `npm start` runs it: no service URLs, whatever the test's environment has.
+ * `built`: from the bundle in dist/ (`npm run build -w server` first), which starts without
+ * compiling the sources; the TypeScript loader stays, for the test code a store may load from its
+ * sources (the Stripe stand-in).
+ */
+export function startStoreProcess(env: Record<string, string>, options: { built?: boolean } = {}) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) => !['DATABASE_URL', 'REDIS_URL', 'AMQP_URL'].includes(key),
     ),
   );
-  return startProcess('src/main-all.ts', { ...clean, LOG_LEVEL: 'info', ...env });
+  const childEnv = { ...clean, LOG_LEVEL: 'info', ...env };
+  return options.built
+    ? startProcess('dist/main-all.js', childEnv, 'store ready', [
+        ...builtNodeArgs,
+        '--import',
+        'tsx',
+      ])
+    : startProcess('src/main-all.ts', childEnv);
 }
 
 /**
@@ -88,7 +103,7 @@ export function startBuiltProcess(
     `dist/${entry}.js`,
     { ...process.env, LOG_LEVEL: 'info', ...env },
     readyLine,
-    ['--expose-gc', '--max-semi-space-size=4', '--heap-growing-percent=100'],
+    builtNodeArgs,
   );
 }
 
