@@ -48,6 +48,7 @@ export default defineConfig([
       'bench/**/*.{js,mjs,cjs,ts,mts,cts}',
       'e2e/**/*.{js,mjs,cjs,ts,mts,cts}',
       '.ci/**/*.{js,mjs}',
+      'scripts/**/*.{js,mjs}',
       'web/scripts/**/*.{js,mjs}',
       '**/*.config.{js,mjs,cjs,ts,mts,cts}',
     ],
