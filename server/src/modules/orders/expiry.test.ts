@@ -87,7 +87,10 @@ describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
     await ctx.store.adapters.database.db.transaction((tx) =>
       ctx.store.services.orders.markPaid({ actor: null, tx, afterCommit: () => {} }, order.id),
     );
+    // An unpaid order placed beside it is due by the same moment, and is expired.
+    const unpaid = await pending(1);
     await ctx.store.services.orders.expireDue(anonymous, 50, pastTheDeadline());
+    expect(await stockOf(unpaid.v.variantId)).toEqual({ onHand: 10, reserved: 0 });
     expect(await stockOf(v.variantId)).toEqual({ onHand: 9, reserved: 0 });
     const detail = (
       await kit.get(`/orders/${order.id}?token=${order.accessToken}`)
@@ -100,7 +103,9 @@ describeEachBackend('expiry of unpaid orders on %s backends', (backend) => {
     await ctx.store.adapters.database.db.execute(
       sql`UPDATE payments SET status = 'processing' WHERE order_id = ${order.id}::uuid`,
     );
+    const unpaid = await pending(1);
     await ctx.store.services.orders.expireDue(anonymous, 50, pastTheDeadline());
+    expect(await stockOf(unpaid.v.variantId)).toEqual({ onHand: 10, reserved: 0 });
     expect(await stockOf(v.variantId)).toEqual({ onHand: 10, reserved: 1 });
     const detail = (
       await kit.get(`/orders/${order.id}?token=${order.accessToken}`)
