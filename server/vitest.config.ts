@@ -10,6 +10,8 @@ export default defineConfig({
     // The fault tests stop and restart the shared RabbitMQ and Redis: they run on their own
     // (`npm run test:faults`), never beside tests that use those services.
     exclude: ['test/faults/**', '**/node_modules/**'],
+    // The seeded database every embedded test store starts from, made before any file runs.
+    globalSetup: ['test/embedded-template.ts'],
     testTimeout: 30000,
     hookTimeout: 60000,
     pool: 'forks',

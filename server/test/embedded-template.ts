@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { openPglite } from '../src/platform/db/index.js';
 import { serverPath } from '../src/platform/paths.js';
@@ -10,15 +10,20 @@ import { seedCatalogIfEmpty } from '../src/seed/seed.js';
 /**
  * A migrated, seeded embedded database for test stores to start from: loading its files takes a
  * fraction of what creating a cluster, running every migration and seeding the catalog take. Made
- * once for each content of the migrations and the server's sources (whatever the seed runs), kept
- * in the temporary folder for every test file of the run (and the next runs), and made anew when
- * any of those files changes.
+ * once for each content of the migrations and the server's sources (whatever the seed runs), before
+ * the test files start (`globalSetup`, so no file's hook waits for it), kept in the temporary folder
+ * for every test file of the run and the next runs, and made anew when any of those files changes.
  */
 let template: Promise<Blob> | undefined;
 
 export function seededEmbeddedDatabase(): Promise<Blob> {
   template ??= loadOrMake();
   return template;
+}
+
+/** Vitest's global setup: the template made, or found, before any test file runs. */
+export async function setup(): Promise<void> {
+  await seededEmbeddedDatabase();
 }
 
 async function sourcesHash(): Promise<string> {
@@ -41,6 +46,17 @@ const read = async (file: string) => {
   const bytes = await readFile(file).catch(() => null);
   return bytes && new Blob([bytes]);
 };
+
+/** Templates of sources a day old or more: other checkouts' stay while they may still be in use. */
+async function removeStale(current: string): Promise<void> {
+  const dir = dirname(current);
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    if (path === current || !/^stride-test-store-[0-9a-f]+\.tar$/.test(name)) continue;
+    const modified = (await stat(path).catch(() => null))?.mtimeMs ?? Date.now();
+    if (Date.now() - modified > 86_400_000) await unlink(path).catch(() => {});
+  }
+}
 
 async function loadOrMake(): Promise<Blob> {
   const file = join(tmpdir(), `stride-test-store-${await sourcesHash()}.tar`);
@@ -70,6 +86,7 @@ async function loadOrMake(): Promise<Blob> {
       const partial = `${file}.${process.pid}`;
       await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
       await rename(partial, file);
+      await removeStale(file);
       return dump;
     } finally {
       await database.close();
