@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(path, import.meta.url), 'utf8');
 const allowed = JSON.parse(read('./module-boundaries.json')).imports;
-const order = [...read('./src/modules/index.ts').matchAll(/\.then\((\w+)Module\)/g)].map(
+const order = [...read('./src/modules/index.ts').matchAll(/\.add\((\w+)Module\)/g)].map(
   (match) => match[1],
 );
 if (order.length === 0) throw new Error('no module list found in src/modules/index.ts');

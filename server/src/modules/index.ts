@@ -16,16 +16,16 @@ import { pricingModule } from './pricing/index.js';
  * and one line here (and its tables in `platform/db/schema.ts`).
  */
 const store = inDependencyOrder()
-  .then(inventoryModule)
-  .then(catalogModule)
-  .then(pricingModule)
-  .then(cartModule)
-  .then(accountsModule)
-  .then(paymentsModule)
-  .then(ordersModule)
-  .then(notificationsModule)
-  .then(eventsModule)
-  .then(auditModule);
+  .add(inventoryModule)
+  .add(catalogModule)
+  .add(pricingModule)
+  .add(cartModule)
+  .add(accountsModule)
+  .add(paymentsModule)
+  .add(ordersModule)
+  .add(notificationsModule)
+  .add(eventsModule)
+  .add(auditModule);
 
 export const modules = store.modules;
 

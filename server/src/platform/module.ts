@@ -52,14 +52,15 @@ export function defineModule<Provides extends object, Requires extends object = 
 }
 
 /**
- * Modules in dependency order, checked by the compiler: `then` accepts a module only when the
+ * Modules in dependency order, checked by the compiler: `add` takes a module only when the
  * modules before it provide every service it requires, and `createServices` builds them in that
- * order, each with the services of those before it.
+ * order, each with the services of those before it. (Not `then`: an object with a `then` method
+ * is taken for a promise by `await`.)
  */
 export interface ModuleList<Have extends object, Modules extends readonly unknown[]> {
   readonly modules: Modules;
   createServices(platform: Platform): Have;
-  then<Provides extends object>(
+  add<Provides extends object>(
     module: StoreModule<Provides, Have>,
   ): ModuleList<Have & Provides, readonly [...Modules, StoreModule<Provides, Have>]>;
 }
@@ -71,7 +72,7 @@ function listOf<Have extends object, Modules extends readonly unknown[]>(
   return {
     modules,
     createServices: build,
-    then: (module) =>
+    add: (module) =>
       listOf([...modules, module] as const, (platform) => {
         const services = build(platform);
         return Object.assign(services, module.createServices(platform, services));
